@@ -1,0 +1,5 @@
+import sys
+
+from botolint.cli import main
+
+sys.exit(main())

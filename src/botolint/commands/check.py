@@ -1,0 +1,41 @@
+"""``botolint check``: report findings."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import List
+
+from botolint.commands.common import add_file_arguments, resolve_config, resolve_rules
+from botolint.noqa import unsuppressed
+from botolint.output import FORMATS, Diagnostic, render_statistics
+from botolint.runner import analyze_paths
+
+NAME = "check"
+HELP = "report boto3 default-session problems"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_file_arguments(parser)
+    parser.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
+    parser.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
+
+
+def run(args: argparse.Namespace) -> int:
+    config = resolve_config(args)
+    rules = resolve_rules(config)
+    diagnostics: List[Diagnostic] = []
+    failed = 0
+    for analysis in analyze_paths(args.paths, config, rules):
+        if analysis.error is not None:
+            failed += 1
+            print(f"{analysis.path}: error: {analysis.error}", file=sys.stderr)
+            continue
+        diagnostics += [
+            Diagnostic(analysis.path, f.line, f.column, f.code, f.message) for f in unsuppressed(analysis)
+        ]
+    sys.stdout.write(FORMATS[args.format](diagnostics))
+    if args.statistics:
+        stream = sys.stdout if args.format == "text" else sys.stderr
+        stream.write(render_statistics(diagnostics))
+    return 1 if diagnostics or failed else 0

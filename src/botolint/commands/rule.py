@@ -1,0 +1,39 @@
+"""``botolint rule``: print a rule's documentation, or list every rule."""
+
+from __future__ import annotations
+
+import argparse
+
+from botolint.commands.common import UsageError
+from botolint.rule import all_rules, rules_by_code
+
+NAME = "rule"
+HELP = "show a rule's documentation, or list all rules"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("code", nargs="?", help="a rule code, e.g. AWS101")
+    target.add_argument("--all", action="store_true", help="list every rule")
+    parser.add_argument("--markdown-table", action="store_true", help="with --all: print the README's rule table")
+
+
+def rule_table() -> str:
+    rows = ["| Code | Name | What it flags |", "|---|---|---|"]
+    rows += [f"| {rule.code} | {rule.name} | {rule.summary()} |" for rule in all_rules()]
+    return "\n".join(rows) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.all:
+        if args.markdown_table:
+            print(rule_table(), end="")
+        else:
+            for rule in all_rules():
+                print(f"{rule.code}  {rule.name:<32} {rule.summary()}")
+        return 0
+    rule = rules_by_code().get(args.code.upper())
+    if rule is None:
+        raise UsageError(f"unknown rule {args.code!r} (see `botolint rule --all`)")
+    print(f"# {rule.code} {rule.name}\n\nMessage: {rule.message}\n\n{rule.docs()}")
+    return 0

@@ -1,0 +1,165 @@
+"""The analysis core: parse once, build the semantic model once, run every rule
+in one batched pass, and return findings that every front end shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple, Type, Union
+
+import libcst as cst
+
+from botolint.config import Config
+from botolint.positions import node_positions
+from botolint.rule import Finding, Rule, all_rules
+from botolint.semantic import Scope, SemanticModel
+from botolint.source import SourceError, check_text, read_source
+
+# Two spellings of one class; rules compare canonical names.
+CANONICAL_NAMES = {"boto3.session.Session": "boto3.Session"}
+
+
+@dataclass
+class FileAnalysis:
+    """What one file gave: findings, or the reason it could not be analyzed."""
+
+    path: str
+    findings: List[Finding] = field(default_factory=list)
+    error: Optional[str] = None
+    module: Optional[cst.Module] = None
+    semantic: Optional[SemanticModel] = None
+    source: Union[str, bytes, None] = field(default=None, repr=False)
+
+    def lines(self) -> List[str]:
+        """The source's lines, decoded as the parser decoded them."""
+        if isinstance(self.source, bytes):
+            encoding = self.module.encoding if self.module is not None else "utf-8"
+            return self.source.decode(encoding, errors="replace").splitlines()
+        return (self.source or "").splitlines()
+
+
+@dataclass
+class _Report:
+    rule: Rule
+    node: cst.CSTNode
+    message: str
+    fix: Dict[str, Any]
+
+
+class Context:
+    """What a rule sees of the file it checks."""
+
+    def __init__(self, path: str, module: cst.Module, semantic: SemanticModel, config: Config) -> None:
+        self.path = path
+        self.module = module
+        self.semantic = semantic
+        self.config = config
+        self.reports: List[_Report] = []
+
+    def report(self, rule: Rule, node: cst.CSTNode, *, fix: Optional[Dict[str, Any]] = None, **message_args: Any) -> None:
+        message = rule.message.format(**message_args) if message_args else rule.message
+        self.reports.append(_Report(rule, node, message, fix or {}))
+
+    def scope_of(self, node: cst.CSTNode) -> Scope:
+        return self.semantic.scope_of(node)
+
+    def qualified_names(self, node: cst.CSTNode) -> FrozenSet[str]:
+        return frozenset(CANONICAL_NAMES.get(name, name) for name in self.semantic.qualified_names(node))
+
+    def resolves_to(self, node: cst.CSTNode, *names: str) -> bool:
+        """True when ``node`` may refer to one of ``names`` (canonical spelling)."""
+        return not self.qualified_names(node).isdisjoint(names)
+
+
+@lru_cache(maxsize=32)
+def _dispatch(rules: Tuple[Type[Rule], ...]) -> Dict[type, Tuple[Tuple[int, str], ...]]:
+    table: Dict[type, List[Tuple[int, str]]] = {}
+    for index, rule in enumerate(rules):
+        for node_name in rule.visitors():
+            table.setdefault(getattr(cst, node_name), []).append((index, f"visit_{node_name}"))
+    return {node_type: tuple(entries) for node_type, entries in table.items()}
+
+
+def _triggered(source: Union[str, bytes], rules: Sequence[Type[Rule]]) -> bool:
+    if isinstance(source, bytes):
+        return any(rule.requires_text.encode() in source for rule in rules)
+    return any(rule.requires_text in source for rule in rules)
+
+
+def _parse(source: Union[str, bytes]) -> cst.Module:
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        raise SourceError(f"syntax error at {error.raw_line}:{error.raw_column + 1}: {error.message.splitlines()[0]}") from None
+    except SyntaxError as error:  # raised for undecodable bytes and bad encoding cookies
+        raise SourceError(f"cannot decode: {error.msg}") from None
+    except (UnicodeError, LookupError) as error:
+        raise SourceError(f"cannot decode: {error}") from None
+    except RecursionError:
+        raise SourceError("nested too deeply to parse") from None
+
+
+def _without_superseded(reports: List[_Report]) -> List[_Report]:
+    by_node: Dict[cst.CSTNode, List[_Report]] = {}
+    for report in reports:
+        by_node.setdefault(report.node, []).append(report)
+    kept = []
+    for group in by_node.values():
+        replaced = {code for report in group for code in report.rule.supersedes}
+        kept += [report for report in group if report.rule.code not in replaced]
+    return kept
+
+
+def analyze_source(
+    source: Union[str, bytes],
+    path: str = "<string>",
+    *,
+    rules: Optional[Tuple[Type[Rule], ...]] = None,
+    config: Optional[Config] = None,
+) -> FileAnalysis:
+    """Run ``rules`` (default: all) over one module's source."""
+    rules = all_rules() if rules is None else rules
+    config = config or Config()
+    if not _triggered(source, rules):
+        return FileAnalysis(path)
+    try:
+        if isinstance(source, bytes):
+            check_text(source)
+        module = _parse(source)
+        analysis = _run_rules(path, module, rules, config)
+        analysis.source = source
+        return analysis
+    except SourceError as error:
+        return FileAnalysis(path, error=str(error))
+    except RecursionError:
+        return FileAnalysis(path, error="nested too deeply to analyze")
+
+
+def analyze_path(path: Path, *, rules: Optional[Tuple[Type[Rule], ...]] = None, config: Optional[Config] = None) -> FileAnalysis:
+    config = config or Config()
+    try:
+        data = read_source(path, config.max_file_size)
+    except SourceError as error:
+        return FileAnalysis(str(path), error=str(error))
+    return analyze_source(data, str(path), rules=rules, config=config)
+
+
+def _run_rules(path: str, module: cst.Module, rules: Tuple[Type[Rule], ...], config: Config) -> FileAnalysis:
+    dispatch = _dispatch(rules)
+    semantic = SemanticModel(module, frozenset(dispatch))
+    ctx = Context(path, module, semantic, config)
+    instances = [rule() for rule in rules]
+    for node in semantic.collected:
+        for index, method in dispatch[type(node)]:
+            getattr(instances[index], method)(node, ctx)
+    for instance in instances:
+        instance.finish(ctx)
+    reports = _without_superseded(ctx.reports)
+    positions = node_positions(module, {report.node for report in reports})
+    findings = [
+        Finding(report.rule.code, report.message, *positions[report.node], node=report.node, fix=report.fix)
+        for report in reports
+    ]
+    findings.sort(key=lambda finding: finding.sort_key)
+    return FileAnalysis(path, findings, module=module, semantic=semantic)

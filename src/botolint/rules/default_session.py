@@ -1,0 +1,262 @@
+"""AWS101–AWS104: code that goes through, or changes, boto3's hidden default session."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from botolint.engine import Context
+from botolint.rule import Rule
+
+SESSION_GUIDE = "https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html"
+CLIENTS_GUIDE = "https://boto3.amazonaws.com/v1/documentation/api/latest/guide/clients.html"
+ISSUE_1592 = "https://github.com/boto/boto3/issues/1592"
+
+DEFAULT_SESSION_FACTORIES = {"boto3.client": "client", "boto3.resource": "resource"}
+
+
+def default_session_factory(node: cst.Call, ctx: Context) -> Optional[str]:
+    """``"client"`` or ``"resource"`` when ``node`` calls boto3's module-level
+    factory (through any import spelling), else None."""
+    for name in ctx.qualified_names(node.func):
+        if name in DEFAULT_SESSION_FACTORIES:
+            return DEFAULT_SESSION_FACTORIES[name]
+    return None
+
+
+class _InFunction(Rule):
+    kind: str
+
+    def visit_Call(self, node: cst.Call, ctx: Context) -> None:
+        if default_session_factory(node, ctx) != self.kind:
+            return
+        function = ctx.scope_of(node).enclosing_function
+        if function is not None:
+            ctx.report(self, node, fix={"kind": self.kind, "function": function.node})
+
+
+class DefaultSessionClient(_InFunction):
+    """
+    ## What it does
+    Flags `boto3.client(...)` called inside a function, method or lambda.
+
+    ## Why is this bad?
+    `boto3.client` is a shortcut for a method of a hidden, process-wide default
+    session. A function that uses it cannot be pointed at another profile,
+    region or assumed role by its caller, is awkward to test, and races with
+    other threads creating clients at the same time (boto3 issue #1592:
+    `KeyError: 'credential_provider'`).
+
+    The session-first style fixes all three: the function takes an optional
+    `session` and makes its clients from it, falling back to the default
+    session only when the caller gives none.
+
+    ## Example
+    ```python
+    import boto3
+
+    def list_buckets():
+        s3 = boto3.client("s3")
+        return s3.list_buckets()["Buckets"]
+    ```
+
+    ## Use instead
+    ```python
+    import boto3
+
+    def list_buckets(*, session=None):
+        s3 = (session or boto3).client("s3")
+        return s3.list_buckets()["Buckets"]
+    ```
+
+    ## Fix safety
+    `botolint fix` adds a keyword-only `session=None` parameter and makes the
+    client from it. Without a session the call still goes through
+    `boto3.client`, so existing callers, `setup_default_session()` and tests
+    that patch `boto3.client` see no change. Adding a parameter changes the
+    function's signature, which is an API change: callers that pass `**kwargs`
+    containing `session` would now bind it.
+
+    ## References
+    - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
+    - boto3 issue #1592 (concurrent client creation): https://github.com/boto/boto3/issues/1592
+    """
+
+    code = "AWS101"
+    name = "default-session-client"
+    message = (
+        "boto3.client() in a function uses the hidden default session: "
+        "accept a `session` argument and call session.client()"
+    )
+    kind = "client"
+
+
+class DefaultSessionResource(_InFunction):
+    """
+    ## What it does
+    Flags `boto3.resource(...)` called inside a function, method or lambda.
+
+    ## Why is this bad?
+    Like `boto3.client`, `boto3.resource` goes through the hidden default
+    session, so the caller cannot choose the profile, region or role, tests
+    must patch module globals, and concurrent calls race inside that one
+    session (boto3 issue #1592). Resources, unlike clients, are not thread
+    safe either: each thread needs its own.
+
+    ## Example
+    ```python
+    import boto3
+
+    def save(item):
+        table = boto3.resource("dynamodb").Table("items")
+        table.put_item(Item=item)
+    ```
+
+    ## Use instead
+    ```python
+    import boto3
+
+    def save(item, *, session=None):
+        table = (session or boto3).resource("dynamodb").Table("items")
+        table.put_item(Item=item)
+    ```
+
+    ## Fix safety
+    Same as AWS101: a keyword-only `session=None` parameter is added and the
+    resource is made from it, falling back to `boto3.resource` so existing
+    callers see no change. The signature change is an API change.
+
+    ## References
+    - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
+    - boto3 resources and threads: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/resources.html
+    - boto3 issue #1592: https://github.com/boto/boto3/issues/1592
+    """
+
+    code = "AWS102"
+    name = "default-session-resource"
+    message = (
+        "boto3.resource() in a function uses the hidden default session: "
+        "accept a `session` argument and call session.resource()"
+    )
+    kind = "resource"
+
+
+class ImportTimeDefaultSession(Rule):
+    """
+    ## What it does
+    Flags `boto3.client(...)` and `boto3.resource(...)` evaluated when a module
+    is executed: in the module body (including `if __name__ == "__main__":`),
+    in class bodies, in default argument values and in decorator expressions.
+
+    ## Why is this bad?
+    The object is bound to the default session the moment the module is
+    imported, before any caller could say which profile, region or role to
+    use, and it is shared by everything that imports the module. Tests must
+    patch it after the fact, and a library that does this makes network
+    configuration decisions for its users.
+
+    In a script's `__main__` block, read the profile from the command line
+    (`--profile`) and build a `boto3.Session(profile_name=...)` instead.
+
+    ## Example
+    ```python
+    import boto3
+
+    s3 = boto3.client("s3")
+
+    def upload(path, bucket):
+        s3.upload_file(path, bucket, path)
+    ```
+
+    ## Use instead
+    ```python
+    import boto3
+
+    def upload(path, bucket, *, session=None):
+        s3 = (session or boto3).client("s3")
+        s3.upload_file(path, bucket, path)
+    ```
+
+    ## Fix safety
+    Not fixed automatically: moving the client changes when it is created and
+    which session it uses, which may change behaviour (for Lambda functions,
+    module scope is the recommended place; see AWS301).
+
+    ## References
+    - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
+    """
+
+    code = "AWS103"
+    name = "import-time-default-session"
+    title = "boto3.client()/boto3.resource() evaluated at import time"
+    message = (
+        "boto3.{kind}() at import time binds to the default session before any caller "
+        "can choose one: create it from a session passed in"
+    )
+
+    def visit_Call(self, node: cst.Call, ctx: Context) -> None:
+        kind = default_session_factory(node, ctx)
+        if kind is not None and ctx.scope_of(node).runs_at_import:
+            ctx.report(self, node, kind=kind)
+
+
+class DefaultSessionMutation(Rule):
+    """
+    ## What it does
+    Flags `boto3.setup_default_session(...)` and assignments to
+    `boto3.DEFAULT_SESSION`.
+
+    ## Why is this bad?
+    Both change the session that every `boto3.client()` / `boto3.resource()`
+    call in the process uses, including calls in libraries that never asked for
+    it. The effect depends on import and call order, is invisible at the call
+    sites, and is not thread safe: another thread may be creating a client from
+    the old session at that moment.
+
+    ## Example
+    ```python
+    import boto3
+
+    def main(profile):
+        boto3.setup_default_session(profile_name=profile)
+        run_report()
+    ```
+
+    ## Use instead
+    ```python
+    import boto3
+
+    def main(profile):
+        session = boto3.Session(profile_name=profile)
+        run_report(session=session)
+    ```
+
+    ## Fix safety
+    Not fixed automatically: every function that relied on the global needs a
+    session passed to it instead.
+
+    ## References
+    - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
+    - boto3 issue #1592: https://github.com/boto/boto3/issues/1592
+    """
+
+    code = "AWS104"
+    name = "default-session-mutation"
+    title = "Code that changes the process-wide default session"
+    message = "{what} changes the process-wide default session: create a boto3.Session and pass it instead"
+
+    def visit_Call(self, node: cst.Call, ctx: Context) -> None:
+        if ctx.resolves_to(node.func, "boto3.setup_default_session"):
+            ctx.report(self, node, what="boto3.setup_default_session()")
+
+    def visit_Assign(self, node: cst.Assign, ctx: Context) -> None:
+        for target in node.targets:
+            self._check_target(target.target, ctx)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign, ctx: Context) -> None:
+        self._check_target(node.target, ctx)
+
+    def _check_target(self, target: cst.BaseExpression, ctx: Context) -> None:
+        if isinstance(target, cst.Attribute) and ctx.resolves_to(target, "boto3.DEFAULT_SESSION"):
+            ctx.report(self, target, what="Assigning boto3.DEFAULT_SESSION")

@@ -1,0 +1,454 @@
+"""The semantic model: scopes, bindings and name resolution from one fast walk.
+
+LibCST's ScopeProvider and QualifiedNameProvider cost about six times the parse
+itself, and a ``CSTVisitor`` pass rebuilds every node it leaves. The rules only
+need to know what a handful of names refer to, so this module walks the tree
+through its dataclass fields (skipping whitespace and punctuation), records the
+scopes and bindings Python's own rules create, and collects the node types the
+rules asked for, in source order. Resolution is then a dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from dataclasses import dataclass, field
+from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple, Type
+
+import libcst as cst
+
+
+class ScopeKind(enum.Enum):
+    MODULE = "module"
+    CLASS = "class"
+    FUNCTION = "function"
+    LAMBDA = "lambda"
+    COMPREHENSION = "comprehension"
+
+
+class BindingKind(enum.Enum):
+    IMPORT = "import"
+    PARAMETER = "parameter"
+    ASSIGNMENT = "assignment"
+    DEFINITION = "definition"
+    OTHER = "other"
+
+
+@dataclass(eq=False)
+class Binding:
+    """One place where a name is bound in a scope."""
+
+    name: str
+    kind: BindingKind
+    node: cst.CSTNode
+    scope: "Scope"
+    qualified_name: Optional[str] = None
+    value: Optional[cst.BaseExpression] = None
+    annotation: Optional[cst.BaseExpression] = None
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: ScopeKind
+    node: cst.CSTNode
+    parent: Optional["Scope"]
+    bindings: Dict[str, List[Binding]] = field(default_factory=dict)
+    global_names: Set[str] = field(default_factory=set)
+    nonlocal_names: Set[str] = field(default_factory=set)
+
+    @property
+    def module(self) -> "Scope":
+        scope = self
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+    @property
+    def runs_at_import(self) -> bool:
+        """True when code in this scope runs as the module is executed: the module
+        body, class bodies and comprehensions that sit directly in them."""
+        return self.enclosing_function is None
+
+    @property
+    def enclosing_function(self) -> Optional["Scope"]:
+        """The nearest function or lambda scope, this one included."""
+        scope: Optional[Scope] = self
+        while scope is not None and scope.kind not in (ScopeKind.FUNCTION, ScopeKind.LAMBDA):
+            scope = scope.parent
+        return scope
+
+    def defining_scope(self, name: str) -> Optional["Scope"]:
+        """The scope whose binding of ``name`` a reference in this scope sees."""
+        if name in self.global_names:
+            return self.module
+        if name in self.bindings and name not in self.nonlocal_names:
+            return self
+        scope = self.parent
+        while scope is not None:
+            if scope.kind is not ScopeKind.CLASS:
+                if name in scope.global_names:
+                    return scope.module
+                if name in scope.bindings and name not in scope.nonlocal_names:
+                    return scope
+            scope = scope.parent
+        return None
+
+    def lookup(self, name: str) -> List[Binding]:
+        scope = self.defining_scope(name)
+        return scope.bindings[name] if scope is not None else []
+
+
+# Fields that only ever hold whitespace, comments or punctuation: never a name.
+_TRIVIA_FIELDS = frozenset(
+    {
+        "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "leading_lines",
+        "lines_after_decorators", "header", "footer", "comma", "dot", "equal", "colon",
+        "semicolon", "trailing_whitespace", "newline", "operator", "asynchronous",
+        "star_tok", "arrow", "default_indent", "default_newline", "encoding",
+    }
+)
+_child_fields_cache: Dict[type, Tuple[str, ...]] = {}
+
+
+def _child_fields(node_type: type) -> Tuple[str, ...]:
+    names = _child_fields_cache.get(node_type)
+    if names is None:
+        names = tuple(
+            f.name
+            for f in dataclasses.fields(node_type)
+            if f.name not in _TRIVIA_FIELDS and not f.name.startswith("whitespace")
+        )
+        _child_fields_cache[node_type] = names
+    return names
+
+
+def iter_children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The non-trivia children of ``node``, in field order."""
+    for name in _child_fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    yield item
+
+
+def dotted_name(node: cst.CSTNode) -> Optional[str]:
+    """``a.b.c`` for a Name/Attribute chain, None for anything else."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = dotted_name(node.value)
+        return f"{head}.{node.attr.value}" if head is not None else None
+    return None
+
+
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
+_Frame = Tuple[cst.CSTNode, Scope, Optional[cst.CSTNode]]
+
+
+class SemanticModel:
+    """Scopes, bindings, parents and the collected nodes of one module."""
+
+    def __init__(self, module: cst.Module, collect: FrozenSet[Type[cst.CSTNode]] = frozenset()) -> None:
+        self.module = module
+        self.module_scope = Scope(ScopeKind.MODULE, module, None)
+        self.parents: Dict[cst.CSTNode, Optional[cst.CSTNode]] = {}
+        self.scopes: Dict[cst.CSTNode, Scope] = {}
+        self.function_scopes: Dict[cst.CSTNode, Scope] = {}
+        self.collected: List[cst.CSTNode] = []
+        self._collect = collect
+        self._walk()
+
+    # -- queries -------------------------------------------------------------
+
+    def scope_of(self, node: cst.CSTNode) -> Scope:
+        return self.scopes[node]
+
+    def parent_of(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+        return self.parents.get(node)
+
+    def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+        parent = self.parents.get(node)
+        while parent is not None:
+            yield parent
+            parent = self.parents.get(parent)
+
+    def qualified_names(self, node: cst.CSTNode, scope: Optional[Scope] = None) -> FrozenSet[str]:
+        """What a Name/Attribute chain may refer to through imports, e.g.
+        ``{"boto3.client"}`` for ``b.client`` after ``import boto3 as b``."""
+        dotted = dotted_name(node)
+        if dotted is None:
+            return frozenset()
+        head, _, rest = dotted.partition(".")
+        scope = scope if scope is not None else self.scopes.get(node, self.module_scope)
+        names = set()
+        for binding in scope.lookup(head):
+            if binding.qualified_name is not None:
+                names.add(f"{binding.qualified_name}.{rest}" if rest else binding.qualified_name)
+        return frozenset(names)
+
+    # -- the walk ------------------------------------------------------------
+
+    def _walk(self) -> None:
+        stack: List[_Frame] = [(self.module, self.module_scope, None)]
+        parents, scopes, collect, collected = self.parents, self.scopes, self._collect, self.collected
+        while stack:
+            node, scope, parent = stack.pop()
+            parents[node] = parent
+            scopes[node] = scope
+            node_type = type(node)
+            if node_type in collect:
+                collected.append(node)
+            handler = _HANDLERS.get(node_type)
+            if handler is not None:
+                children = handler(self, node, scope)
+            else:
+                children = [(child, scope) for child in iter_children(node)]
+            # Reversed so that the stack pops children in source order.
+            for child, child_scope in reversed(children):
+                stack.append((child, child_scope, node))
+
+    def _bind(self, name: str, scope: Scope, kind: BindingKind, node: cst.CSTNode, **details) -> None:
+        if name in scope.global_names:
+            scope = scope.module
+        elif name in scope.nonlocal_names and scope.parent is not None:
+            scope = scope.parent.defining_scope(name) or scope
+        scope.bindings.setdefault(name, []).append(Binding(name, kind, node, scope, **details))
+
+    def _bind_target(
+        self, target: cst.CSTNode, scope: Scope, kind: BindingKind, node: cst.CSTNode, value=None
+    ) -> List[Tuple[cst.CSTNode, Scope]]:
+        """Bind the names in an assignment target; return the parts to walk
+        (attribute and subscript targets read their base)."""
+        if isinstance(target, cst.Name):
+            self._bind(target.value, scope, kind, node, value=value)
+            return []
+        if isinstance(target, (cst.Tuple, cst.List)):
+            walk: List[Tuple[cst.CSTNode, Scope]] = []
+            for element in target.elements:
+                walk += self._bind_target(element.value, scope, kind, node)
+            return walk
+        if isinstance(target, cst.StarredElement):
+            return self._bind_target(target.value, scope, kind, node)
+        return [(target, scope)]
+
+    def _new_scope(self, kind: ScopeKind, node: cst.CSTNode, parent: Scope) -> Scope:
+        scope = Scope(kind, node, parent)
+        self.function_scopes[node] = scope
+        return scope
+
+    def _bind_parameters(self, params: cst.Parameters, scope: Scope) -> None:
+        for param in _all_params(params):
+            annotation = param.annotation.annotation if param.annotation is not None else None
+            self._bind(param.name.value, scope, BindingKind.PARAMETER, param, annotation=annotation)
+
+
+def _all_params(params: cst.Parameters) -> Iterator[cst.Param]:
+    yield from params.posonly_params
+    yield from params.params
+    if isinstance(params.star_arg, cst.Param):
+        yield params.star_arg
+    yield from params.kwonly_params
+    if params.star_kwarg is not None:
+        yield params.star_kwarg
+
+
+def _import_qualified_name(name: cst.CSTNode) -> str:
+    return dotted_name(name) or ""
+
+
+def _module_name(node: cst.ImportFrom) -> Optional[str]:
+    if node.relative:
+        return None
+    return dotted_name(node.module) if node.module is not None else None
+
+
+_Children = List[Tuple[cst.CSTNode, Scope]]
+
+
+def _function_def(model: SemanticModel, node: cst.FunctionDef, scope: Scope) -> _Children:
+    model._bind(node.name.value, scope, BindingKind.DEFINITION, node)
+    inner = model._new_scope(ScopeKind.FUNCTION, node, scope)
+    model._bind_parameters(node.params, inner)
+    children: _Children = [(d, scope) for d in node.decorators]
+    children.append((node.params, scope))
+    if node.returns is not None:
+        children.append((node.returns, scope))
+    children.append((node.body, inner))
+    return children
+
+
+def _lambda(model: SemanticModel, node: cst.Lambda, scope: Scope) -> _Children:
+    inner = model._new_scope(ScopeKind.LAMBDA, node, scope)
+    model._bind_parameters(node.params, inner)
+    return [(node.params, scope), (node.body, inner)]
+
+
+def _param(model: SemanticModel, node: cst.Param, scope: Scope) -> _Children:
+    children: _Children = []
+    if node.annotation is not None:
+        children.append((node.annotation, scope))
+    if node.default is not None:
+        children.append((node.default, scope))
+    return children
+
+
+def _class_def(model: SemanticModel, node: cst.ClassDef, scope: Scope) -> _Children:
+    model._bind(node.name.value, scope, BindingKind.DEFINITION, node)
+    inner = model._new_scope(ScopeKind.CLASS, node, scope)
+    children: _Children = [(d, scope) for d in node.decorators]
+    children += [(arg, scope) for arg in (*node.bases, *node.keywords)]
+    children.append((node.body, inner))
+    return children
+
+
+def _comprehension(model: SemanticModel, node: cst.CSTNode, scope: Scope) -> _Children:
+    inner = model._new_scope(ScopeKind.COMPREHENSION, node, scope)
+    first: cst.CompFor = node.for_in
+    # The first iterable is evaluated in the enclosing scope; the rest inside.
+    children: _Children = [(first.iter, scope)]
+    children += model._bind_target(first.target, inner, BindingKind.OTHER, first)
+    children += [(if_, inner) for if_ in first.ifs]
+    if first.inner_for_in is not None:
+        children.append((first.inner_for_in, inner))
+    if isinstance(node, cst.DictComp):
+        children += [(node.key, inner), (node.value, inner)]
+    else:
+        children.append((node.elt, inner))
+    return children
+
+
+def _comp_for(model: SemanticModel, node: cst.CompFor, scope: Scope) -> _Children:
+    children = model._bind_target(node.target, scope, BindingKind.OTHER, node)
+    children.append((node.iter, scope))
+    children += [(if_, scope) for if_ in node.ifs]
+    if node.inner_for_in is not None:
+        children.append((node.inner_for_in, scope))
+    return children
+
+
+def _assign(model: SemanticModel, node: cst.Assign, scope: Scope) -> _Children:
+    children: _Children = []
+    for target in node.targets:
+        children += model._bind_target(target.target, scope, BindingKind.ASSIGNMENT, node, node.value)
+    children.append((node.value, scope))
+    return children
+
+
+def _ann_assign(model: SemanticModel, node: cst.AnnAssign, scope: Scope) -> _Children:
+    children = model._bind_target(node.target, scope, BindingKind.ASSIGNMENT, node, node.value)
+    children.append((node.annotation, scope))
+    if node.value is not None:
+        children.append((node.value, scope))
+    return children
+
+
+def _aug_assign(model: SemanticModel, node: cst.AugAssign, scope: Scope) -> _Children:
+    children = model._bind_target(node.target, scope, BindingKind.OTHER, node)
+    children.append((node.value, scope))
+    return children
+
+
+def _for(model: SemanticModel, node: cst.For, scope: Scope) -> _Children:
+    children = model._bind_target(node.target, scope, BindingKind.OTHER, node)
+    children.append((node.iter, scope))
+    children.append((node.body, scope))
+    if node.orelse is not None:
+        children.append((node.orelse, scope))
+    return children
+
+
+def _with_item(model: SemanticModel, node: cst.WithItem, scope: Scope) -> _Children:
+    children: _Children = [(node.item, scope)]
+    if node.asname is not None:
+        children += model._bind_target(node.asname.name, scope, BindingKind.ASSIGNMENT, node, node.item)
+    return children
+
+
+def _except_handler(model: SemanticModel, node: cst.CSTNode, scope: Scope) -> _Children:
+    if node.name is not None:
+        model._bind_target(node.name.name, scope, BindingKind.OTHER, node)
+    children: _Children = [(node.type, scope)] if node.type is not None else []
+    children.append((node.body, scope))
+    return children
+
+
+def _named_expr(model: SemanticModel, node: cst.NamedExpr, scope: Scope) -> _Children:
+    target_scope = scope
+    while target_scope.kind is ScopeKind.COMPREHENSION and target_scope.parent is not None:
+        target_scope = target_scope.parent
+    model._bind_target(node.target, target_scope, BindingKind.ASSIGNMENT, node, node.value)
+    return [(node.value, scope)]
+
+
+def _import(model: SemanticModel, node: cst.Import, scope: Scope) -> _Children:
+    for alias in node.names:
+        full = _import_qualified_name(alias.name)
+        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            model._bind(alias.asname.name.value, scope, BindingKind.IMPORT, node, qualified_name=full)
+        else:
+            # ``import a.b.c`` binds ``a``, the top-level package.
+            head = full.partition(".")[0]
+            model._bind(head, scope, BindingKind.IMPORT, node, qualified_name=head)
+    return []
+
+
+def _import_from(model: SemanticModel, node: cst.ImportFrom, scope: Scope) -> _Children:
+    if isinstance(node.names, cst.ImportStar):
+        return []
+    module = _module_name(node)
+    for alias in node.names:
+        imported = _import_qualified_name(alias.name)
+        bound = alias.asname.name.value if alias.asname is not None else imported
+        qualified = f"{module}.{imported}" if module is not None else None
+        model._bind(bound, scope, BindingKind.IMPORT, node, qualified_name=qualified)
+    return []
+
+
+def _global(model: SemanticModel, node: cst.Global, scope: Scope) -> _Children:
+    scope.global_names.update(item.name.value for item in node.names)
+    return []
+
+
+def _nonlocal(model: SemanticModel, node: cst.Nonlocal, scope: Scope) -> _Children:
+    scope.nonlocal_names.update(item.name.value for item in node.names)
+    return []
+
+
+def _match_capture(model: SemanticModel, node: cst.CSTNode, scope: Scope) -> _Children:
+    if getattr(node, "name", None) is not None and isinstance(node.name, cst.Name):
+        model._bind(node.name.value, scope, BindingKind.OTHER, node)
+    pattern = getattr(node, "pattern", None)
+    return [(pattern, scope)] if pattern is not None else []
+
+
+_HANDLERS: Dict[type, Callable[[SemanticModel, cst.CSTNode, Scope], _Children]] = {
+    cst.FunctionDef: _function_def,
+    cst.Lambda: _lambda,
+    cst.Param: _param,
+    cst.ClassDef: _class_def,
+    cst.CompFor: _comp_for,
+    cst.Assign: _assign,
+    cst.AnnAssign: _ann_assign,
+    cst.AugAssign: _aug_assign,
+    cst.For: _for,
+    cst.WithItem: _with_item,
+    cst.ExceptHandler: _except_handler,
+    cst.ExceptStarHandler: _except_handler,
+    cst.NamedExpr: _named_expr,
+    cst.Import: _import,
+    cst.ImportFrom: _import_from,
+    cst.Global: _global,
+    cst.Nonlocal: _nonlocal,
+    cst.MatchAs: _match_capture,
+    cst.MatchStar: _match_capture,
+}
+for _comprehension_type in _COMPREHENSIONS:
+    _HANDLERS[_comprehension_type] = _comprehension
+
+
+def node_types(names: Iterable[str]) -> FrozenSet[Type[cst.CSTNode]]:
+    """LibCST node classes by name, e.g. ``{"Call"}`` -> ``{cst.Call}``."""
+    return frozenset(getattr(cst, name) for name in names)

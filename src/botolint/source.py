@@ -1,0 +1,31 @@
+"""Reading a file's bytes and refusing, with a reason, what cannot be analyzed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SourceError(Exception):
+    """A file that cannot be analyzed; the message is the one-line reason."""
+
+
+def read_source(path: Path, max_size: int) -> bytes:
+    try:
+        if path.is_dir():
+            raise SourceError("is a directory")
+        size = path.stat().st_size
+        if size > max_size:
+            raise SourceError(f"file is too large ({size} bytes, limit {max_size}; see max-file-size)")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError("no such file") from None
+    except PermissionError:
+        raise SourceError("permission denied") from None
+    except OSError as error:
+        raise SourceError(error.strerror or str(error)) from None
+
+
+def check_text(data: bytes) -> None:
+    """Reject what Python itself would not read as source."""
+    if b"\0" in data:
+        raise SourceError("contains NUL bytes")

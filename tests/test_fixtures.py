@@ -1,0 +1,68 @@
+"""Every fixture, through the core and through real flake8: both must report
+exactly what the fixture's inline comments expect."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict
+
+import pytest
+
+from botolint.config import config_from_table
+from botolint.engine import analyze_path
+from botolint.noqa import unsuppressed
+from fixture_support import ROOT, Expectation, expected_findings, fixture_config, rule_fixtures
+
+FIXTURES = rule_fixtures()
+
+
+def _ids(path: Path) -> str:
+    return path.relative_to(ROOT / "fixtures" / "rules").as_posix()
+
+
+def _toml_value(value) -> str:
+    return json.dumps(value)  # JSON strings, numbers, booleans and lists are valid TOML
+
+
+@pytest.fixture(scope="session")
+def flake8_findings(tmp_path_factory) -> Dict[Path, Expectation]:
+    """Run flake8 once per distinct fixture config, over all fixtures with it."""
+    groups = defaultdict(list)
+    for path in FIXTURES:
+        groups[json.dumps(fixture_config(path), sort_keys=True)].append(path)
+    found: Dict[Path, Expectation] = defaultdict(set)
+    for config_json, paths in groups.items():
+        workdir = tmp_path_factory.mktemp("flake8")
+        table = json.loads(config_json)
+        lines = ["[tool.botolint]"] + [f"{key} = {_toml_value(value)}" for key, value in table.items()]
+        (workdir / "pyproject.toml").write_text("\n".join(lines) + "\n")
+        result = subprocess.run(
+            [sys.executable, "-m", "flake8", "--isolated", "--select", "AWS",
+             "--format", "%(path)s\t%(row)d\t%(code)s", *map(str, paths)],
+            cwd=workdir, capture_output=True, text=True, check=False,
+        )
+        assert result.returncode in (0, 1), result.stderr
+        for line in result.stdout.splitlines():
+            path, row, code = line.split("\t")
+            found[Path(path)].add((int(row), code))
+    return found
+
+
+def test_fixtures_exist():
+    assert len(FIXTURES) >= 5
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=_ids)
+def test_core_matches_fixture(path: Path):
+    analysis = analyze_path(path, config=config_from_table(fixture_config(path)))
+    assert analysis.error is None
+    assert {(f.line, f.code) for f in unsuppressed(analysis)} == expected_findings(path)
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=_ids)
+def test_flake8_matches_fixture(path: Path, flake8_findings):
+    assert flake8_findings[path] == expected_findings(path)
