@@ -1,0 +1,195 @@
+"""What several rules need to know about boto3 calls: which calls make a
+Session, client or resource, which expressions are Sessions, how arguments bind
+to boto3's own signatures, and what string a name was bound to.
+
+Names, service lists and signatures come from the installed boto3 and botocore,
+loaded once per process, never from hand-copied lists.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, FrozenSet, List, Optional, Tuple
+
+import libcst as cst
+
+from botolint.engine import Context
+from botolint.rules.default_session import default_session_factory
+from botolint.semantic import Binding, BindingKind
+
+SESSION = "boto3.Session"
+# How deep to follow names and `or` chains: enough for real code, and a
+# guard against cycles such as `session = session or boto3.Session()`.
+MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class Boto3Call:
+    """A call that makes a boto3 Session, client or resource."""
+
+    kind: str  # "session", "client" or "resource"
+    callee: str  # how messages name it: "boto3.Session", "boto3.client", "Session.client"
+    node: cst.Call
+
+
+def boto3_call(node: cst.Call, ctx: Context) -> Optional[Boto3Call]:
+    """The boto3 factory ``node`` calls: ``boto3.Session(...)``,
+    ``boto3.client/resource(...)``, or ``client/resource`` on an expression
+    known to be a boto3 Session (see ``is_session``)."""
+    if ctx.resolves_to(node.func, SESSION):
+        return Boto3Call("session", SESSION, node)
+    kind = default_session_factory(node, ctx)
+    if kind is not None:
+        return Boto3Call(kind, f"boto3.{kind}", node)
+    func = node.func
+    if isinstance(func, cst.Attribute) and func.attr.value in ("client", "resource"):
+        if is_session(func.value, ctx) or _is_session_or_boto3(func.value, ctx):
+            return Boto3Call(func.attr.value, f"Session.{func.attr.value}", node)
+    return None
+
+
+def is_session(expr: cst.BaseExpression, ctx: Context, depth: int = 0) -> bool:
+    """True when ``expr`` is known to be a boto3 Session: a ``boto3.Session(...)``
+    call, a name bound to one (or to ``x or boto3.Session()``) in a scope it
+    sees, or a parameter annotated ``boto3.Session``."""
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(expr, cst.Call):
+        return ctx.resolves_to(expr.func, SESSION)
+    if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
+        return is_session(expr.left, ctx, depth + 1) or is_session(expr.right, ctx, depth + 1)
+    if isinstance(expr, cst.Name):
+        return any(_binding_is_session(binding, ctx, depth) for binding in bindings_of(expr, ctx))
+    return False
+
+
+def bindings_of(name: cst.Name, ctx: Context) -> List[Binding]:
+    """The bindings a name read sees ([] for a node outside the model)."""
+    scope = ctx.semantic.scopes.get(name)
+    return scope.lookup(name.value) if scope is not None else []
+
+
+def _binding_is_session(binding: Binding, ctx: Context, depth: int) -> bool:
+    if binding.kind is BindingKind.PARAMETER:
+        return binding.annotation is not None and ctx.resolves_to(binding.annotation, SESSION)
+    return binding.value is not None and is_session(binding.value, ctx, depth + 1)
+
+
+def _is_session_or_boto3(expr: cst.BaseExpression, ctx: Context) -> bool:
+    """``session or boto3``: the session-first fallback, a Session either way."""
+    if not (isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or)):
+        return False
+    operands = (expr.left, expr.right)
+    return any(_is_boto3_module(operand, ctx) for operand in operands) and all(
+        _is_boto3_module(operand, ctx) or isinstance(operand, cst.Name) or is_session(operand, ctx)
+        for operand in operands
+    )
+
+
+def _is_boto3_module(expr: cst.BaseExpression, ctx: Context) -> bool:
+    return isinstance(expr, cst.Name) and ctx.resolves_to(expr, "boto3")
+
+
+# -- boto3's own signatures and service lists ----------------------------------
+
+
+@lru_cache(maxsize=None)
+def parameter_names(kind: str) -> Tuple[str, ...]:
+    """Parameter names, in positional order, of ``boto3.Session(...)`` (kind
+    "session") or ``Session.client``/``Session.resource``; () if boto3 cannot
+    be inspected. ``boto3.client`` forwards ``*args, **kwargs`` to
+    ``Session.client``, so the method's signature is the one that counts."""
+    try:
+        from boto3.session import Session
+    except ImportError:  # pragma: no cover - boto3 is a dependency
+        return ()
+    function = {"session": Session.__init__, "client": Session.client, "resource": Session.resource}[kind]
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):  # pragma: no cover - defensive
+        return ()
+    named = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return tuple(p.name for p in parameters[1:] if p.kind in named)
+
+
+@lru_cache(maxsize=None)
+def available_services() -> FrozenSet[str]:
+    """Service names ``client()`` accepts, from botocore's installed models."""
+    return _list_models("service-2", with_boto3_data=False)
+
+
+@lru_cache(maxsize=None)
+def available_resources() -> FrozenSet[str]:
+    """Service names ``resource()`` accepts, from boto3's resource models."""
+    return _list_models("resources-1", with_boto3_data=True)
+
+
+def _list_models(type_name: str, *, with_boto3_data: bool) -> FrozenSet[str]:
+    """The loader boto3's Session uses, built without a Session: a Session reads
+    ~/.aws/config and fails on a missing AWS_PROFILE, and listing models needs
+    neither credentials, configuration nor network. AWS_DATA_PATH is honoured
+    as botocore does. Empty when the models cannot be read."""
+    try:
+        import boto3
+        from botocore.loaders import create_loader
+
+        loader = create_loader(os.environ.get("AWS_DATA_PATH"))
+        if with_boto3_data:
+            loader.search_paths.append(os.path.join(os.path.dirname(boto3.__file__), "data"))
+        return frozenset(loader.list_available_services(type_name))
+    except Exception:  # noqa: BLE001 - a broken install must not crash a lint run
+        return frozenset()
+
+
+# -- arguments and literals -----------------------------------------------------
+
+
+def has_double_star(call: cst.Call) -> bool:
+    return any(arg.star == "**" for arg in call.args)
+
+
+def bound_arguments(call: Boto3Call) -> Dict[str, cst.Arg]:
+    """The call's arguments by boto3 parameter name: keywords by their name,
+    positionals by their place in the signature (up to the first ``*args``)."""
+    names = parameter_names(call.kind)
+    bound: Dict[str, cst.Arg] = {}
+    position = 0
+    for arg in call.node.args:
+        if arg.keyword is not None:
+            bound[arg.keyword.value] = arg
+        elif arg.star:
+            break
+        else:
+            if position < len(names):
+                bound.setdefault(names[position], arg)
+            position += 1
+    return bound
+
+
+def string_value(expr: cst.BaseExpression, ctx: Context) -> Optional[str]:
+    """The text of a plain string literal (implicit concatenation included)."""
+    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+        value = expr.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def constant_strings(expr: cst.BaseExpression, ctx: Context) -> Tuple[str, ...]:
+    """The string ``expr`` is: a literal, or a name whose every binding (in the
+    scope the name resolves to) assigns a string literal; () otherwise."""
+    literal = string_value(expr, ctx)
+    if literal is not None:
+        return (literal,)
+    if not isinstance(expr, cst.Name):
+        return ()
+    values = []
+    for binding in bindings_of(expr, ctx):
+        value = binding.value if binding.kind is BindingKind.ASSIGNMENT and binding.value is not None else None
+        literal = string_value(value, ctx) if value is not None else None
+        if literal is None:
+            return ()
+        values.append(literal)
+    return tuple(values)
