@@ -1,0 +1,117 @@
+"""AWS403: credentials written into the source."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from botolint.engine import Context
+from botolint.rule import Rule
+from botolint.rules._boto3 import boto3_call, bound_arguments, constant_strings
+
+CREDENTIAL_PARAMETERS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
+# Long-term (AKIA) and temporary (ASIA) access key ids: the prefix and 16 more.
+ACCESS_KEY_ID = re.compile(r"(AKIA|ASIA)[A-Z0-9]{16}")
+MIN_SECRET_LENGTH = 20
+MIN_DISTINCT_CHARACTERS = 8
+# Words test suites and docs use for stand-in values (moto, localstack, tutorials).
+PLACEHOLDER_WORDS = ("test", "fake", "dummy", "mock", "placeholder", "changeme", "your", "secret", "xxxx")
+
+
+def looks_real(parameter: str, value: str) -> bool:
+    """Whether ``value`` is shaped like a real credential rather than a test
+    placeholder (the thresholds are documented on the rule page)."""
+    if parameter == "aws_access_key_id":
+        return ACCESS_KEY_ID.fullmatch(value) is not None
+    lowered = value.lower()
+    return (
+        len(value) >= MIN_SECRET_LENGTH
+        and not any(character.isspace() for character in value)
+        and len(set(value)) >= MIN_DISTINCT_CHARACTERS
+        and not any(word in lowered for word in PLACEHOLDER_WORDS)
+    )
+
+
+class HardcodedCredentials(Rule):
+    """
+    ## What it does
+    Flags a hard-coded credential passed as `aws_access_key_id`,
+    `aws_secret_access_key` or `aws_session_token` (by keyword, or by position
+    in the installed boto3's signature) to `boto3.Session(...)`,
+    `boto3.session.Session(...)`, `boto3.client(...)`, `boto3.resource(...)`,
+    or `client(...)` / `resource(...)` on a boto3 Session (as in AWS401), and
+    only to those: an `aws_access_key_id=` given to another library is not
+    checked.
+
+    A value is hard-coded when it is a string literal, or a name every binding
+    of which (in the scope the name resolves to: the function, or the module
+    for a constant) assigns a string literal.
+
+    Test placeholders are skipped. A value is reported only when it is shaped
+    like a real credential:
+    - `aws_access_key_id`: exactly `AKIA` or `ASIA` followed by 16 upper-case
+      letters or digits (20 characters), the format of AWS access key ids;
+      `"testing"`, `"FOOBARKEY"` or `"AKIA_TEST"` are placeholders.
+    - `aws_secret_access_key` and `aws_session_token`: at least 20 characters,
+      no whitespace, at least 8 distinct characters, and none of the words
+      `test`, `fake`, `dummy`, `mock`, `placeholder`, `changeme`, `your`,
+      `secret` or `xxxx` (in any case), as in moto's and localstack's
+      `"testing"` / `"test"` values.
+
+    AWS's documented example key (`AKIAIOSFODNN7EXAMPLE`) is reported: it has
+    the real shape, and code that hard-codes a key in that shape is what the
+    rule is for.
+
+    ## Why is this bad?
+    Keys in source end up in version control, logs and every copy of the code,
+    cannot be rotated without a release, and bypass the credential chain
+    (environment, profiles, SSO, instance and task roles) that lets the same
+    code run anywhere with the least privilege.
+
+    ## Example
+    ```python
+    import boto3
+
+    session = boto3.Session(
+        aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+        aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    )
+    ```
+
+    ## Use instead
+    ```python
+    import boto3
+
+    # Credentials come from the environment, a profile or the instance's role.
+    session = boto3.Session(profile_name="reporting")
+    ```
+
+    ## Fix safety
+    Not fixed automatically: where the credentials should come from is a
+    deployment decision, and the key should be rotated anyway.
+
+    ## References
+    - boto3 credentials guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/credentials.html
+    - AWS access key format: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
+    """
+
+    code = "AWS403"
+    name = "hardcoded-credentials"
+    title = "Hard-coded AWS credentials passed to boto3"
+    message = (
+        "Hard-coded {parameter} passed to {callee}(): take credentials from the environment, "
+        "a profile or an IAM role"
+    )
+
+    def visit_Call(self, node: cst.Call, ctx: Context) -> None:
+        call = boto3_call(node, ctx)
+        if call is None:
+            return
+        arguments = bound_arguments(call)
+        for parameter in CREDENTIAL_PARAMETERS:
+            arg = arguments.get(parameter)
+            if arg is None:
+                continue
+            if any(looks_real(parameter, value) for value in constant_strings(arg.value, ctx)):
+                ctx.report(self, arg, parameter=parameter, callee=call.callee)
