@@ -8,6 +8,7 @@ import libcst as cst
 
 from botolint.engine import Context
 from botolint.rule import Rule
+from botolint.rules._lambda import lambda_handlers
 
 SESSION_GUIDE = "https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html"
 CLIENTS_GUIDE = "https://boto3.amazonaws.com/v1/documentation/api/latest/guide/clients.html"
@@ -159,6 +160,10 @@ class ImportTimeDefaultSession(Rule):
     In a script's `__main__` block, read the profile from the command line
     (`--profile`) and build a `boto3.Session(profile_name=...)` instead.
 
+    Not reported in a module that defines an AWS Lambda handler (as AWS301
+    defines one, `lambda-handlers` option included): there, creating clients
+    once at module scope is the recommended pattern.
+
     ## Example
     ```python
     import boto3
@@ -195,9 +200,17 @@ class ImportTimeDefaultSession(Rule):
         "can choose one: create it from a session passed in"
     )
 
+    def __init__(self) -> None:
+        self._in_lambda_module: Optional[bool] = None
+
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
         kind = default_session_factory(node, ctx)
-        if kind is not None and ctx.scope_of(node).runs_at_import:
+        if kind is None or not ctx.scope_of(node).runs_at_import:
+            return
+        if self._in_lambda_module is None:
+            # Lambda reuses what module scope creates: there it is the advice (AWS301).
+            self._in_lambda_module = bool(lambda_handlers(ctx))
+        if not self._in_lambda_module:
             ctx.report(self, node, kind=kind)
 
 

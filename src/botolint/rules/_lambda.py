@@ -1,0 +1,56 @@
+"""Which functions of a module are AWS Lambda handlers.
+
+Shared by AWS301 (clients made per invocation) and AWS103 (which stays quiet in
+a Lambda module, where import-time creation is the recommended pattern).
+"""
+
+from __future__ import annotations
+
+from typing import Any, FrozenSet, Tuple
+
+import libcst as cst
+
+from botolint.engine import Context
+
+OPTION = "lambda-handlers"
+DEFAULT_HANDLER_NAMES = ("lambda_handler", "handler")
+EVENT_NAMES = frozenset({"event", "_event"})
+CONTEXT_NAMES = frozenset({"context", "_context", "ctx"})
+
+
+def handler_names(ctx: Context) -> FrozenSet[str]:
+    """The configured handler names. Lambda's own `module.function` spelling
+    is accepted: only the function part is compared. Entries that are not
+    strings are ignored rather than failing the run."""
+    value: Any = ctx.config.option(OPTION, list(DEFAULT_HANDLER_NAMES))
+    entries = [value] if isinstance(value, str) else value if isinstance(value, (list, tuple)) else []
+    return frozenset(entry.rsplit(".", 1)[-1] for entry in entries if isinstance(entry, str))
+
+
+def _two_positional_parameters(params: cst.Parameters) -> Tuple[str, ...]:
+    """The names of exactly two positional parameters and nothing else, or ()."""
+    positional = (*params.posonly_params, *params.params)
+    extra = params.kwonly_params or isinstance(params.star_arg, cst.Param) or params.star_kwarg
+    if len(positional) != 2 or extra:
+        return ()
+    return tuple(param.name.value for param in positional)
+
+
+def is_lambda_handler(function: cst.FunctionDef, names: FrozenSet[str]) -> bool:
+    parameters = _two_positional_parameters(function.params)
+    if not parameters:
+        return False
+    if function.name.value in names:
+        return True
+    return parameters[0] in EVENT_NAMES and parameters[1] in CONTEXT_NAMES
+
+
+def lambda_handlers(ctx: Context) -> FrozenSet[cst.FunctionDef]:
+    """The module's handlers: ``def`` statements directly in the module body
+    (not under ``if`` or ``try``) that ``is_lambda_handler`` accepts."""
+    names = handler_names(ctx)
+    return frozenset(
+        statement
+        for statement in ctx.module.body
+        if isinstance(statement, cst.FunctionDef) and is_lambda_handler(statement, names)
+    )

@@ -1,0 +1,141 @@
+"""AWS301: boto3 Sessions, clients and resources made on every Lambda invocation."""
+
+from __future__ import annotations
+
+from typing import FrozenSet, Optional
+
+import libcst as cst
+
+from botolint.engine import Context
+from botolint.rule import Rule
+from botolint.rules._boto3 import SESSION, bindings_of
+from botolint.rules._lambda import lambda_handlers
+from botolint.rules.default_session import default_session_factory
+
+
+class LambdaHandlerClientCreation(Rule):
+    """
+    ## What it does
+    Flags a boto3 Session, client or resource created inside an AWS Lambda
+    handler, where it runs again on every invocation:
+    `boto3.Session(...)`, `boto3.session.Session(...)`, `boto3.client(...)`,
+    `boto3.resource(...)`, and `client(...)` / `resource(...)` on a name bound
+    to a Session created in the handler.
+
+    A handler is a `def` directly in the module body (not under `if` or
+    `try`, not a method) that takes exactly two positional parameters and no
+    others, and either
+    - is named in the `lambda-handlers` option (default `lambda_handler` and
+      `handler`; Lambda's `module.function` spelling is accepted), or
+    - names its parameters like Lambda's `(event, context)`: the first `event`
+      or `_event`, the second `context`, `_context` or `ctx`.
+
+    Calls in the handler's body count, and so do calls in functions, lambdas,
+    classes and comprehensions nested inside it (they are defined, and almost
+    always run, on each invocation). Module-level functions that the handler
+    calls are not followed: a client made there is AWS101/AWS102.
+
+    For `boto3.Session().client("s3")` only the `Session()` call is reported.
+    When AWS101 or AWS102 would flag the same call, only AWS301 is reported:
+    moving the client to module scope helps a handler most (it is reused by
+    warm invocations), while AWS101's fix, a `session` parameter, does not fit
+    a function whose signature Lambda fixes.
+
+    In a module that defines a handler, AWS103 does not report module-scope
+    clients, since creating them at import is what this rule recommends.
+
+    ## Why is this bad?
+    Creating a Session loads service models and resolves credentials, and a
+    new client opens new connections: tens to hundreds of milliseconds, paid
+    on every invocation. Lambda keeps the module loaded between invocations
+    of a warm execution environment, so objects created at module scope
+    (during initialisation) are reused for free.
+
+    ## Example
+    ```python
+    import boto3
+
+    def lambda_handler(event, context):
+        table = boto3.resource("dynamodb").Table("orders")
+        return table.get_item(Key={"id": event["id"]}).get("Item")
+    ```
+
+    ## Use instead
+    ```python
+    import boto3
+
+    # Created once per execution environment, during initialisation.
+    session = boto3.Session()
+    table = session.resource("dynamodb").Table("orders")
+
+    def lambda_handler(event, context):
+        return table.get_item(Key={"id": event["id"]}).get("Item")
+    ```
+
+    ## Fix safety
+    Not fixed automatically: hoisting the call changes when it runs (once at
+    cold start instead of per event), which matters when its arguments come
+    from the event or when a test patches `boto3` between invocations.
+
+    ## Options
+    - `lambda-handlers` (list of strings, default `["lambda_handler", "handler"]`):
+      names of handler functions; setting it replaces the default list.
+
+    ## References
+    - AWS Lambda best practices (initialise SDK clients outside the handler): https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html
+    - Lambda execution environment lifecycle: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
+    """
+
+    code = "AWS301"
+    name = "lambda-handler-client-creation"
+    title = "Session, client or resource created on every Lambda invocation"
+    message = (
+        "{what} is created on every invocation of Lambda handler {handler}(): "
+        "create it once at module scope and reuse it"
+    )
+    supersedes = ("AWS101", "AWS102")
+
+    def __init__(self) -> None:
+        self._handlers: Optional[FrozenSet[cst.FunctionDef]] = None
+
+    def visit_Call(self, node: cst.Call, ctx: Context) -> None:
+        what = self._creation(node, ctx)
+        if what is None:
+            return
+        if self._handlers is None:
+            self._handlers = lambda_handlers(ctx)
+        handler = self._enclosing_handler(node, ctx)
+        if handler is not None:
+            ctx.report(self, node, what=what, handler=handler.name.value)
+
+    def _enclosing_handler(self, node: cst.CSTNode, ctx: Context) -> Optional[cst.FunctionDef]:
+        scope = ctx.scope_of(node)
+        while scope is not None:
+            if scope.node in self._handlers:
+                return scope.node
+            scope = scope.parent
+        return None
+
+    def _creation(self, node: cst.Call, ctx: Context) -> Optional[str]:
+        """How the message names what ``node`` creates, or None."""
+        if ctx.resolves_to(node.func, SESSION):
+            return "boto3.Session()"
+        kind = default_session_factory(node, ctx)
+        if kind is not None:
+            return f"boto3.{kind}()"
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in ("client", "resource"):
+            if isinstance(func.value, cst.Name) and self._session_made_in_handler(func.value, ctx):
+                return f"{func.value.value}.{func.attr.value}()"
+        return None
+
+    def _session_made_in_handler(self, name: cst.Name, ctx: Context) -> bool:
+        """A name bound, inside a function, to a ``boto3.Session(...)`` call (the
+        caller checks that function is, or is inside, a handler)."""
+        return any(
+            binding.value is not None
+            and isinstance(binding.value, cst.Call)
+            and ctx.resolves_to(binding.value.func, SESSION)
+            and not binding.scope.runs_at_import
+            for binding in bindings_of(name, ctx)
+        )
