@@ -13,7 +13,7 @@ from botolint import __version__
 from botolint.commands.common import UsageError
 from botolint.config import ConfigError
 
-COMMANDS = ("check", "rule")
+COMMANDS = ("check", "rule", "fix")
 EXIT_USAGE = 2
 
 

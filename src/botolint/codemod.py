@@ -1,0 +1,70 @@
+"""The fix as a LibCST codemod command:
+
+    python -m libcst.tool codemod botolint.codemod.AddSessionParameterCommand PATH
+
+It shares detection (the core's AWS101/AWS102 findings) and the rewrite with
+``botolint fix``; each file is handled on its own, so sessions are passed along
+only to functions of the same file (``botolint fix`` also resolves calls
+across the files of a run).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import libcst as cst
+from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
+
+from botolint.config import Config, ConfigError, load_config
+from botolint.engine import analyze_source
+from botolint.fix.plan import DEFAULT_PARAM_NAME, FALLBACKS, FixOptions, plan_file
+from botolint.fix.propagate import Project, propagate
+from botolint.fix.rewrite import check_parses, rewrite_module
+from botolint.noqa import unsuppressed
+from botolint.rule import select_rules
+
+
+class AddSessionParameterCommand(VisitorBasedCodemodCommand):
+    DESCRIPTION = (
+        "Give functions that call boto3.client()/boto3.resource() an optional keyword-only "
+        "session parameter, use it for those calls, and pass it to functions that accept one."
+    )
+
+    def __init__(self, context: CodemodContext, param_name: str = "", fallback: str = "default") -> None:
+        super().__init__(context)
+        self.param_name = param_name
+        self.fallback = fallback
+
+    @staticmethod
+    def add_args(arg_parser: argparse.ArgumentParser) -> None:
+        arg_parser.add_argument("--param-name", dest="param_name", default="", help="name of the new parameter (default: session)")
+        arg_parser.add_argument("--fallback", dest="fallback", choices=FALLBACKS, default="default", help="when no session is passed")
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        path = self.context.filename or "<string>"
+        config = _config_for(path)
+        options = FixOptions(param_name=self.param_name or config.option("param-name", DEFAULT_PARAM_NAME), fallback=self.fallback)
+        analysis = analyze_source(tree.bytes, path, rules=select_rules(config.select, config.ignore), config=config)
+        if analysis.error is not None:
+            raise SkipFile(analysis.error)
+        if analysis.module is None:
+            return tree
+        plan = plan_file(analysis, unsuppressed(analysis), options)
+        propagate(Project([plan], []))
+        for left in plan.left:
+            self.warn(f"{left.line}:{left.column}: {left.code} left: {left.reason}")
+        if not plan.has_changes:
+            return tree
+        module = rewrite_module(plan, self.context)
+        check_parses(analysis.source, module.bytes)
+        return module
+
+
+def _config_for(path: str) -> Config:
+    if path == "<string>":
+        return Config()
+    try:
+        return load_config(Path(path).resolve().parent)
+    except ConfigError:
+        return Config()

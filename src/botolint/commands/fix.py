@@ -1,0 +1,94 @@
+"""``botolint fix``: give functions that use the default session an optional
+``session`` parameter, and pass sessions along to the functions they call."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import keyword
+import sys
+from typing import List, TextIO
+
+from botolint.commands.common import UsageError, add_file_arguments, resolve_config, resolve_rules
+from botolint.fix import FALLBACKS, FileResult, FixOptions, fix_paths, write_result
+
+NAME = "fix"
+HELP = "rewrite functions to take an optional boto3 session (AWS101/AWS102)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_file_arguments(parser)
+    parser.add_argument("--diff", action="store_true", help="print a unified diff instead of writing files")
+    parser.add_argument(
+        "--param-name", help="name of the new parameter (default: [tool.botolint] param-name, else 'session')"
+    )
+    parser.add_argument(
+        "--fallback",
+        choices=FALLBACKS,
+        default="default",
+        help="what a function uses when no session is passed: 'default' keeps boto3's default "
+        "session ((session or boto3).client), 'new-session' makes a boto3.Session()",
+    )
+
+
+def _options(args: argparse.Namespace, config) -> FixOptions:
+    name = args.param_name if args.param_name is not None else config.option("param-name", "session")
+    if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+        raise UsageError(f"param-name must be a Python identifier, not {name!r}")
+    return FixOptions(param_name=name, fallback=args.fallback)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = resolve_config(args)
+    rules = resolve_rules(config)
+    options = _options(args, config)
+    results = fix_paths(args.paths, config, rules, options)
+    report = sys.stderr if args.diff else sys.stdout
+    for result in results:
+        if args.diff:
+            sys.stdout.write(unified_diff(result))
+        elif result.changed:
+            write_result(result)
+        _report_file(result, report)
+    _summary(results, report, wrote=not args.diff)
+    failed = any(result.error is not None for result in results)
+    return 1 if failed or any(result.changed for result in results) else 0
+
+
+def unified_diff(result: FileResult) -> str:
+    if not result.changed:
+        return ""
+    before = result.original.decode(result.encoding, errors="replace").splitlines(keepends=True)
+    after = result.new.decode(result.encoding, errors="replace").splitlines(keepends=True)
+    lines = difflib.unified_diff(before, after, fromfile=f"a/{result.path}", tofile=f"b/{result.path}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _report_file(result: FileResult, out: TextIO) -> None:
+    if result.error is not None:
+        print(f"{result.path}: error: {result.error} (file left unchanged)", file=out)
+    if result.changed:
+        for function in result.functions:
+            how = "new keyword-only parameter" if function.added else "existing parameter"
+            calls = "call" if function.calls == 1 else "calls"
+            print(f"{result.path}:{function.line}: {function.name}() uses `{function.param}` ({how}) in {function.calls} {calls}", file=out)
+        for passed in result.passes:
+            print(f"{result.path}:{passed.line}: {passed.callee}() is passed `{passed.keyword}={passed.value}`", file=out)
+    for left in result.left:
+        print(f"{result.path}:{left.line}:{left.column}: {left.code} left: {left.reason}", file=out)
+
+
+def _summary(results: List[FileResult], out: TextIO, wrote: bool) -> None:
+    changed = [result for result in results if result.changed]
+    functions = sum(len(result.functions) for result in changed)
+    passes = sum(len(result.passes) for result in changed)
+    left = sum(len(result.left) for result in results)
+    errors = sum(result.error is not None for result in results)
+    verb = "Fixed" if wrote else "Would fix"
+    parts = [f"{verb} {len(changed)} file{'s' * (len(changed) != 1)}: {functions} function{'s' * (functions != 1)}, "
+             f"{passes} call site{'s' * (passes != 1)}"]
+    if left:
+        parts.append(f"left {left} finding{'s' * (left != 1)}")
+    if errors:
+        parts.append(f"{errors} file{'s' * (errors != 1)} not rewritten")
+    print("; ".join(parts) + ".", file=out)

@@ -1,0 +1,395 @@
+"""What ``botolint fix`` will change in one file, decided from the core's findings.
+
+The core says which calls use the default session (AWS101/AWS102) and which
+function each belongs to (``finding.fix["function"]``); nothing here looks for
+boto3 calls again. This module decides, per function, which parameter carries
+the session (a new keyword-only one, or one the function already has) and what
+each flagged call becomes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
+
+import libcst as cst
+
+from botolint.engine import CANONICAL_NAMES, FileAnalysis
+from botolint.rule import Finding
+from botolint.semantic import BindingKind, Scope, SemanticModel
+
+FIXABLE_CODES = frozenset({"AWS101", "AWS102"})
+IMPORT_TIME_CODE = "AWS103"
+DEFAULT_PARAM_NAME = "session"
+SECOND_PARAM_NAME = "boto3_session"
+FALLBACKS = ("default", "new-session")
+SESSION_CLASSES = frozenset({"boto3.Session"})
+
+
+@dataclass(frozen=True)
+class FixOptions:
+    param_name: str = DEFAULT_PARAM_NAME
+    # "default": ``(session or boto3).client(...)``, which keeps the module's
+    # default session; "new-session": ``(session or boto3.Session()).client(...)``.
+    fallback: str = "default"
+
+
+@dataclass(frozen=True)
+class SessionParam:
+    """A parameter through which a function receives a boto3 session."""
+
+    name: str
+    # Index among the positional parameters, None when keyword-only.
+    position: Optional[int] = None
+    keyword_ok: bool = True
+
+
+@dataclass(eq=False)
+class FunctionFix:
+    node: cst.FunctionDef
+    qualname: str
+    param: SessionParam
+    adds_param: bool
+    annotation: Optional[str]
+    findings: List[Finding]
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A finding ``fix`` does not rewrite, and why."""
+
+    line: int
+    column: int
+    code: str
+    reason: str
+
+
+@dataclass(eq=False)
+class FilePlan:
+    path: str
+    analysis: FileAnalysis
+    fixes: Dict[cst.FunctionDef, FunctionFix] = field(default_factory=dict)
+    # Every function that has a session parameter once the fix is applied.
+    sessions: Dict[cst.FunctionDef, SessionParam] = field(default_factory=dict)
+    # The new ``func`` of each rewritten call.
+    call_funcs: Dict[cst.Call, cst.BaseExpression] = field(default_factory=dict)
+    # Calls that will pass a session along: call -> (keyword, value).
+    passes: Dict[cst.Call, Tuple[str, str]] = field(default_factory=dict)
+    needs_boto3_import: bool = False
+    left: List[Leftover] = field(default_factory=list)
+
+    @property
+    def semantic(self) -> SemanticModel:
+        return self.analysis.semantic
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.call_funcs or self.passes)
+
+
+def plan_file(analysis: FileAnalysis, findings: List[Finding], options: FixOptions) -> FilePlan:
+    """Decide the rewrite of one analyzed file; ``findings`` are the ones not
+    silenced by ``noqa`` (a silenced finding is not fixed)."""
+    plan = FilePlan(analysis.path, analysis)
+    if analysis.module is None or analysis.semantic is None:
+        return plan
+    by_function: Dict[cst.CSTNode, List[Finding]] = {}
+    for finding in findings:
+        if finding.code in FIXABLE_CODES and "function" in finding.fix:
+            by_function.setdefault(finding.fix["function"], []).append(finding)
+        elif finding.code == IMPORT_TIME_CODE:
+            plan.left.append(_leftover(finding, "not fixable: runs at import time (module or class body, default value or decorator)"))
+    for function, function_findings in _lambdas_to_their_function(by_function, analysis.semantic).items():
+        if isinstance(function, cst.FunctionDef):
+            _plan_function(plan, function, function_findings, options)
+        else:
+            plan.left += [_leftover(f, "not fixable: lambda outside any function (it cannot take a session parameter)") for f in function_findings]
+    _note_existing_sessions(plan, options)
+    plan.left.sort(key=lambda item: (item.line, item.column, item.code))
+    return plan
+
+
+def _lambdas_to_their_function(
+    by_function: Dict[cst.CSTNode, List[Finding]], semantic: SemanticModel
+) -> Dict[cst.CSTNode, List[Finding]]:
+    """A lambda cannot take a new parameter, but one inside a function can read
+    that function's session through the closure: its findings move to the
+    nearest enclosing ``def``. Lambdas outside any ``def`` stay as they are."""
+    moved: Dict[cst.CSTNode, List[Finding]] = {}
+    for function, findings in by_function.items():
+        owner = function
+        while isinstance(owner, cst.Lambda):
+            enclosing = semantic.scope_of(owner).enclosing_function
+            if enclosing is None:
+                break
+            owner = enclosing.node
+        moved.setdefault(owner, []).extend(findings)
+    return moved
+
+
+def _leftover(finding: Finding, reason: str) -> Leftover:
+    return Leftover(finding.line, finding.column, finding.code, reason)
+
+
+def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Finding], options: FixOptions) -> None:
+    semantic = plan.semantic
+    existing = existing_session_param(function, semantic, options)
+    modules = [(finding, _boto3_module(finding.node, semantic)) for finding in findings]
+    fixable = [(finding, module) for finding, module in modules if module is not None]
+    plan.left += [_leftover(f, "not fixable: no name refers to the boto3 module here") for f, m in modules if m is None]
+    if not fixable:
+        return
+    module_names = {_module_text(module) for _, (module, _) in fixable}
+    if existing is not None:
+        param, adds = existing, False
+    else:
+        name = choose_param_name(function, options.param_name, taken=module_names)
+        if name is None:
+            reason = f"not fixable: the names {options.param_name!r} and {SECOND_PARAM_NAME!r} are already used in this function"
+            plan.left += [_leftover(f, reason) for f, _ in fixable]
+            return
+        param, adds = SessionParam(name), True
+    first_module = _module_text(fixable[0][1][0])
+    annotation = f'"{first_module}.session.Session | None"' if adds and _fully_annotated(function, semantic) else None
+    plan.fixes[function] = FunctionFix(function, qualified_function_name(function, semantic), param, adds, annotation, [f for f, _ in fixable])
+    plan.sessions[function] = param
+    for finding, (module, needs_import) in fixable:
+        plan.call_funcs[finding.node] = session_factory(finding.node, param.name, module, finding.fix["kind"], options)
+        plan.needs_boto3_import |= needs_import
+
+
+def _note_existing_sessions(plan: FilePlan, options: FixOptions) -> None:
+    """Functions the fix does not touch but that already take a boto3 session:
+    they can pass it on, and be passed one."""
+    for node in plan.semantic.function_scopes:
+        if isinstance(node, cst.FunctionDef) and node not in plan.sessions:
+            param = existing_session_param(node, plan.semantic, options)
+            if param is not None:
+                plan.sessions[node] = param
+
+
+# -- the rewritten call --------------------------------------------------------
+
+
+def session_factory(call: cst.Call, param: str, module: cst.BaseExpression, kind: str, options: FixOptions) -> cst.BaseExpression:
+    """``(session or boto3).client`` (or ``(session or boto3.Session()).client``)."""
+    fallback = module.deep_clone()
+    if options.fallback == "new-session":
+        fallback = cst.Call(func=cst.Attribute(value=fallback, attr=cst.Name("Session")))
+    either = cst.BooleanOperation(
+        left=cst.Name(param), operator=cst.Or(), right=fallback, lpar=[cst.LeftParen()], rpar=[cst.RightParen()]
+    )
+    return cst.Attribute(value=either, attr=cst.Name(kind), lpar=call.func.lpar, rpar=call.func.rpar)
+
+
+def _boto3_module(call: cst.Call, semantic: SemanticModel) -> Optional[Tuple[cst.BaseExpression, bool]]:
+    """An expression naming the boto3 module where ``call`` is, and whether
+    ``import boto3`` must be added for it; None when no name can be used."""
+    if isinstance(call.func, cst.Attribute):  # boto3.client / aws.client: reuse the spelling
+        return call.func.value, False
+    scope = semantic.scope_of(call)
+    name = visible_boto3_name(scope)
+    if name is not None:
+        return cst.Name(name), False
+    if not scope.lookup("boto3"):
+        return cst.Name("boto3"), True
+    return None
+
+
+def visible_boto3_name(scope: Scope) -> Optional[str]:
+    """A name that refers to the boto3 module from ``scope`` (``import boto3``
+    or ``import boto3 as aws``), preferring ``boto3`` itself."""
+    candidates: List[str] = []
+    current: Optional[Scope] = scope
+    while current is not None:
+        for name, bindings in current.bindings.items():
+            if any(_is_boto3_import(binding) for binding in bindings):
+                candidates.append(name)
+        current = current.parent
+    for name in sorted(set(candidates), key=lambda name: (name != "boto3", name)):
+        bindings = scope.lookup(name)
+        if bindings and all(_is_boto3_import(binding) for binding in bindings):
+            return name
+    return None
+
+
+def _is_boto3_import(binding) -> bool:
+    return binding.kind is BindingKind.IMPORT and binding.qualified_name == "boto3"
+
+
+def _module_text(module: cst.BaseExpression) -> str:
+    return cst.Module(body=[]).code_for_node(module)
+
+
+# -- the session parameter -----------------------------------------------------
+
+
+def existing_session_param(function: cst.FunctionDef, semantic: SemanticModel, options: FixOptions) -> Optional[SessionParam]:
+    """The parameter through which ``function`` already takes a boto3 session:
+    one annotated as a boto3 Session, or one named like a session, defaulting
+    to None and used as a boto3 session in the body."""
+    outer_scope = semantic.scope_of(function)
+    names = {options.param_name, DEFAULT_PARAM_NAME, SECOND_PARAM_NAME}
+    candidates = list(_named_params(function.params))
+    for param, position, keyword_ok in candidates:
+        if param.annotation is not None and _mentions_session_class(param.annotation.annotation, semantic, outer_scope):
+            return SessionParam(param.name.value, position, keyword_ok)
+    for param, position, keyword_ok in candidates:
+        name = param.name.value
+        if name in names and _is_none(param.default) and _used_as_session(function.body, name):
+            return SessionParam(name, position, keyword_ok)
+    return None
+
+
+def _named_params(params: cst.Parameters) -> Iterator[Tuple[cst.Param, Optional[int], bool]]:
+    position = 0
+    for param in params.posonly_params:
+        yield param, position, False
+        position += 1
+    for param in params.params:
+        yield param, position, True
+        position += 1
+    for param in params.kwonly_params:
+        yield param, None, True
+
+
+def _is_none(node: Optional[cst.BaseExpression]) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def _mentions_session_class(annotation: cst.BaseExpression, semantic: SemanticModel, scope: Scope) -> bool:
+    for expression in _annotation_names(annotation):
+        names = {CANONICAL_NAMES.get(name, name) for name in semantic.qualified_names(expression, scope)}
+        if names & SESSION_CLASSES:
+            return True
+    return False
+
+
+def _annotation_names(annotation: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """The Name/Attribute chains in an annotation, including inside strings."""
+    collector = _NameChains()
+    annotation.visit(collector)
+    yield from collector.chains
+
+
+class _NameChains(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.chains: List[cst.BaseExpression] = []
+
+    def visit_Name(self, node: cst.Name) -> bool:
+        self.chains.append(node)
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        self.chains.append(node)
+        return False
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> bool:
+        try:
+            text = node.evaluated_value
+            if isinstance(text, str):
+                cst.parse_expression(text.strip()).visit(self)
+        except (cst.ParserSyntaxError, SyntaxError, ValueError, RecursionError):
+            pass
+        return False
+
+
+def _used_as_session(body: cst.CSTNode, name: str) -> bool:
+    finder = _SessionUse(name)
+    body.visit(finder)
+    return finder.found
+
+
+class _SessionUse(cst.CSTVisitor):
+    """``name.client(...)``, ``name.resource(...)`` or ``(name or ...)``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.found = False
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name) and node.value.value == self.name and node.attr.value in ("client", "resource"):
+            self.found = True
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        if isinstance(node.operator, cst.Or) and isinstance(node.left, cst.Name) and node.left.value == self.name:
+            self.found = True
+
+
+def choose_param_name(function: cst.FunctionDef, preferred: str, taken: FrozenSet[str] = frozenset()) -> Optional[str]:
+    """``preferred`` unless the function already uses that name for something
+    (a parameter, a local, a loop variable, a global it reads): then
+    ``boto3_session``; None when both are used."""
+    used = names_in(function) | set(taken)
+    for candidate in (preferred, SECOND_PARAM_NAME):
+        if candidate not in used:
+            return candidate
+    return None
+
+
+def names_in(node: cst.CSTNode) -> set:
+    """Every variable name read, bound or declared in ``node`` (attribute
+    names and keyword-argument names are not variables)."""
+    collector = _VariableNames()
+    node.visit(collector)
+    return collector.names
+
+
+class _VariableNames(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: set = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> bool:
+        bound = node.asname.name if node.asname is not None else node.name
+        head = bound
+        while isinstance(head, cst.Attribute):
+            head = head.value
+        head.visit(self)
+        return False
+
+
+def _fully_annotated(function: cst.FunctionDef, semantic: SemanticModel) -> bool:
+    if function.returns is None:
+        return False
+    params = _all_params(function.params)
+    if params and _is_method(function, semantic) and not _is_staticmethod(function):
+        params = params[1:]  # self / cls
+    return all(param.annotation is not None for param in params)
+
+
+def _all_params(params: cst.Parameters) -> List[cst.Param]:
+    found = [*params.posonly_params, *params.params]
+    if isinstance(params.star_arg, cst.Param):
+        found.append(params.star_arg)
+    found += params.kwonly_params
+    if params.star_kwarg is not None:
+        found.append(params.star_kwarg)
+    return found
+
+
+def _is_method(function: cst.FunctionDef, semantic: SemanticModel) -> bool:
+    return semantic.scope_of(function).node is not semantic.module and isinstance(semantic.scope_of(function).node, cst.ClassDef)
+
+
+def _is_staticmethod(function: cst.FunctionDef) -> bool:
+    return any(isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in function.decorators)
+
+
+def qualified_function_name(function: cst.FunctionDef, semantic: SemanticModel) -> str:
+    """``Class.method`` or ``outer.inner``, for messages."""
+    parts = [function.name.value]
+    for ancestor in semantic.ancestors(function):
+        if isinstance(ancestor, (cst.FunctionDef, cst.ClassDef)):
+            parts.append(ancestor.name.value)
+    return ".".join(reversed(parts))

@@ -1,0 +1,264 @@
+"""Call-site propagation: a function that has a session passes it to the
+functions it calls that accept one, within a file and across the files of one
+run, so that a session given at the top reaches every client made below.
+
+Callees are resolved by name, best effort and never by guessing:
+- a function defined in the same file (``put(...)``, nested functions too);
+- ``from pkg.mod import put`` / ``from .mod import put`` / ``import pkg.mod``
+  then ``pkg.mod.put(...)``, when ``pkg.mod`` is a file of this run;
+- ``self.method(...)`` / ``cls.method(...)`` inside a class that defines
+  ``method``, when every method of that name in the run accepts a session
+  (a subclass outside the run that overrides it would not: see the README).
+Anything else (callables passed around, attributes of other objects, calls
+from module scope or from lambdas) is left alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+import libcst as cst
+
+from botolint.fix.plan import FilePlan, SessionParam
+from botolint.semantic import BindingKind, Scope, ScopeKind, dotted_name
+
+Target = Tuple[FilePlan, cst.FunctionDef]
+
+
+class Project:
+    """The files of one run, addressable by module name."""
+
+    def __init__(self, plans: Sequence[FilePlan], roots: Sequence[Path]) -> None:
+        self.plans = list(plans)
+        self.modules: Dict[str, FilePlan] = {}
+        self.package_of: Dict[int, Tuple[str, bool]] = {}
+        ambiguous: Set[str] = set()
+        for plan in self.plans:
+            names = module_names(Path(plan.path), roots)
+            if names:
+                self.package_of[id(plan)] = (names[0], Path(plan.path).stem == "__init__")
+            for name in names:
+                if name in self.modules and self.modules[name] is not plan:
+                    ambiguous.add(name)
+                self.modules.setdefault(name, plan)
+        for name in ambiguous:
+            del self.modules[name]
+        self.method_names = _session_safe_method_names(self.plans)
+
+    def top_level_function(self, module: str, name: str) -> Optional[Target]:
+        plan = self.modules.get(module)
+        if plan is None or plan.semantic is None:
+            return None
+        return _defined_function(plan, plan.semantic.module_scope, name)
+
+    def absolute_module(self, plan: FilePlan, node: cst.ImportFrom) -> Optional[str]:
+        """The module an ``import from`` names, relative imports resolved."""
+        module = dotted_name(node.module) if node.module is not None else ""
+        if not node.relative:
+            return module
+        known = self.package_of.get(id(plan))
+        if known is None:
+            return None
+        name, is_package = known
+        parts = name.split(".") if is_package else name.split(".")[:-1]
+        up = len(node.relative) - 1
+        if up > len(parts):
+            return None
+        base = parts[: len(parts) - up]
+        return ".".join(base + ([module] if module else [])) or None
+
+
+def module_names(path: Path, roots: Sequence[Path]) -> List[str]:
+    """The dotted names a file can be imported by: from its package structure
+    (directories with ``__init__.py``), then relative to each run root."""
+    path = path.resolve()
+    names: List[str] = []
+    parts = [] if path.stem == "__init__" else [path.stem]
+    directory = path.parent
+    while (directory / "__init__.py").is_file():
+        parts.insert(0, directory.name)
+        directory = directory.parent
+    if parts:
+        names.append(".".join(parts))
+    for root in roots:
+        root = root.resolve()
+        if root.is_dir() and root in path.parents:
+            relative = path.relative_to(root).with_suffix("").parts
+            if relative and relative[-1] == "__init__":
+                relative = relative[:-1]
+            if relative and all(part.isidentifier() for part in relative):
+                names.append(".".join(relative))
+    return list(dict.fromkeys(names))
+
+
+def _defined_function(plan: FilePlan, scope: Scope, name: str) -> Optional[Target]:
+    bindings = scope.bindings.get(name, [])
+    if len(bindings) == 1 and bindings[0].kind is BindingKind.DEFINITION and isinstance(bindings[0].node, cst.FunctionDef):
+        if bindings[0].node in plan.sessions:
+            return plan, bindings[0].node
+    return None
+
+
+def _session_safe_method_names(plans: Iterable[FilePlan]) -> Set[str]:
+    """Method names that, in every class of the run defining them, accept a session."""
+    accepting: Set[str] = set()
+    refusing: Set[str] = set()
+    for plan in plans:
+        if plan.semantic is None:
+            continue
+        for node, scope in plan.semantic.function_scopes.items():
+            if scope.kind is not ScopeKind.CLASS:
+                continue
+            for statement in _class_body(node):
+                if isinstance(statement, cst.FunctionDef):
+                    (accepting if statement in plan.sessions else refusing).add(statement.name.value)
+    return accepting - refusing
+
+
+def _class_body(node: cst.ClassDef) -> List[cst.CSTNode]:
+    body = node.body
+    return list(body.body) if isinstance(body, cst.IndentedBlock) else []
+
+
+class _Calls(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.calls: List[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(node)
+
+
+def propagate(project: Project) -> int:
+    """Fill in ``plan.passes`` for every plan; returns the number of call sites."""
+    count = 0
+    for plan in project.plans:
+        if plan.analysis.module is None or not plan.sessions:
+            continue
+        collector = _Calls()
+        plan.analysis.module.visit(collector)
+        for call in collector.calls:
+            passed = _session_to_pass(project, plan, call)
+            if passed is not None and call not in plan.passes:
+                plan.passes[call] = passed
+                count += 1
+    return count
+
+
+def _session_to_pass(project: Project, plan: FilePlan, call: cst.Call) -> Optional[Tuple[str, str]]:
+    semantic = plan.semantic
+    scope = semantic.scopes.get(call)
+    if scope is None:
+        return None
+    caller = scope.enclosing_function
+    if caller is None or caller.kind is not ScopeKind.FUNCTION or caller.node not in plan.sessions:
+        return None
+    carried = plan.sessions[caller.node].name
+    if any(binding.scope is not caller for binding in scope.lookup(carried)):
+        return None  # shadowed where the call is (a comprehension variable, say)
+    resolved = _resolve_callee(project, plan, call, scope, caller)
+    if resolved is None:
+        return None
+    (callee_plan, callee), bound_method = resolved
+    param = callee_plan.sessions[callee]
+    if not _can_pass(call, param, bound_method):
+        return None
+    return param.name, carried
+
+
+def _can_pass(call: cst.Call, param: SessionParam, bound_method: bool) -> bool:
+    if not param.keyword_ok:
+        return False
+    positional = 0
+    for arg in call.args:
+        if arg.star == "**" or (arg.keyword is not None and arg.keyword.value == param.name):
+            return False  # may already carry it: passing it twice is a TypeError
+        if arg.star == "*" and param.position is not None:
+            return False
+        if arg.keyword is None and not arg.star:
+            positional += 1
+    if param.position is not None:
+        return positional + (1 if bound_method else 0) <= param.position
+    return True
+
+
+def _resolve_callee(
+    project: Project, plan: FilePlan, call: cst.Call, scope: Scope, caller: Scope
+) -> Optional[Tuple[Target, bool]]:
+    func = call.func
+    if isinstance(func, cst.Name):
+        target = _resolve_name(project, plan, func.value, scope)
+        return (target, False) if target is not None else None
+    if isinstance(func, cst.Attribute):
+        target = _resolve_method(project, plan, func, scope, caller)
+        if target is not None:
+            return target, True
+        for qualified in _module_attribute_names(project, plan, func, scope):
+            module, _, name = qualified.rpartition(".")
+            target = project.top_level_function(module, name) if module else None
+            if target is not None:
+                return target, False
+    return None
+
+
+def _module_attribute_names(project: Project, plan: FilePlan, func: cst.Attribute, scope: Scope) -> Set[str]:
+    """``pkg.mod.put`` for ``pkg.mod.put`` after ``import pkg.mod``, and for
+    ``mod.put`` after ``from pkg import mod`` or ``from . import mod``."""
+    names = set(plan.semantic.qualified_names(func, scope))
+    if isinstance(func.value, cst.Name):
+        bindings = scope.lookup(func.value.value)
+        if len(bindings) == 1 and isinstance(bindings[0].node, cst.ImportFrom):
+            package = project.absolute_module(plan, bindings[0].node)
+            original = _imported_name(bindings[0].node, func.value.value)
+            if package is not None and original is not None:
+                names.add(f"{package}.{original}.{func.attr.value}".lstrip("."))
+    return names
+
+
+def _resolve_name(project: Project, plan: FilePlan, name: str, scope: Scope) -> Optional[Target]:
+    bindings = scope.lookup(name)
+    if len(bindings) != 1:
+        return None
+    binding = bindings[0]
+    if binding.kind is BindingKind.DEFINITION:
+        return _defined_function(plan, binding.scope, name)
+    if binding.kind is BindingKind.IMPORT and isinstance(binding.node, cst.ImportFrom):
+        module = project.absolute_module(plan, binding.node)
+        original = _imported_name(binding.node, name)
+        if module is not None and original is not None:
+            return project.top_level_function(module, original)
+    return None
+
+
+def _imported_name(node: cst.ImportFrom, bound: str) -> Optional[str]:
+    if isinstance(node.names, cst.ImportStar):
+        return None
+    for alias in node.names:
+        name = dotted_name(alias.name)
+        local = alias.asname.name.value if alias.asname is not None else name
+        if local == bound:
+            return name
+    return None
+
+
+def _resolve_method(
+    project: Project, plan: FilePlan, func: cst.Attribute, scope: Scope, caller: Scope
+) -> Optional[Target]:
+    """``self.m(...)`` / ``cls.m(...)`` in a method of the class defining ``m``."""
+    if not isinstance(func.value, cst.Name) or func.attr.value not in project.method_names:
+        return None
+    method = caller.node
+    class_scope = caller.parent
+    if class_scope is None or class_scope.kind is not ScopeKind.CLASS or not isinstance(method, cst.FunctionDef):
+        return None
+    first = method.params.posonly_params[:1] or method.params.params[:1]
+    if not first or first[0].name.value != func.value.value or _decorated_static(method):
+        return None
+    bindings = scope.lookup(func.value.value)
+    if len(bindings) != 1 or bindings[0].kind is not BindingKind.PARAMETER:
+        return None
+    return _defined_function(plan, class_scope, func.attr.value)
+
+
+def _decorated_static(method: cst.FunctionDef) -> bool:
+    return any(isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in method.decorators)

@@ -1,0 +1,49 @@
+"""Replacing a file's contents atomically.
+
+A rewrite must never leave a half-written file behind (an interrupted run, a
+full disk): the new bytes go to a temporary file in the same directory, which
+then replaces the original with ``os.replace`` (atomic on POSIX and Windows).
+The original's permission bits are kept, and a symlink is followed so that the
+file it points to is rewritten rather than the link replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+from typing import Union
+
+
+def write_atomic(path: Union[str, Path], data: bytes) -> None:
+    """Replace the contents of ``path`` with ``data``; on any error the
+    original file is untouched and the temporary file is removed."""
+    target = Path(os.path.realpath(path))
+    mode = _permission_bits(target)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        _remove_quietly(temporary)
+        raise
+
+
+def _permission_bits(path: Path):
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
