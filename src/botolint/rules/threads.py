@@ -1,0 +1,359 @@
+"""AWS201–AWS204: boto3 objects shared with code that runs on another thread or
+process. What runs where is worked out in ``rules/_concurrency.py``."""
+
+from __future__ import annotations
+
+from botolint.engine import Context
+from botolint.rule import Rule
+from botolint.rules._concurrency import ObjectKind, SharedUse, concurrency_facts, object_text
+
+
+class _SharedObject(Rule):
+    kind: ObjectKind
+
+    def finish(self, ctx: Context) -> None:
+        for use in concurrency_facts(ctx).shared:
+            if self.applies(use):
+                ctx.report(self, use.node, name=object_text(ctx, use.node), where=self.where(use), advice=self.advice(use))
+
+    def applies(self, use: SharedUse) -> bool:
+        return self.kind in use.kinds
+
+    def where(self, use: SharedUse) -> str:
+        return f"is passed to code that runs {use.worker_text()}" if use.passed else f"is used {use.worker_text()}"
+
+    def advice(self, use: SharedUse) -> str:
+        if use.only_processes():
+            return f"create the {self.kind.value} in the worker process"
+        return self.thread_advice
+
+    thread_advice = ""
+
+
+class SharedSession(_SharedObject):
+    """
+    ## What it does
+    Flags a `boto3.Session` made on one thread or process and used by code that
+    runs on another: code started with `threading.Thread` / `threading.Timer`
+    (or a `Thread` subclass's `run`), submitted to a `ThreadPoolExecutor` or
+    `ProcessPoolExecutor`, run by `multiprocessing.Process` or a
+    `multiprocessing` pool, or handed to `asyncio.to_thread` /
+    `loop.run_in_executor`. The functions that code calls in the same file are
+    followed too.
+
+    A Session is shared when the worker's code reads a module global, a
+    variable of an enclosing function (a closure or lambda), or a `self`
+    attribute assigned outside the worker's code, or when the Session is passed
+    in (`args=(session,)`, `pool.submit(work, session)`,
+    `functools.partial(work, session)`). Sessions are `boto3.Session(...)`,
+    `boto3.session.Session(...)` and parameters annotated `boto3.Session`.
+
+    The finding points at the first use in each function of the worker's code,
+    or at the argument that passes the Session in.
+
+    ## Why is this bad?
+    boto3's Session guide says Session objects are not thread safe and that a
+    new Session should be created for each thread or process. A Session holds
+    the credential resolver, the loaders and the client-creation caches; using
+    one from several threads at once races inside them (the failures of
+    boto3 issues #1592, #2750 and #801: `KeyError: 'credential_provider'`,
+    `'endpoint_resolver'`).
+
+    Not reported: a Session made inside the worker's own code, one kept in a
+    `threading.local()`, or one used only on the thread that made it. Clients
+    made from a Session *before* the threads start are the recommended way to
+    share (clients are thread safe).
+
+    Not detected: Sessions shared through containers (`args=(sessions[0],)`),
+    through `pool.map` iterables, through objects of classes defined in other
+    files, or through a global assigned inside the worker with `global`;
+    executors or pools that come from other modules or factory functions.
+
+    ## Example
+    ```python
+    import boto3
+    from concurrent.futures import ThreadPoolExecutor
+
+    session = boto3.Session(profile_name="ops")
+
+    def copy(key):
+        s3 = session.client("s3")
+        s3.copy_object(Bucket="backup", Key=key, CopySource={"Bucket": "live", "Key": key})
+
+    with ThreadPoolExecutor() as pool:
+        pool.map(copy, keys)
+    ```
+
+    ## Use instead
+    ```python
+    import boto3
+    from concurrent.futures import ThreadPoolExecutor
+
+    # Clients are thread safe: make one on the main thread and share it.
+    s3 = boto3.Session(profile_name="ops").client("s3")
+
+    def copy(key):
+        s3.copy_object(Bucket="backup", Key=key, CopySource={"Bucket": "live", "Key": key})
+
+    with ThreadPoolExecutor() as pool:
+        pool.map(copy, keys)
+    ```
+
+    ## Fix safety
+    Not fixed automatically: whether to share one client or make a Session per
+    thread depends on the code.
+
+    ## References
+    - boto3 Session guide (multithreading or multiprocessing): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
+    - boto3 clients guide (multithreading or multiprocessing with clients): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/clients.html
+    - boto3 issue #1592: https://github.com/boto/boto3/issues/1592
+    - boto3 issue #2750: https://github.com/boto/boto3/issues/2750
+    - boto3 issue #801: https://github.com/boto/boto3/issues/801
+    """
+
+    code = "AWS201"
+    name = "session-shared-across-threads"
+    title = "A boto3 Session shared with another thread or process"
+    message = "boto3 Session `{name}` {where}: Sessions are not thread safe; {advice}"
+    thread_advice = "create a Session in that code, or share a client made before the threads start"
+    kind = ObjectKind.SESSION
+
+
+class SharedResource(_SharedObject):
+    """
+    ## What it does
+    Flags a boto3 resource object made on one thread or process and used by
+    code that runs on another (the same entry points and sharing paths as
+    AWS201). Resources are `boto3.resource(...)`, `session.resource(...)` and
+    the sub-resources made from them: `s3.Bucket(...)`, `ddb.Table(...)`,
+    `bucket.Object(...)` (CamelCase calls on a resource).
+
+    ## Why is this bad?
+    boto3's documentation says resource instances are not thread safe and
+    should not be shared across threads or processes: each thread should create
+    its own resource from its own Session. A resource keeps mutable state
+    (loaded attributes, its `meta` data) that concurrent calls overwrite.
+
+    Not reported: a resource made inside the worker's own code or kept in a
+    `threading.local()`. Resource *collections* (`bucket.objects.all()`) and
+    resources reached through containers or objects from other modules are not
+    followed.
+
+    ## Example
+    ```python
+    import threading
+
+    import boto3
+
+    table = boto3.Session().resource("dynamodb").Table("orders")
+
+    def save(orders):
+        for order in orders:
+            table.put_item(Item=order)
+
+    threads = [threading.Thread(target=save, args=(batch,)) for batch in batches]
+    ```
+
+    ## Use instead
+    ```python
+    import threading
+
+    import boto3
+
+    def save(orders):
+        table = boto3.Session().resource("dynamodb").Table("orders")
+        for order in orders:
+            table.put_item(Item=order)
+
+    threads = [threading.Thread(target=save, args=(batch,)) for batch in batches]
+    ```
+
+    ## Fix safety
+    Not fixed automatically: the resource has to be created in each worker,
+    which changes how many are made.
+
+    ## References
+    - boto3 resources guide (multithreading or multiprocessing with resources): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/resources.html
+    - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
+    - boto3 clients guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/clients.html
+    - boto3 issue #1592: https://github.com/boto/boto3/issues/1592
+    - boto3 issue #2750: https://github.com/boto/boto3/issues/2750
+    - boto3 issue #801: https://github.com/boto/boto3/issues/801
+    """
+
+    code = "AWS202"
+    name = "resource-shared-across-threads"
+    title = "A boto3 resource shared with another thread or process"
+    message = "boto3 resource `{name}` {where}: resources are not thread safe; {advice}"
+    thread_advice = "create the resource from a new Session in that code"
+    kind = ObjectKind.RESOURCE
+
+
+class DefaultSessionOnWorkerThread(Rule):
+    """
+    ## What it does
+    Flags `boto3.client(...)` and `boto3.resource(...)` called by code that runs
+    on a worker thread: a `threading.Thread` target or `run` method, a function
+    submitted to a `ThreadPoolExecutor` or a `multiprocessing` thread pool,
+    `asyncio.to_thread` / `loop.run_in_executor`, and the same-file functions
+    those call. It replaces AWS101/AWS102 for that call.
+
+    ## Why is this bad?
+    Both functions go through boto3's one process-wide default session, and
+    creating clients from one Session on several threads at once is a race:
+    the well-known `KeyError: 'credential_provider'` and
+    `KeyError: 'endpoint_resolver'` of boto3 issues #1592, #2750 and #801. It
+    fails rarely and under load, so tests seldom catch it.
+
+    Processes (`multiprocessing`, `ProcessPoolExecutor`) are not reported here:
+    each has its own default session.
+
+    ## Example
+    ```python
+    import boto3
+    from concurrent.futures import ThreadPoolExecutor
+
+    def size(key):
+        s3 = boto3.client("s3")
+        return s3.head_object(Bucket="data", Key=key)["ContentLength"]
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        total = sum(pool.map(size, keys))
+    ```
+
+    ## Use instead
+    ```python
+    import boto3
+    from concurrent.futures import ThreadPoolExecutor
+
+    s3 = boto3.Session().client("s3")  # once, before the threads start
+
+    def size(key):
+        return s3.head_object(Bucket="data", Key=key)["ContentLength"]
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        total = sum(pool.map(size, keys))
+    ```
+
+    ## Fix safety
+    The finding carries the same fix data as AWS101/AWS102 (`kind` and the
+    enclosing function), so `botolint fix` can give the function a
+    `session=None` parameter; that alone does not remove the race when callers
+    pass nothing, so review the call sites: create the client once before
+    starting the threads, or a Session per thread. Adding a parameter is an API
+    change.
+
+    ## References
+    - boto3 clients guide (multithreading or multiprocessing with clients): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/clients.html
+    - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
+    - boto3 issue #1592: https://github.com/boto/boto3/issues/1592
+    - boto3 issue #2750: https://github.com/boto/boto3/issues/2750
+    - boto3 issue #801: https://github.com/boto/boto3/issues/801
+    """
+
+    code = "AWS203"
+    name = "default-session-on-worker-thread"
+    title = "boto3.client()/boto3.resource() on a worker thread races in the default session"
+    message = (
+        "boto3.{kind}() on a worker thread races inside the shared default session (boto3#1592): "
+        "create the client once before starting the threads, or a Session per thread"
+    )
+    supersedes = ("AWS101", "AWS102")
+
+    def finish(self, ctx: Context) -> None:
+        for found in concurrency_facts(ctx).default_session_calls:
+            ctx.report(self, found.call, fix={"kind": found.kind, "function": found.function}, kind=found.kind)
+
+
+class ClientSharedAcrossFork(_SharedObject):
+    """
+    ## What it does
+    Flags a boto3 client created in the parent process (at module scope, in
+    the function that starts the workers, or in `self` before the pool starts)
+    and used by code that runs in a forked worker process:
+    `multiprocessing.Process`, a `multiprocessing` pool, a
+    `ProcessPoolExecutor`, or a `multiprocessing.Process` subclass's `run`.
+    A client passed in `multiprocessing.Process(args=...)` is reported at the
+    argument.
+
+    Processes started with `spawn` or `forkserver`
+    (`multiprocessing.set_start_method(...)` in the file,
+    `multiprocessing.get_context("spawn")`, or `mp_context=` of the executor)
+    are not reported: they do not inherit the parent's objects.
+
+    ## Why is this bad?
+    A forked child gets a copy of the parent's memory, including the client's
+    urllib3 connection pool and the sockets in it. Parent and children then
+    write to the same TLS connections, corrupting the streams
+    (`ssl.SSLError: DECRYPTION_FAILED_OR_BAD_RECORD_MAC`, hangs, wrong
+    responses). Clients are thread safe, not fork safe: create them in the
+    worker process.
+
+    Limits: the rule assumes `fork` when the file does not choose a start
+    method, which is the default on Linux up to Python 3.13; Python 3.14 made
+    `forkserver` the default on Linux and macOS has used `spawn` since 3.8, so
+    there the finding is a portability warning. Clients passed to pools as task
+    arguments are pickled (which fails loudly) and are not reported.
+
+    ## Example
+    ```python
+    import multiprocessing
+
+    import boto3
+
+    s3 = boto3.Session().client("s3")
+
+    def fetch(key):
+        return s3.get_object(Bucket="data", Key=key)["Body"].read()
+
+    with multiprocessing.Pool(8) as pool:
+        blobs = pool.map(fetch, keys)
+    ```
+
+    ## Use instead
+    ```python
+    import multiprocessing
+
+    import boto3
+
+    s3 = None
+
+    def init_worker():
+        global s3
+        s3 = boto3.Session().client("s3")  # in each worker process
+
+    def fetch(key):
+        return s3.get_object(Bucket="data", Key=key)["Body"].read()
+
+    with multiprocessing.Pool(8, initializer=init_worker) as pool:
+        blobs = pool.map(fetch, keys)
+    ```
+
+    ## Fix safety
+    Not fixed automatically: the client has to move into the worker (an
+    `initializer`, or the task function).
+
+    ## References
+    - boto3 clients guide (multithreading or multiprocessing with clients): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/clients.html
+    - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
+    - Python multiprocessing start methods: https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods
+    - boto3 issue #1592: https://github.com/boto/boto3/issues/1592
+    - boto3 issue #2750: https://github.com/boto/boto3/issues/2750
+    - boto3 issue #801: https://github.com/boto/boto3/issues/801
+    """
+
+    code = "AWS204"
+    name = "client-shared-across-fork"
+    title = "A boto3 client created before a fork and used in the child process"
+    message = (
+        "boto3 client `{name}` {where} after a fork: the child shares the parent's connection "
+        "pool and sockets; create the client in the worker process"
+    )
+    kind = ObjectKind.CLIENT
+
+    def applies(self, use: SharedUse) -> bool:
+        return self.kind in use.forked_kinds
+
+    def where(self, use: SharedUse) -> str:
+        return "is passed to a child process" if use.passed else "is used in a child process"
+
