@@ -15,7 +15,7 @@ from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
 import libcst as cst
 
 from botolint.engine import CANONICAL_NAMES, FileAnalysis
-from botolint.rule import Finding
+from botolint.rule import Finding, all_rules
 from botolint.semantic import BindingKind, Scope, SemanticModel
 
 FIXABLE_CODES = frozenset({"AWS101", "AWS102"})
@@ -76,6 +76,9 @@ class FilePlan:
     # Calls that will pass a session along: call -> (keyword, value).
     passes: Dict[cst.Call, Tuple[str, str]] = field(default_factory=dict)
     needs_boto3_import: bool = False
+    # ``from boto3 import client [as name]`` imports that may now be unused:
+    # (object, alias); RemoveImportsVisitor drops only those nothing else uses.
+    maybe_unused: List[Tuple[str, Optional[str]]] = field(default_factory=list)
     left: List[Leftover] = field(default_factory=list)
 
     @property
@@ -99,6 +102,8 @@ def plan_file(analysis: FileAnalysis, findings: List[Finding], options: FixOptio
             by_function.setdefault(finding.fix["function"], []).append(finding)
         elif finding.code == IMPORT_TIME_CODE:
             plan.left.append(_leftover(finding, "not fixable: runs at import time (module or class body, default value or decorator)"))
+        elif finding.code in _replacing_codes():
+            plan.left.append(_leftover(finding, f"not rewritten: {finding.code} gives other advice here (see `botolint rule {finding.code}`)"))
     for function, function_findings in _lambdas_to_their_function(by_function, analysis.semantic).items():
         if isinstance(function, cst.FunctionDef):
             _plan_function(plan, function, function_findings, options)
@@ -107,6 +112,12 @@ def plan_file(analysis: FileAnalysis, findings: List[Finding], options: FixOptio
     _note_existing_sessions(plan, options)
     plan.left.sort(key=lambda item: (item.line, item.column, item.code))
     return plan
+
+
+def _replacing_codes() -> FrozenSet[str]:
+    """Rules that replace AWS101/AWS102 on some calls (AWS301 in Lambda handlers):
+    their findings are left for a person, with a pointer to their advice."""
+    return frozenset(rule.code for rule in all_rules() if FIXABLE_CODES & set(rule.supersedes))
 
 
 def _lambdas_to_their_function(
@@ -156,6 +167,21 @@ def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
     for finding, (module, needs_import) in fixable:
         plan.call_funcs[finding.node] = session_factory(finding.node, param.name, module, finding.fix["kind"], options)
         plan.needs_boto3_import |= needs_import
+        plan.maybe_unused += _from_import_of(finding.node, semantic)
+
+
+def _from_import_of(call: cst.Call, semantic: SemanticModel) -> List[Tuple[str, Optional[str]]]:
+    if not isinstance(call.func, cst.Name):
+        return []
+    found = []
+    for binding in semantic.scope_of(call).lookup(call.func.value):
+        # Module-level imports only: removing a local one would leave its
+        # function's layout behind (a blank first line), for little gain.
+        module_level = binding.scope is semantic.module_scope
+        if module_level and binding.kind is BindingKind.IMPORT and binding.qualified_name in ("boto3.client", "boto3.resource"):
+            obj = binding.qualified_name.rpartition(".")[2]
+            found.append((obj, None if binding.name == obj else binding.name))
+    return found
 
 
 def _note_existing_sessions(plan: FilePlan, options: FixOptions) -> None:

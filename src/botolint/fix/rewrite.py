@@ -7,7 +7,7 @@ from typing import Optional
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from botolint.fix.layout import insert_items
 from botolint.fix.plan import FilePlan, FunctionFix
@@ -102,6 +102,8 @@ def rewrite_module(plan: FilePlan, context: CodemodContext) -> cst.Module:
     module = plan.analysis.module.visit(_Rewriter(plan))
     if plan.needs_boto3_import:
         AddImportsVisitor.add_needed_import(context, "boto3")
+    for obj, alias in dict.fromkeys(plan.maybe_unused):
+        RemoveImportsVisitor.remove_unused_import(context, "boto3", obj, alias)
     return module
 
 
@@ -112,8 +114,9 @@ def rewritten_source(plan: FilePlan) -> Optional[bytes]:
         return None
     context = CodemodContext(filename=plan.path)
     module = rewrite_module(plan, context)
-    if AddImportsVisitor.CONTEXT_KEY in context.scratch:
-        module = AddImportsVisitor(context).transform_module(module)
+    for visitor in (AddImportsVisitor, RemoveImportsVisitor):
+        if visitor.CONTEXT_KEY in context.scratch:
+            module = visitor(context).transform_module(module)
     data = module.bytes
     check_parses(plan.analysis.source, data)
     return data
