@@ -12,7 +12,7 @@ import inspect
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -21,9 +21,9 @@ from botolint.rules.default_session import default_session_factory
 from botolint.semantic import Binding, BindingKind
 
 SESSION = "boto3.Session"
-# How deep to follow names and `or` chains: enough for real code, and a
-# guard against cycles such as `session = session or boto3.Session()`.
-MAX_DEPTH = 8
+# How many bindings one query may follow: plenty for real code, and a bound
+# on the work a generated file with thousands of rebindings can cause.
+MAX_BINDINGS_FOLLOWED = 64
 
 
 @dataclass(frozen=True)
@@ -51,18 +51,17 @@ def boto3_call(node: cst.Call, ctx: Context) -> Optional[Boto3Call]:
     return None
 
 
-def is_session(expr: cst.BaseExpression, ctx: Context, depth: int = 0) -> bool:
+def is_session(expr: cst.BaseExpression, ctx: Context, seen: Optional[Set[int]] = None) -> bool:
     """True when ``expr`` is known to be a boto3 Session: a ``boto3.Session(...)``
     call, a name bound to one (or to ``x or boto3.Session()``) in a scope it
     sees, or a parameter annotated ``boto3.Session``."""
-    if depth > MAX_DEPTH:
-        return False
+    seen = set() if seen is None else seen
     if isinstance(expr, cst.Call):
         return ctx.resolves_to(expr.func, SESSION)
     if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
-        return is_session(expr.left, ctx, depth + 1) or is_session(expr.right, ctx, depth + 1)
+        return is_session(expr.left, ctx, seen) or is_session(expr.right, ctx, seen)
     if isinstance(expr, cst.Name):
-        return any(_binding_is_session(binding, ctx, depth) for binding in bindings_of(expr, ctx))
+        return any(_binding_is_session(binding, ctx, seen) for binding in unseen_bindings(expr, ctx, seen))
     return False
 
 
@@ -72,10 +71,20 @@ def bindings_of(name: cst.Name, ctx: Context) -> List[Binding]:
     return scope.lookup(name.value) if scope is not None else []
 
 
-def _binding_is_session(binding: Binding, ctx: Context, depth: int) -> bool:
+def unseen_bindings(name: cst.Name, ctx: Context, seen: Set[int]) -> Iterator[Binding]:
+    """``bindings_of`` without those one query already followed: each binding is
+    looked at once, so rebinding chains and cycles such as
+    ``session = session or boto3.Session()`` cost linear time."""
+    for binding in bindings_of(name, ctx):
+        if id(binding) not in seen and len(seen) < MAX_BINDINGS_FOLLOWED:
+            seen.add(id(binding))
+            yield binding
+
+
+def _binding_is_session(binding: Binding, ctx: Context, seen: Set[int]) -> bool:
     if binding.kind is BindingKind.PARAMETER:
         return binding.annotation is not None and ctx.resolves_to(binding.annotation, SESSION)
-    return binding.value is not None and is_session(binding.value, ctx, depth + 1)
+    return binding.value is not None and is_session(binding.value, ctx, seen)
 
 
 def _is_session_or_boto3(expr: cst.BaseExpression, ctx: Context) -> bool:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Set
 
 import libcst as cst
 
 from botolint.engine import Context
 from botolint.rule import Rule
-from botolint.rules._boto3 import MAX_DEPTH, bindings_of, boto3_call, bound_arguments, string_value
+from botolint.rules._boto3 import boto3_call, bound_arguments, string_value, unseen_bindings
 from botolint.semantic import BindingKind
 
 ASSUME_ROLE_METHODS = frozenset({"assume_role", "assume_role_with_web_identity", "assume_role_with_saml"})
@@ -22,21 +22,20 @@ CREDENTIALS = "credentials"  # response["Credentials"]
 CREDENTIAL_FIELD = "field"  # response["Credentials"]["AccessKeyId"]
 
 
-def is_sts_client(expr: cst.BaseExpression, ctx: Context, depth: int = 0) -> bool:
+def is_sts_client(expr: cst.BaseExpression, ctx: Context, seen: Optional[Set[int]] = None) -> bool:
     """A ``*.client("sts")`` call (any receiver), a name bound to one, or a
     parameter annotated with mypy-boto3's ``STSClient``."""
-    if depth > MAX_DEPTH:
-        return False
+    seen = set() if seen is None else seen
     if isinstance(expr, cst.Call):
         return _creates_sts_client(expr, ctx)
     if isinstance(expr, cst.Name):
-        for binding in bindings_of(expr, ctx):
+        for binding in unseen_bindings(expr, ctx, seen):
             if binding.kind is BindingKind.PARAMETER and binding.annotation is not None:
                 annotation = binding.annotation
                 spelled = annotation.attr.value if isinstance(annotation, cst.Attribute) else getattr(annotation, "value", None)
                 if spelled == "STSClient":
                     return True
-            elif binding.value is not None and is_sts_client(binding.value, ctx, depth + 1):
+            elif binding.value is not None and is_sts_client(binding.value, ctx, seen):
                 return True
     return False
 
@@ -85,24 +84,23 @@ def _base(expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
     return None
 
 
-def holds(expr: cst.BaseExpression, ctx: Context, depth: int = 0) -> Optional[str]:
+def holds(expr: cst.BaseExpression, ctx: Context, seen: Optional[Set[int]] = None) -> Optional[str]:
     """RESPONSE, CREDENTIALS or CREDENTIAL_FIELD when ``expr`` is that part of
     an assume_role response, following simple ``name = value`` bindings."""
-    if depth > MAX_DEPTH:
-        return None
+    seen = set() if seen is None else seen
     if isinstance(expr, cst.Call) and is_assume_role_call(expr, ctx):
         return RESPONSE
     if isinstance(expr, cst.Name):
-        for binding in bindings_of(expr, ctx):
+        for binding in unseen_bindings(expr, ctx, seen):
             if binding.kind is BindingKind.ASSIGNMENT and binding.value is not None:
-                found = holds(binding.value, ctx, depth + 1)
+                found = holds(binding.value, ctx, seen)
                 if found is not None:
                     return found
         return None
     base = _base(expr)
     if base is None:
         return None
-    outer = holds(base, ctx, depth + 1)
+    outer = holds(base, ctx, seen)
     if outer == RESPONSE and _key(expr, ctx) == "Credentials":
         return CREDENTIALS
     if outer == CREDENTIALS and _key(expr, ctx) is not None:

@@ -1,0 +1,200 @@
+"""AWS105: command-line scripts whose user cannot choose an AWS profile."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from botolint.engine import Context
+from botolint.rule import Rule
+from botolint.rules._boto3 import bindings_of, string_value
+from botolint.rules.default_session import default_session_factory
+from botolint.semantic import BindingKind
+
+PARSER_CLASSES = ("argparse.ArgumentParser",)
+CLICK_COMMANDS = ("click.command", "click.group")
+OPTION_FACTORIES = ("click.option", "click.argument", "typer.Option", "typer.Argument")
+TYPER_APP = "typer.Typer"
+TYPER_RUN = "typer.run"
+# Methods of a click group or Typer app that register a command (or, for
+# Typer's callback, the app's own options).
+COMMAND_METHODS = frozenset({"command", "group", "callback"})
+
+
+def names_profile(text: str) -> bool:
+    """``--profile``, ``--aws-profile``, ``profile_name``: an option about the profile."""
+    return "profile" in text.lower()
+
+
+class MissingProfileOption(Rule):
+    """
+    ## What it does
+    Flags a command-line script that creates clients or resources from the
+    default session (`boto3.client(...)` / `boto3.resource(...)` anywhere in
+    the module) but gives its user no option to choose the AWS profile.
+
+    A module is a command-line script when it builds an
+    `argparse.ArgumentParser(...)`, decorates a function with
+    `@click.command(...)` / `@click.group(...)`, registers one with
+    `@app.command()` / `@app.callback()` on a `typer.Typer()` app, or calls
+    `typer.run(main)`. It has a profile option when any of these mentions
+    `profile` (so `--profile`, `--aws-profile` and `profile_name` all count):
+    an option string given to `add_argument(...)`, `click.option(...)`,
+    `click.argument(...)`, `typer.Option(...)` or `typer.Argument(...)`, or a
+    parameter name of a click or Typer command function.
+
+    The finding is reported once per module, at the first parser construction
+    or command decorator.
+
+    Not detected: parsers built from subclasses of `ArgumentParser`, `docopt`
+    and `fire` scripts, options added through helper functions in other
+    modules, and scripts that read `AWS_PROFILE` themselves.
+
+    ## Why is this bad?
+    A script bound to the default session runs with whatever credentials the
+    environment happens to hold. Its user can still set `AWS_PROFILE`, but
+    nothing in `--help` says so, and a wrong guess sends the script to the
+    wrong account. Taking `--profile` like the AWS CLI, and building
+    `boto3.Session(profile_name=args.profile)` from it, makes the choice
+    explicit and keeps the default when the option is not given.
+
+    ## Example
+    ```python
+    import argparse
+
+    import boto3
+
+    def main():
+        parser = argparse.ArgumentParser(description="List buckets")
+        parser.parse_args()
+        for bucket in boto3.client("s3").list_buckets()["Buckets"]:
+            print(bucket["Name"])
+    ```
+
+    ## Use instead
+    ```python
+    import argparse
+
+    import boto3
+
+    def main():
+        parser = argparse.ArgumentParser(description="List buckets")
+        parser.add_argument("--profile", help="AWS profile (default: the environment's)")
+        args = parser.parse_args()
+        session = boto3.Session(profile_name=args.profile)
+        for bucket in session.client("s3").list_buckets()["Buckets"]:
+            print(bucket["Name"])
+    ```
+
+    ## Fix safety
+    Not fixed automatically yet. The planned fix is unsafe (applied only with
+    `--unsafe-fixes`): it adds a `--profile` option, creates the session from
+    it right after parsing and passes it to the functions that the AWS101 /
+    AWS102 fix gave a `session` parameter, which changes the script's
+    command-line interface.
+
+    ## References
+    - boto3 credentials guide (profiles): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/credentials.html
+    - AWS CLI `--profile`: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html
+    """
+
+    code = "AWS105"
+    name = "missing-profile-option"
+    title = "Command-line script using the default session without a --profile option"
+    message = (
+        "This command-line script uses the default session but has no --profile option: "
+        "add one and create boto3.Session(profile_name=...) from it"
+    )
+
+    def __init__(self) -> None:
+        self._uses_default_session = False
+        self._has_profile_option = False
+        self._anchor: Optional[cst.CSTNode] = None
+        self._framework = ""
+
+    def visit_Call(self, node: cst.Call, ctx: Context) -> None:
+        if default_session_factory(node, ctx) is not None:
+            self._uses_default_session = True
+        elif ctx.resolves_to(node.func, *PARSER_CLASSES):
+            self._anchor_at(node, "argparse")
+        elif ctx.resolves_to(node.func, TYPER_RUN):
+            self._anchor_at(node, "typer")
+            if node.args and self._function_takes_profile(node.args[0].value, ctx):
+                self._has_profile_option = True
+        elif self._declares_profile(node, ctx):
+            self._has_profile_option = True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef, ctx: Context) -> None:
+        for decorator in node.decorators:
+            framework = self._command_framework(decorator.decorator, ctx)
+            if framework is None:
+                continue
+            self._anchor_at(decorator.decorator, framework)
+            if any(names_profile(param.name.value) for param in _parameters(node)):
+                self._has_profile_option = True
+
+    def finish(self, ctx: Context) -> None:
+        if self._uses_default_session and self._anchor is not None and not self._has_profile_option:
+            ctx.report(self, self._anchor, fix={"framework": self._framework})
+
+    def _anchor_at(self, node: cst.CSTNode, framework: str) -> None:
+        if self._anchor is None:
+            self._anchor, self._framework = node, framework
+
+    @staticmethod
+    def _declares_profile(node: cst.Call, ctx: Context) -> bool:
+        """``add_argument("--profile")``, ``click.option("--profile")``, ..."""
+        is_add_argument = isinstance(node.func, cst.Attribute) and node.func.attr.value == "add_argument"
+        if not (is_add_argument or ctx.resolves_to(node.func, *OPTION_FACTORIES)):
+            return False
+        return any(
+            arg.keyword is None and not arg.star and names_profile(string_value(arg.value, ctx) or "")
+            for arg in node.args
+        )
+
+    def _command_framework(self, decorator: cst.BaseExpression, ctx: Context) -> Optional[str]:
+        """"click" or "typer" when ``decorator`` makes the function a command."""
+        callee = decorator.func if isinstance(decorator, cst.Call) else decorator
+        if ctx.resolves_to(callee, *CLICK_COMMANDS):
+            return "click"
+        if isinstance(callee, cst.Attribute) and callee.attr.value in COMMAND_METHODS:
+            return self._command_registry(callee.value, ctx)
+        return None
+
+    @staticmethod
+    def _command_registry(expr: cst.BaseExpression, ctx: Context) -> Optional[str]:
+        """"typer" for a name bound to ``typer.Typer()``, "click" for one bound
+        to a function decorated ``@click.group``."""
+        if not isinstance(expr, cst.Name):
+            return None
+        for binding in bindings_of(expr, ctx):
+            value = binding.value
+            if isinstance(value, cst.Call) and ctx.resolves_to(value.func, TYPER_APP):
+                return "typer"
+            if binding.kind is BindingKind.DEFINITION and isinstance(binding.node, cst.FunctionDef):
+                for decorator in binding.node.decorators:
+                    callee = decorator.decorator
+                    callee = callee.func if isinstance(callee, cst.Call) else callee
+                    if ctx.resolves_to(callee, "click.group"):
+                        return "click"
+        return None
+
+    @staticmethod
+    def _function_takes_profile(expr: cst.BaseExpression, ctx: Context) -> bool:
+        """For ``typer.run(main)``: whether ``main`` has a profile parameter."""
+        if not isinstance(expr, cst.Name):
+            return False
+        return any(
+            binding.kind is BindingKind.DEFINITION
+            and isinstance(binding.node, cst.FunctionDef)
+            and any(names_profile(param.name.value) for param in _parameters(binding.node))
+            for binding in bindings_of(expr, ctx)
+        )
+
+
+def _parameters(function: cst.FunctionDef):
+    params = function.params
+    yield from params.posonly_params
+    yield from params.params
+    yield from params.kwonly_params
