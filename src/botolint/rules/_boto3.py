@@ -169,9 +169,9 @@ def bound_arguments(call: Boto3Call) -> Dict[str, cst.Arg]:
     for arg in call.node.args:
         if arg.keyword is not None:
             bound[arg.keyword.value] = arg
-        elif arg.star:
-            break
-        else:
+        elif arg.star == "*":
+            position = len(names)  # where later positionals land is unknown
+        elif not arg.star:
             if position < len(names):
                 bound.setdefault(names[position], arg)
             position += 1

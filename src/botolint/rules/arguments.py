@@ -120,7 +120,9 @@ class UnknownServiceName(Rule):
     boto3 (resource models), with botocore's own loader: no credentials,
     configuration file or network are needed, and models added through
     `AWS_DATA_PATH` or `~/.aws/models` count. Names that are not literals
-    (variables, f-strings) are not checked.
+    (variables, f-strings) are not checked. A service released after the
+    installed botocore is reported too: lint with the botocore version the
+    code runs with.
 
     ## Why is this bad?
     boto3 raises `UnknownServiceError` (or `ResourceNotExistsError` for a
