@@ -192,6 +192,10 @@ class _Analysis:
         self.nested: Dict[cst.CSTNode, List[Function]] = {}
         # class -> attribute -> [(assigned value or None, the assignment)]
         self.instance_attributes: Dict[cst.ClassDef, Dict[str, List[Tuple[Optional[cst.BaseExpression], cst.CSTNode]]]] = {}
+        self._callee_cache: Dict[cst.CSTNode, List[Function]] = {}
+        self._candidate_cache: Dict[cst.CSTNode, List[_Candidate]] = {}
+        self._binding_kind_cache: Dict[Binding, Set[ObjectKind]] = {}
+        self._default_call_cache: Dict[cst.CSTNode, List[WorkerDefaultSessionCall]] = {}
         self._index()
         self.default_start_method = self._file_start_method()
 
@@ -493,9 +497,15 @@ class _Analysis:
                 continue
             seen.add(function)
             todo += self.nested.get(function, [])
-            for call in self.owned_calls.get(function, []):
-                todo += self.callables(call.func)[0]
+            todo += self._callees(function)
         return seen
+
+    def _callees(self, function: cst.CSTNode) -> List[Function]:
+        callees = self._callee_cache.get(function)
+        if callees is None:
+            callees = [f for call in self.owned_calls.get(function, []) for f in self.callables(call.func)[0]]
+            self._callee_cache[function] = callees
+        return callees
 
     # -- where work is handed to other threads ----------------------------------
 
@@ -602,21 +612,29 @@ class _Analysis:
 
     def facts(self) -> ConcurrencyFacts:
         shared: Dict[cst.CSTNode, SharedUse] = {}
-        calls: Dict[cst.Call, WorkerDefaultSessionCall] = {}
-        regions: Dict[Tuple[cst.CSTNode, ...], Set[cst.CSTNode]] = {}
+        # Spawns whose code reaches the same functions share one pass over them.
+        by_region: Dict[FrozenSet[cst.CSTNode], List[Spawn]] = {}
+        regions: Dict[Tuple[cst.CSTNode, ...], FrozenSet[cst.CSTNode]] = {}
         for spawn in self.spawns():
-            if not spawn.entries and not spawn.passed:
-                continue
-            key = tuple(spawn.entries)
-            if key not in regions:
-                regions[key] = self.region(spawn.entries)
-            region = regions[key]
             for node, kinds in self._passed_objects(spawn):
                 forked_kinds = kinds if spawn.forked and spawn.passes_without_pickling else set()
-                _merge(shared, node, kinds, spawn.worker, forked_kinds, passed=True)
-            for node, kinds in self._captured_objects(region):
-                _merge(shared, node, kinds, spawn.worker, kinds if spawn.forked else set(), passed=False)
-            if spawn.worker is Worker.THREAD:
+                _merge(shared, node, kinds, {spawn.worker}, forked_kinds, passed=True)
+            if spawn.entries:
+                key = tuple(spawn.entries)
+                if key not in regions:
+                    regions[key] = frozenset(self.region(spawn.entries))
+                by_region.setdefault(regions[key], []).append(spawn)
+        calls: Dict[cst.Call, WorkerDefaultSessionCall] = {}
+        for region, spawns in by_region.items():
+            workers = {spawn.worker for spawn in spawns}
+            # Pools pickle the task: only module globals reach a forked worker by
+            # inheritance (closures and bound methods' ``self`` fail to pickle).
+            forked_globals = any(spawn.forked for spawn in spawns)
+            forked_all = any(spawn.forked and spawn.passes_without_pickling for spawn in spawns)
+            for node, kinds, is_global in self._captured_objects(region):
+                forked = forked_all or (forked_globals and is_global)
+                _merge(shared, node, kinds, workers, kinds if forked else set(), passed=False)
+            if Worker.THREAD in workers:
                 for found in self._default_session_calls(region):
                     calls.setdefault(found.call, found)
         order = {node: index for index, node in enumerate(self.semantic.scopes)}
@@ -631,73 +649,111 @@ class _Analysis:
             if kinds:
                 yield expr, kinds
 
-    def _captured_objects(self, region: Set[cst.CSTNode]) -> Iterator[Tuple[cst.CSTNode, Set[ObjectKind]]]:
+    def _captured_objects(self, region: FrozenSet[cst.CSTNode]) -> Iterator[Tuple[cst.CSTNode, Set[ObjectKind], bool]]:
         """The first use, in each function of ``region``, of each boto3 object
-        that was made outside the region."""
+        that was made outside the region, and whether it is a module global."""
         for function in region:
             seen: Set[object] = set()
-            for ref in self.owned_refs.get(function, []):
-                found = self._outside_object(ref, region)
-                if found is None or found[0] in seen:
+            for candidate in self._candidates(function):
+                if candidate.identity in seen:
                     continue
-                seen.add(found[0])
-                yield ref, found[1]
+                kinds = candidate.kinds_outside(region)
+                if kinds:
+                    seen.add(candidate.identity)
+                    yield candidate.ref, kinds, candidate.is_global
 
-    def _outside_object(self, ref: cst.CSTNode, region: Set[cst.CSTNode]) -> Optional[Tuple[object, Set[ObjectKind]]]:
-        """``(identity, kinds)`` when ``ref`` reads a boto3 object made outside
-        ``region``: a global, a closure variable, or a ``self`` attribute."""
+    def _candidates(self, function: cst.CSTNode) -> List["_Candidate"]:
+        """The references in ``function`` that may read a boto3 object made
+        elsewhere, worked out once whatever the region."""
+        candidates = self._candidate_cache.get(function)
+        if candidates is None:
+            candidates = [c for ref in self.owned_refs.get(function, []) for c in self._candidate(ref)]
+            self._candidate_cache[function] = candidates
+        return candidates
+
+    def _candidate(self, ref: cst.CSTNode) -> Iterator["_Candidate"]:
         if isinstance(ref, cst.Name):
             bindings = self.lookup(ref)
-            if not bindings:
-                return None
-            defining = bindings[0].scope
-            if self._owner(defining) in region:
-                return None
-            outside = [b for b in bindings if not self._binding_inside(b, region)]
-            kinds = set().union(*(self._binding_kinds(b) for b in outside)) - {ObjectKind.MODULE}
-            return ((id(defining), ref.value), kinds) if kinds else None
+            sources = [(self._binding_location(b), self._binding_kinds(b)) for b in bindings]
+            if any(kinds for _, kinds in sources):
+                defining = bindings[0].scope
+                yield _Candidate(ref, (id(defining), ref.value), self._owner(defining), sources, all_or_nothing=False)
+            return
         owner = self.self_class(ref.value)
-        if owner is None:
-            return None
-        assignments = self.instance_attributes.get(owner, {}).get(ref.attr.value, [])
-        if not assignments or any(self._location(node) in region for _, node in assignments):
-            return None
-        kinds = set()
-        for value, _ in assignments:
-            if value is not None:
-                kinds |= self.kinds_of(value)
-        kinds -= {ObjectKind.MODULE}
-        return ((owner, ref.attr.value), kinds) if kinds else None
+        assignments = self.instance_attributes.get(owner, {}).get(ref.attr.value, []) if owner is not None else []
+        sources = [(self._location(node), self.kinds_of(value) if value is not None else set()) for value, node in assignments]
+        if any(kinds for _, kinds in sources):
+            # An attribute also assigned in the worker's code may be made per thread: leave it.
+            yield _Candidate(ref, (owner, ref.attr.value), None, sources, all_or_nothing=True)
 
     def _location(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
         scope = self.semantic.scopes.get(node)
         return self._owner(scope) if scope is not None else None
 
-    def _binding_inside(self, binding: Binding, region: Set[cst.CSTNode]) -> bool:
+    def _binding_location(self, binding: Binding) -> Optional[cst.CSTNode]:
+        """The function whose code creates the binding (None: module level)."""
         if binding.kind is BindingKind.PARAMETER:
-            return self._owner(binding.scope) in region
-        return self._location(binding.node) in region
+            return self._owner(binding.scope)
+        return self._location(binding.node)
 
     def _binding_kinds(self, binding: Binding) -> Set[ObjectKind]:
-        if binding.kind is BindingKind.PARAMETER:
-            return self.annotation_kinds(binding.annotation) if binding.annotation is not None else set()
-        if binding.kind is BindingKind.ASSIGNMENT and binding.value is not None:
-            return self.kinds_of(binding.value)
-        return set()
+        kinds = self._binding_kind_cache.get(binding)
+        if kinds is None:
+            kinds = set()
+            if binding.kind is BindingKind.PARAMETER and binding.annotation is not None:
+                kinds = self.annotation_kinds(binding.annotation)
+            elif binding.kind is BindingKind.ASSIGNMENT and binding.value is not None:
+                kinds = self.kinds_of(binding.value)
+            kinds -= {ObjectKind.MODULE}
+            self._binding_kind_cache[binding] = kinds
+        return kinds
 
-    def _default_session_calls(self, region: Set[cst.CSTNode]) -> Iterator[WorkerDefaultSessionCall]:
+    def _default_session_calls(self, region: FrozenSet[cst.CSTNode]) -> Iterator[WorkerDefaultSessionCall]:
         for function in region:
-            for call in self.owned_calls.get(function, []):
-                kind = default_session_factory(call, self.ctx)
-                if kind is not None:
-                    yield WorkerDefaultSessionCall(call, kind, function)
+            found = self._default_call_cache.get(function)
+            if found is None:
+                found = self._default_call_cache[function] = [
+                    WorkerDefaultSessionCall(call, kind, function)
+                    for call in self.owned_calls.get(function, [])
+                    for kind in [default_session_factory(call, self.ctx)]
+                    if kind is not None
+                ]
+            yield from found
+
+
+@dataclass
+class _Candidate:
+    """A reference in worker code that may read a boto3 object made elsewhere."""
+
+    ref: cst.CSTNode
+    identity: object  # the same object read twice has the same identity
+    defining_function: Optional[cst.CSTNode]  # where the name is bound (None: module)
+    sources: List[Tuple[Optional[cst.CSTNode], Set[ObjectKind]]]  # (where assigned, kinds)
+    all_or_nothing: bool
+
+    @property
+    def is_global(self) -> bool:
+        return not self.all_or_nothing and self.defining_function is None
+
+    def kinds_outside(self, region: Set[cst.CSTNode]) -> Set[ObjectKind]:
+        """The kinds of object this reads that were made outside ``region``."""
+        if self.defining_function is not None and self.defining_function in region:
+            return set()  # a local of the worker's own code
+        inside = [location in region for location, _ in self.sources]
+        if self.all_or_nothing and any(inside):
+            return set()
+        kinds: Set[ObjectKind] = set()
+        for (_, source_kinds), is_inside in zip(self.sources, inside):
+            if not is_inside:
+                kinds |= source_kinds
+        return kinds
 
 
 def _merge(
     shared: Dict[cst.CSTNode, SharedUse],
     node: cst.CSTNode,
     kinds: Set[ObjectKind],
-    worker: Worker,
+    workers: Set[Worker],
     forked_kinds: Set[ObjectKind],
     passed: bool,
 ) -> None:
@@ -705,7 +761,7 @@ def _merge(
     if use is None:
         use = shared[node] = SharedUse(node, set(kinds), passed=passed)
     use.kinds |= kinds
-    use.workers.add(worker)
+    use.workers |= workers
     use.forked_kinds |= forked_kinds
 
 

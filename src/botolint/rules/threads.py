@@ -9,25 +9,30 @@ from botolint.rules._concurrency import ObjectKind, SharedUse, concurrency_facts
 
 
 class _SharedObject(Rule):
+    """Reports the shared boto3 objects of one kind found in the file."""
+
     kind: ObjectKind
+    # What to do instead when a thread is involved; processes get "create it in the worker".
+    thread_advice = ""
 
     def finish(self, ctx: Context) -> None:
         for use in concurrency_facts(ctx).shared:
             if self.applies(use):
-                ctx.report(self, use.node, name=object_text(ctx, use.node), where=self.where(use), advice=self.advice(use))
+                text = object_text(ctx, use.node)
+                ctx.report(self, use.node, name=text, where=self.where(use), advice=self.advice(use))
 
     def applies(self, use: SharedUse) -> bool:
         return self.kind in use.kinds
 
     def where(self, use: SharedUse) -> str:
-        return f"is passed to code that runs {use.worker_text()}" if use.passed else f"is used {use.worker_text()}"
+        if use.passed:
+            return f"is passed to code that runs {use.worker_text()}"
+        return f"is used {use.worker_text()}"
 
     def advice(self, use: SharedUse) -> str:
         if use.only_processes():
             return f"create the {self.kind.value} in the worker process"
         return self.thread_advice
-
-    thread_advice = ""
 
 
 class SharedSession(_SharedObject):
@@ -65,9 +70,11 @@ class SharedSession(_SharedObject):
     share (clients are thread safe).
 
     Not detected: Sessions shared through containers (`args=(sessions[0],)`),
-    through `pool.map` iterables, through objects of classes defined in other
-    files, or through a global assigned inside the worker with `global`;
-    executors or pools that come from other modules or factory functions.
+    through the iterables of `map` / `starmap`, through objects of classes
+    defined in other files, or through a global that the worker's own code
+    assigns with `global` (made lazily on the first thread, then shared);
+    executors, pools and event loops that come from other modules, factory
+    functions or untyped parameters; functions called in other files.
 
     ## Example
     ```python
@@ -268,13 +275,15 @@ class DefaultSessionOnWorkerThread(Rule):
 class ClientSharedAcrossFork(_SharedObject):
     """
     ## What it does
-    Flags a boto3 client created in the parent process (at module scope, in
-    the function that starts the workers, or in `self` before the pool starts)
-    and used by code that runs in a forked worker process:
-    `multiprocessing.Process`, a `multiprocessing` pool, a
-    `ProcessPoolExecutor`, or a `multiprocessing.Process` subclass's `run`.
-    A client passed in `multiprocessing.Process(args=...)` is reported at the
-    argument.
+    Flags a boto3 client created in the parent process and used by code that
+    runs in a forked worker process:
+    - a module-level client used by a task of a `multiprocessing` pool or a
+      `ProcessPoolExecutor`, or by a `multiprocessing.Process` target;
+    - a client of the enclosing function (closure) or of `self` used by a
+      `multiprocessing.Process` target or a `multiprocessing.Process`
+      subclass's `run`, which fork inherits without pickling;
+    - a client passed in `multiprocessing.Process(args=...)`, reported at the
+      argument.
 
     Processes started with `spawn` or `forkserver`
     (`multiprocessing.set_start_method(...)` in the file,
@@ -292,8 +301,10 @@ class ClientSharedAcrossFork(_SharedObject):
     Limits: the rule assumes `fork` when the file does not choose a start
     method, which is the default on Linux up to Python 3.13; Python 3.14 made
     `forkserver` the default on Linux and macOS has used `spawn` since 3.8, so
-    there the finding is a portability warning. Clients passed to pools as task
-    arguments are pickled (which fails loudly) and are not reported.
+    there the finding is a portability warning. Pools pickle each task: a
+    client passed as a task argument, or reached through a closure or a bound
+    method's `self`, fails to pickle (loudly) instead of sharing sockets, so
+    those are not reported.
 
     ## Example
     ```python
