@@ -1,0 +1,184 @@
+"""`botolint fix` as a user runs it: exit codes, output, --diff, safety."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from botolint.cli import main
+from botolint.writer import write_atomic
+from fixture_support import ROOT
+
+DIRTY = 'import boto3\n\n\ndef f():\n    return boto3.client("s3")\n'
+FIXED = 'import boto3\n\n\ndef f(*, session=None):\n    return (session or boto3).client("s3")\n'
+CALLER = 'from app import f\n\nimport boto3\n\n\ndef g(session=None):\n    return f(), (session or boto3)\n'
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(DIRTY)
+    return tmp_path
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_fix_rewrites_reports_and_exits_1(project, capsys):
+    code, out, err = run(capsys, "fix", ".")
+    assert code == 1
+    assert (project / "app.py").read_text() == FIXED
+    assert "app.py:4: f() uses `session` (new keyword-only parameter) in 1 call" in out
+    assert out.splitlines()[-1] == "Fixed 1 file: 1 function, 0 call sites."
+    assert err == ""
+
+
+def test_second_run_has_nothing_to_do(project, capsys):
+    run(capsys, "fix", ".")
+    code, out, _ = run(capsys, "fix", ".")
+    assert code == 0
+    assert out == "Fixed 0 files: 0 functions, 0 call sites.\n"
+
+
+def test_diff_prints_a_patch_and_writes_nothing(project, capsys):
+    code, out, err = run(capsys, "fix", "--diff", "app.py")
+    assert code == 1
+    assert (project / "app.py").read_text() == DIRTY
+    assert out.startswith("--- a/app.py\n+++ b/app.py\n")
+    assert "-def f():\n" in out and "+def f(*, session=None):\n" in out
+    assert "Would fix 1 file" in err
+
+
+def test_diff_on_clean_code_exits_0(project, capsys):
+    (project / "app.py").write_text(FIXED)
+    code, out, _ = run(capsys, "fix", "--diff", ".")
+    assert (code, out) == (0, "")
+
+
+def test_call_sites_are_reported(project, capsys):
+    (project / "caller.py").write_text(CALLER)
+    code, out, _ = run(capsys, "fix", ".")
+    assert code == 1
+    assert "caller.py:7: f() is passed `session=session`" in out
+    assert "return f(session=session), (session or boto3)" in (project / "caller.py").read_text()
+
+
+def test_noqa_silenced_findings_are_not_fixed(project, capsys):
+    source = DIRTY.replace('client("s3")', 'client("s3")  # noqa: AWS101')
+    (project / "app.py").write_text(source)
+    code, _, _ = run(capsys, "fix", ".")
+    assert code == 0
+    assert (project / "app.py").read_text() == source
+
+
+def test_what_is_left_is_reported_with_the_reason(project, capsys):
+    (project / "app.py").write_text('import boto3\n\ns3 = boto3.client("s3")\nf = lambda: boto3.client("sts")\n')
+    code, out, _ = run(capsys, "fix", ".")
+    assert code == 0
+    assert "app.py:3:6: AWS103 left: not fixable: runs at import time" in out
+    assert "app.py:4:13: AWS101 left: not fixable: lambda outside any function" in out
+    assert out.splitlines()[-1] == "Fixed 0 files: 0 functions, 0 call sites; left 2 findings."
+
+
+def test_param_name_flag_and_config(project, capsys):
+    code, _, _ = run(capsys, "fix", "--param-name", "aws_session", "--diff", ".")
+    assert code == 1
+    (project / "pyproject.toml").write_text('[tool.botolint]\nparam-name = "boto_session"\n')
+    run(capsys, "fix", ".")
+    assert "def f(*, boto_session=None):" in (project / "app.py").read_text()
+
+
+@pytest.mark.parametrize("name", ["not-a-name", "class", ""])
+def test_bad_param_name_is_a_usage_error(project, capsys, name):
+    code, _, err = run(capsys, "fix", "--param-name", name, ".")
+    assert code == 2
+    assert "param-name must be a Python identifier" in err
+    assert (project / "app.py").read_text() == DIRTY
+
+
+def test_fallback_new_session(project, capsys):
+    run(capsys, "fix", "--fallback", "new-session", ".")
+    assert "(session or boto3.Session()).client" in (project / "app.py").read_text()
+
+
+def test_unparsable_file_is_reported_and_the_rest_fixed(project, capsys):
+    (project / "broken.py").write_text("import boto3\ndef (:\n")
+    code, out, err = run(capsys, "fix", ".")
+    assert code == 1
+    assert "broken.py: error: syntax error" in out
+    assert (project / "app.py").read_text() == FIXED
+
+
+def test_a_failed_rewrite_leaves_the_file_untouched(project, capsys, monkeypatch):
+    from botolint.fix import run as fix_run
+    from botolint.fix.rewrite import RewriteError
+
+    def fail(plan):
+        raise RewriteError("the rewritten file does not parse: simulated")
+
+    monkeypatch.setattr(fix_run, "rewritten_source", fail)
+    code, out, _ = run(capsys, "fix", ".")
+    assert code == 1
+    assert "app.py: error: the rewritten file does not parse: simulated (file left unchanged)" in out
+    assert (project / "app.py").read_text() == DIRTY
+
+
+def test_mode_crlf_and_encoding_are_kept(project, capsys):
+    source = '# -*- coding: latin-1 -*-\r\nimport boto3\r\n\r\n\r\ndef f():\r\n    return boto3.client("s3")  # caf\xe9\r\n'
+    (project / "app.py").write_bytes(source.encode("latin-1"))
+    os.chmod(project / "app.py", 0o754)
+    run(capsys, "fix", "app.py")
+    data = (project / "app.py").read_bytes()
+    assert data == source.replace("def f():", "def f(*, session=None):").replace("boto3.client", "(session or boto3).client").encode("latin-1")
+    assert stat.S_IMODE((project / "app.py").stat().st_mode) == 0o754
+
+
+def test_write_atomic_keeps_the_original_on_failure(tmp_path, monkeypatch):
+    target = tmp_path / "app.py"
+    target.write_bytes(b"original\n")
+
+    def broken_replace(source, destination):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        write_atomic(target, b"new\n")
+    assert target.read_bytes() == b"original\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["app.py"]
+
+
+def test_write_atomic_follows_symlinks(tmp_path):
+    real = tmp_path / "real.py"
+    real.write_bytes(b"old\n")
+    link = tmp_path / "link.py"
+    link.symlink_to(real)
+    write_atomic(link, b"new\n")
+    assert link.is_symlink()
+    assert real.read_bytes() == b"new\n"
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+def test_pre_commit_fix_hook_modifies_and_fails(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "home"), GIT_AUTHOR_NAME="t", GIT_COMMITTER_NAME="t",
+               GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_EMAIL="t@example.com")
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    (repo / "app.py").write_text(DIRTY)
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "botolint-fix", "--all-files", "--color", "never"]
+    first = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert (repo / "app.py").read_text() == FIXED
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    second = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert second.returncode == 0, second.stdout + second.stderr
