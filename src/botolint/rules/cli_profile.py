@@ -47,6 +47,9 @@ class MissingProfileOption(Rule):
     The finding is reported once per module, at the first parser construction
     or command decorator.
 
+    A parser built with `parents=[...]` is assumed to get a profile option
+    from its parents, which often live in a shared module.
+
     Not detected: parsers built from subclasses of `ArgumentParser`, `docopt`
     and `fire` scripts, options added through helper functions in other
     modules, and scripts that read `AWS_PROFILE` themselves.
@@ -118,6 +121,9 @@ class MissingProfileOption(Rule):
             self._uses_default_session = True
         elif ctx.resolves_to(node.func, *PARSER_CLASSES):
             self._anchor_at(node, "argparse")
+            if any(arg.keyword is not None and arg.keyword.value == "parents" for arg in node.args):
+                # A parent parser, often shared across scripts, may define --profile.
+                self._has_profile_option = True
         elif ctx.resolves_to(node.func, TYPER_RUN):
             self._anchor_at(node, "typer")
             if node.args and self._function_takes_profile(node.args[0].value, ctx):
