@@ -216,3 +216,67 @@ def test_rules_are_registered_with_distinct_codes():
         "AWS204",
     ]
     assert DefaultSessionOnWorkerThread.supersedes == ("AWS101", "AWS102")
+
+
+_NAMES = ["session", "s3", "pool", "work", "helper", "table"]
+_TEMPLATES = [
+    "{a} = boto3.Session()",
+    "{a} = {b}.client('s3')",
+    "{a} = {b}.resource('s3').Bucket('x')",
+    "{a} = {b} or {c}",
+    "{a} = ThreadPoolExecutor()",
+    "{a} = multiprocessing.Pool()",
+    "{a} = functools.partial({b}, {c})",
+    "{a} = lambda k: {b}({c}, k)",
+    "def {a}(k, {c}: boto3.Session = None):\n    return {b}({c}), boto3.client('s3')",
+    "def {a}(self):\n    self.{b} = {c}\n    return self.{c}.submit(self.{a}, self.{b})",
+    "{a}.submit({b}, {c})",
+    "{a}.map({b}, [{c}])",
+    "{a}.apply_async({b}, ({c},))",
+    "threading.Thread(target={a}, args=({b},), kwargs=dict(x={c})).start()",
+    "multiprocessing.Process(target={a}, args=[{b}]).start()",
+    "class {a}(threading.Thread):\n    def run(self):\n        return {b}(self.{c})",
+    "class {a}({b}):\n    def {c}(self):\n        return self.{c}()",
+    "asyncio.to_thread({a}, {b})",
+    "asyncio.get_running_loop().run_in_executor({a}, {b}, {c})",
+    "with ThreadPoolExecutor() as {a}:\n    {a}.submit({b}, {c})",
+]
+
+
+def test_generated_thread_programs_terminate_without_crashing():
+    hypothesis = pytest.importorskip("hypothesis")
+    strategies = hypothesis.strategies
+    name = strategies.sampled_from(_NAMES)
+    statement = strategies.builds(
+        lambda template, a, b, c, nest: textwrap.indent(template.format(a=a, b=b, c=c), "    " if nest else ""),
+        strategies.sampled_from(_TEMPLATES), name, name, name, strategies.booleans(),
+    )
+
+    @hypothesis.settings(max_examples=150, deadline=None, suppress_health_check=list(hypothesis.HealthCheck))
+    @hypothesis.given(strategies.lists(statement, min_size=1, max_size=12))
+    def check(statements):
+        body = []
+        for line in statements:
+            # Indented statements go into a function so the program stays valid.
+            body.append("def main():\n" + line if line.startswith("    ") else line)
+        source = (
+            "import asyncio, functools, multiprocessing, threading\n"
+            "from concurrent.futures import ThreadPoolExecutor\n"
+            "import boto3\n" + "\n".join(body) + "\n"
+        )
+        analysis = analyze_source(source, "generated.py")
+        assert analysis.error is None, source
+        assert all(f.line >= 1 and f.column >= 1 for f in analysis.findings)
+
+    check()
+
+
+def test_many_self_referential_assignments_stay_fast():
+    # Each line doubles the ways `session` could be reached; expanding every
+    # expression once keeps this linear.
+    lines = ["session = boto3.Session()"] + ["session = session or session"] * 60
+    source = "import threading\nimport boto3\n" + "\n".join(lines) + (
+        "\ndef work():\n    return session.client('s3')\n"
+        "threading.Thread(target=work).start()\n"
+    )
+    assert [f.code for f in findings(source)] == ["AWS201"]

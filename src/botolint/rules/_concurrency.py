@@ -196,6 +196,7 @@ class _Analysis:
         self._candidate_cache: Dict[cst.CSTNode, List[_Candidate]] = {}
         self._binding_kind_cache: Dict[Binding, Set[ObjectKind]] = {}
         self._default_call_cache: Dict[cst.CSTNode, List[WorkerDefaultSessionCall]] = {}
+        self._kinds_cache: Dict[cst.CSTNode, Set[ObjectKind]] = {}
         self._index()
         self.default_start_method = self._file_start_method()
 
@@ -278,11 +279,7 @@ class _Analysis:
         return None
 
     def _is_staticmethod(self, method: cst.FunctionDef) -> bool:
-        return any(
-            self.ctx.resolves_to(d.decorator, "builtins.staticmethod")
-            or (isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod")
-            for d in method.decorators
-        )
+        return any(isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in method.decorators)
 
     def methods(self, owner: cst.ClassDef, name: str, depth: int = 0) -> List[cst.FunctionDef]:
         """``owner``'s method ``name``, looking into same-file base classes."""
@@ -303,16 +300,21 @@ class _Analysis:
             return []
         return [b.node for b in self.lookup(expr) if isinstance(b.node, cst.ClassDef)]
 
-    def values(self, expr: cst.BaseExpression, depth: int = 0) -> Iterator[Union[cst.BaseExpression, Binding]]:
+    def values(
+        self, expr: cst.BaseExpression, depth: int = 0, seen: Optional[Set[cst.CSTNode]] = None
+    ) -> Iterator[Union[cst.BaseExpression, Binding]]:
         """Where ``expr``'s value may come from: the expressions assigned to it
         (followed through names and ``self`` attributes), or the parameter
-        binding when it is an argument."""
-        if depth > MAX_DEPTH:
+        binding when it is an argument. Each expression is expanded once, so
+        self-referential assignments cost no more than the file's size."""
+        seen = set() if seen is None else seen
+        if depth > MAX_DEPTH or expr in seen:
             return
+        seen.add(expr)
         if isinstance(expr, cst.Name):
             for binding in self.lookup(expr):
                 if binding.kind is BindingKind.ASSIGNMENT and binding.value is not None:
-                    yield from self.values(binding.value, depth + 1)
+                    yield from self.values(binding.value, depth + 1, seen)
                 elif binding.kind is BindingKind.PARAMETER:
                     yield binding
                 elif binding.kind is BindingKind.IMPORT:
@@ -321,25 +323,28 @@ class _Analysis:
             owner = self.self_class(expr.value)
             for value, _ in self.instance_attributes.get(owner, {}).get(expr.attr.value, []):
                 if value is not None:
-                    yield from self.values(value, depth + 1)
+                    yield from self.values(value, depth + 1, seen)
         elif isinstance(expr, cst.BooleanOperation):
-            yield from self.values(expr.left, depth + 1)
-            yield from self.values(expr.right, depth + 1)
+            yield from self.values(expr.left, depth + 1, seen)
+            yield from self.values(expr.right, depth + 1, seen)
         elif isinstance(expr, cst.IfExp):
-            yield from self.values(expr.body, depth + 1)
-            yield from self.values(expr.orelse, depth + 1)
-        elif isinstance(expr, cst.Await):
-            return
-        else:
+            yield from self.values(expr.body, depth + 1, seen)
+            yield from self.values(expr.orelse, depth + 1, seen)
+        elif not isinstance(expr, cst.Await):
             yield expr
 
     # -- what kind of boto3 object a value is ---------------------------------
 
     def kinds_of(self, expr: cst.BaseExpression, depth: int = 0) -> Set[ObjectKind]:
-        kinds: Set[ObjectKind] = set()
+        """What boto3 objects ``expr`` may evaluate to (memoised per node)."""
+        cached = self._kinds_cache.get(expr)
+        if cached is not None:
+            return cached
         if depth > MAX_DEPTH:
-            return kinds
-        for value in self.values(expr, depth):
+            return set()
+        self._kinds_cache[expr] = set()  # a value defined through itself has no known kind
+        kinds: Set[ObjectKind] = set()
+        for value in self.values(expr):
             if isinstance(value, Binding):
                 if value.annotation is not None:
                     kinds |= self.annotation_kinds(value.annotation)
@@ -349,6 +354,7 @@ class _Analysis:
                 kinds |= self._attribute_kinds(value, depth)
             elif isinstance(value, cst.Name) and self.ctx.resolves_to(value, "boto3"):
                 kinds.add(ObjectKind.MODULE)
+        self._kinds_cache[expr] = kinds
         return kinds
 
     def _call_kinds(self, call: cst.Call, depth: int) -> Set[ObjectKind]:
@@ -704,7 +710,7 @@ class _Analysis:
                 kinds = self.annotation_kinds(binding.annotation)
             elif binding.kind is BindingKind.ASSIGNMENT and binding.value is not None:
                 kinds = self.kinds_of(binding.value)
-            kinds -= {ObjectKind.MODULE}
+            kinds = kinds - {ObjectKind.MODULE}  # a new set: kinds_of's result is memoised
             self._binding_kind_cache[binding] = kinds
         return kinds
 
