@@ -72,12 +72,16 @@ class DefaultSessionClient(_InFunction):
     ```
 
     ## Fix safety
-    `botolint fix` adds a keyword-only `session=None` parameter and makes the
-    client from it. Without a session the call still goes through
+    `botolint fix` adds a keyword-only `session=None` parameter (named
+    `boto3_session` when `session` already means something else in the
+    function; a function that already takes a boto3 session uses it) and makes
+    the client from it. Without a session the call still goes through
     `boto3.client`, so existing callers, `setup_default_session()` and tests
-    that patch `boto3.client` see no change. Adding a parameter changes the
-    function's signature, which is an API change: callers that pass `**kwargs`
-    containing `session` would now bind it.
+    that patch `boto3.client` see no change; `--fallback new-session` does not
+    keep those. Adding a parameter changes the function's signature, which is
+    an API change: callers that pass `**kwargs` containing `session` would now
+    bind it. A lambda is fixed only inside a function (through the closure);
+    calls in Lambda handlers are reported as AWS301 and not rewritten.
 
     ## References
     - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
@@ -124,9 +128,10 @@ class DefaultSessionResource(_InFunction):
     ```
 
     ## Fix safety
-    Same as AWS101: a keyword-only `session=None` parameter is added and the
-    resource is made from it, falling back to `boto3.resource` so existing
-    callers see no change. The signature change is an API change.
+    Same as AWS101: a keyword-only `session=None` parameter is added (or an
+    existing boto3 session parameter is used) and the resource is made from
+    it, falling back to `boto3.resource` so existing callers see no change.
+    The signature change is an API change.
 
     ## References
     - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
