@@ -178,7 +178,7 @@ def bound_arguments(call: Boto3Call) -> Dict[str, cst.Arg]:
     return bound
 
 
-def string_value(expr: cst.BaseExpression, ctx: Context) -> Optional[str]:
+def string_value(expr: cst.BaseExpression) -> Optional[str]:
     """The text of a plain string literal (implicit concatenation included)."""
     if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
         value = expr.evaluated_value
@@ -189,7 +189,7 @@ def string_value(expr: cst.BaseExpression, ctx: Context) -> Optional[str]:
 def constant_strings(expr: cst.BaseExpression, ctx: Context) -> Tuple[str, ...]:
     """The string ``expr`` is: a literal, or a name whose every binding (in the
     scope the name resolves to) assigns a string literal; () otherwise."""
-    literal = string_value(expr, ctx)
+    literal = string_value(expr)
     if literal is not None:
         return (literal,)
     if not isinstance(expr, cst.Name):
@@ -197,7 +197,7 @@ def constant_strings(expr: cst.BaseExpression, ctx: Context) -> Tuple[str, ...]:
     values = []
     for binding in bindings_of(expr, ctx):
         value = binding.value if binding.kind is BindingKind.ASSIGNMENT and binding.value is not None else None
-        literal = string_value(value, ctx) if value is not None else None
+        literal = string_value(value) if value is not None else None
         if literal is None:
             return ()
         values.append(literal)

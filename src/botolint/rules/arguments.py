@@ -169,7 +169,7 @@ class UnknownServiceName(Rule):
         if call is None or call.kind == "session":
             return
         arg = bound_arguments(call).get("service_name")
-        service = string_value(arg.value, ctx) if arg is not None else None
+        service = string_value(arg.value) if arg is not None else None
         if service is None:
             return
         problem = self._problem(call, service)

@@ -49,7 +49,7 @@ def _creates_sts_client(call: cst.Call, ctx: Context) -> bool:
             arg.keyword is not None and arg.keyword.value == "service_name"
         )
         if is_service:
-            return string_value(arg.value, ctx) == "sts"
+            return string_value(arg.value) == "sts"
     return False
 
 
@@ -70,9 +70,9 @@ def is_assume_role_call(call: cst.Call, ctx: Context) -> bool:
 def _key(expr: cst.BaseExpression, ctx: Context) -> Optional[str]:
     """The string key of ``x["Key"]`` or ``x.get("Key")``."""
     if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
-        return string_value(expr.slice[0].slice.value, ctx)
+        return string_value(expr.slice[0].slice.value)
     if isinstance(expr, cst.Call) and expr.args and not expr.args[0].star and expr.args[0].keyword is None:
-        return string_value(expr.args[0].value, ctx)
+        return string_value(expr.args[0].value)
     return None
 
 

@@ -155,7 +155,7 @@ class MissingProfileOption(Rule):
         if not (is_add_argument or ctx.resolves_to(node.func, *OPTION_FACTORIES)):
             return False
         return any(
-            arg.keyword is None and not arg.star and names_profile(string_value(arg.value, ctx) or "")
+            arg.keyword is None and not arg.star and names_profile(string_value(arg.value) or "")
             for arg in node.args
         )
 

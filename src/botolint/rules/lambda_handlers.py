@@ -36,7 +36,8 @@ class LambdaHandlerClientCreation(Rule):
     calls are not followed: a client made there is AWS101/AWS102.
 
     For `boto3.Session().client("s3")` only the `Session()` call is reported.
-    When AWS101 or AWS102 would flag the same call, only AWS301 is reported:
+    When AWS101 or AWS102 would flag the same call (and AWS301 is selected),
+    only AWS301 is reported:
     moving the client to module scope helps a handler most (it is reused by
     warm invocations), while AWS101's fix, a `session` parameter, does not fit
     a function whose signature Lambda fixes.
