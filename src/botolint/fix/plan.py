@@ -262,7 +262,7 @@ def existing_session_param(function: cst.FunctionDef, semantic: SemanticModel, o
             return SessionParam(param.name.value, position, keyword_ok)
     for param, position, keyword_ok in candidates:
         name = param.name.value
-        if name in names and _is_none(param.default) and _used_as_session(function.body, name):
+        if name in names and _is_none(param.default) and _used_as_session(function.body, name, semantic):
             return SessionParam(name, position, keyword_ok)
     return None
 
@@ -320,17 +320,19 @@ class _NameChains(cst.CSTVisitor):
         return False
 
 
-def _used_as_session(body: cst.CSTNode, name: str) -> bool:
-    finder = _SessionUse(name)
+def _used_as_session(body: cst.CSTNode, name: str, semantic: SemanticModel) -> bool:
+    finder = _SessionUse(name, semantic)
     body.visit(finder)
     return finder.found
 
 
 class _SessionUse(cst.CSTVisitor):
-    """``name.client(...)``, ``name.resource(...)`` or ``(name or ...)``."""
+    """``name.client(...)``, ``name.resource(...)``, or ``(name or boto3)`` /
+    ``(name or boto3.Session(...))``: a database session is never used so."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, semantic: SemanticModel) -> None:
         self.name = name
+        self.semantic = semantic
         self.found = False
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
@@ -339,7 +341,19 @@ class _SessionUse(cst.CSTVisitor):
 
     def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
         if isinstance(node.operator, cst.Or) and isinstance(node.left, cst.Name) and node.left.value == self.name:
-            self.found = True
+            self.found |= self._is_boto3_or_session(node.right)
+
+    def _is_boto3_or_session(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Call):
+            node = node.func
+            wanted = SESSION_CLASSES
+        else:
+            wanted = frozenset({"boto3"})
+        scope = self.semantic.scopes.get(node)
+        if scope is None:
+            return False
+        names = {CANONICAL_NAMES.get(name, name) for name in self.semantic.qualified_names(node, scope)}
+        return bool(names & wanted)
 
 
 def choose_param_name(function: cst.FunctionDef, preferred: str, taken: FrozenSet[str] = frozenset()) -> Optional[str]:

@@ -46,11 +46,11 @@ class Project:
             del self.modules[name]
         self.method_names = _session_safe_method_names(self.plans)
 
-    def top_level_function(self, module: str, name: str) -> Optional[Target]:
+    def top_level_callable(self, module: str, name: str) -> Optional[Tuple[Target, bool]]:
         plan = self.modules.get(module)
         if plan is None or plan.semantic is None:
             return None
-        return _defined_function(plan, plan.semantic.module_scope, name)
+        return _defined_callable(plan, plan.semantic.module_scope, name)
 
     def absolute_module(self, plan: FilePlan, node: cst.ImportFrom) -> Optional[str]:
         """The module an ``import from`` names, relative imports resolved."""
@@ -90,6 +90,21 @@ def module_names(path: Path, roots: Sequence[Path]) -> List[str]:
             if relative and all(part.isidentifier() for part in relative):
                 names.append(".".join(relative))
     return list(dict.fromkeys(names))
+
+
+def _defined_callable(plan: FilePlan, scope: Scope, name: str) -> Optional[Tuple[Target, bool]]:
+    """The function ``name`` is bound to in ``scope`` (or, for a class, its
+    ``__init__``: a bound method), when it accepts a session."""
+    target = _defined_function(plan, scope, name)
+    if target is not None:
+        return target, False
+    bindings = scope.bindings.get(name, [])
+    if len(bindings) == 1 and isinstance(bindings[0].node, cst.ClassDef) and not bindings[0].node.decorators:
+        class_scope = plan.semantic.function_scopes.get(bindings[0].node)
+        init = _defined_function(plan, class_scope, "__init__") if class_scope is not None else None
+        if init is not None:
+            return init, True
+    return None
 
 
 def _defined_function(plan: FilePlan, scope: Scope, name: str) -> Optional[Target]:
@@ -160,10 +175,30 @@ def _session_to_pass(project: Project, plan: FilePlan, call: cst.Call) -> Option
     if resolved is None:
         return None
     (callee_plan, callee), bound_method = resolved
+    if not _decorators_pass_keywords(callee, callee_plan):
+        return None
     param = callee_plan.sessions[callee]
     if not _can_pass(call, param, bound_method):
         return None
     return param.name, carried
+
+
+# Decorators known to hand keyword arguments to the function they wrap; any
+# other decorator may not accept ``session=`` (a wrapper taking ``(x)`` only).
+_TRANSPARENT_DECORATORS = frozenset({"staticmethod", "classmethod", "functools.cache", "functools.lru_cache", "functools.wraps"})
+
+
+def _decorators_pass_keywords(function: cst.FunctionDef, plan: FilePlan) -> bool:
+    for decorator in function.decorators:
+        expression = decorator.decorator
+        if isinstance(expression, cst.Call):
+            expression = expression.func
+        names = set(plan.semantic.qualified_names(expression, plan.semantic.scope_of(function)))
+        if isinstance(expression, cst.Name) and expression.value in ("staticmethod", "classmethod"):
+            names.add(expression.value)
+        if not names & _TRANSPARENT_DECORATORS:
+            return False
+    return True
 
 
 def _can_pass(call: cst.Call, param: SessionParam, bound_method: bool) -> bool:
@@ -187,17 +222,16 @@ def _resolve_callee(
 ) -> Optional[Tuple[Target, bool]]:
     func = call.func
     if isinstance(func, cst.Name):
-        target = _resolve_name(project, plan, func.value, scope)
-        return (target, False) if target is not None else None
+        return _resolve_name(project, plan, func.value, scope)
     if isinstance(func, cst.Attribute):
         target = _resolve_method(project, plan, func, scope, caller)
         if target is not None:
             return target, True
         for qualified in _module_attribute_names(project, plan, func, scope):
             module, _, name = qualified.rpartition(".")
-            target = project.top_level_function(module, name) if module else None
+            target = project.top_level_callable(module, name) if module else None
             if target is not None:
-                return target, False
+                return target
     return None
 
 
@@ -215,18 +249,18 @@ def _module_attribute_names(project: Project, plan: FilePlan, func: cst.Attribut
     return names
 
 
-def _resolve_name(project: Project, plan: FilePlan, name: str, scope: Scope) -> Optional[Target]:
+def _resolve_name(project: Project, plan: FilePlan, name: str, scope: Scope) -> Optional[Tuple[Target, bool]]:
     bindings = scope.lookup(name)
     if len(bindings) != 1:
         return None
     binding = bindings[0]
     if binding.kind is BindingKind.DEFINITION:
-        return _defined_function(plan, binding.scope, name)
+        return _defined_callable(plan, binding.scope, name)
     if binding.kind is BindingKind.IMPORT and isinstance(binding.node, cst.ImportFrom):
         module = project.absolute_module(plan, binding.node)
         original = _imported_name(binding.node, name)
         if module is not None and original is not None:
-            return project.top_level_function(module, original)
+            return project.top_level_callable(module, original)
     return None
 
 
