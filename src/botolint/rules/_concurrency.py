@@ -215,7 +215,7 @@ class _Analysis:
                 self.calls.append(node)
                 self.owned_calls.setdefault(owner, []).append(node)
             elif isinstance(node, (cst.Assign, cst.AnnAssign)):
-                self._index_attribute_assignment(node)
+                self._index_attribute_assignment(node, scope)
             elif isinstance(node, cst.ClassDef):
                 self.classes.append(node)
         for function, scope in self.semantic.function_scopes.items():
@@ -243,14 +243,19 @@ class _Analysis:
             return True
         return isinstance(parent, (cst.AnnAssign, cst.AugAssign)) and parent.target is node
 
-    def _index_attribute_assignment(self, node: Union[cst.Assign, cst.AnnAssign]) -> None:
+    def _index_attribute_assignment(self, node: Union[cst.Assign, cst.AnnAssign], scope: Scope) -> None:
+        """Record ``self.x = value`` in methods and ``x = value`` in class bodies:
+        both are what ``self.x`` reads."""
         targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
         for target in targets:
+            owner, attr = None, None
             if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
-                owner = self.self_class(target.value)
-                if owner is not None:
-                    attrs = self.instance_attributes.setdefault(owner, {})
-                    attrs.setdefault(target.attr.value, []).append((node.value, node))
+                owner, attr = self.self_class(target.value), target.attr.value
+            elif isinstance(target, cst.Name) and isinstance(scope.node, cst.ClassDef):
+                owner, attr = scope.node, target.value
+            if owner is not None and attr is not None:
+                attrs = self.instance_attributes.setdefault(owner, {})
+                attrs.setdefault(attr, []).append((node.value, node))
 
     def _file_start_method(self) -> Optional[str]:
         for call in self.calls:
