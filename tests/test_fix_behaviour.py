@@ -131,3 +131,10 @@ def test_exception_classes_are_those_of_the_default_session(version):
     default_s3 = boto3.client("s3", region_name="eu-west-1")
     default_s3.create_bucket(Bucket="orders", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     assert version.missing("orders", "nope") is default_s3.exceptions.NoSuchKey
+
+
+def test_patching_a_name_imported_from_boto3_still_takes_effect(version):
+    with mock.patch.object(version, "resource") as fake:
+        version.record("sizes", {"id": "o-1", "body": b"x"})
+    fake.assert_called_once_with("dynamodb", region_name="eu-west-1")
+    fake.return_value.Table.assert_called_once_with("sizes")

@@ -37,7 +37,11 @@ def insert_items(
         return items + fresh
     after_field = _AFTER_FIELDS.get(type(last))
     trailing = getattr(last, after_field) if after_field else None
-    if isinstance(trailing, cst.ParenthesizedWhitespace):
+    if isinstance(trailing, cst.ParenthesizedWhitespace) and isinstance(separator, cst.SimpleWhitespace):
+        # ``(\n    a, b\n)``: the items share a line, the new ones join it.
+        items[-1] = last.with_changes(**{after_field: cst.SimpleWhitespace("")}, comma=cst.Comma(whitespace_after=separator))
+        fresh[-1] = _without_comma(fresh[-1]).with_changes(**{_AFTER_FIELDS[type(fresh[-1])]: trailing})
+    elif isinstance(trailing, cst.ParenthesizedWhitespace):
         # ``last  # comment\n)``: the comment stays with ``last``, after its new comma.
         items[-1] = last.with_changes(
             **{after_field: cst.SimpleWhitespace("")},

@@ -145,29 +145,36 @@ def _leftover(finding: Finding, reason: str) -> Leftover:
 def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Finding], options: FixOptions) -> None:
     semantic = plan.semantic
     existing = existing_session_param(function, semantic, options)
-    modules = [(finding, _boto3_module(finding.node, semantic)) for finding in findings]
-    fixable = [(finding, module) for finding, module in modules if module is not None]
-    plan.left += [_leftover(f, "not fixable: no name refers to the boto3 module here") for f, m in modules if m is None]
+    fallbacks = [(finding, _fallback(finding.node, semantic, options)) for finding in findings]
+    fixable = [(finding, fallback) for finding, fallback in fallbacks if fallback is not None]
+    plan.left += [_leftover(f, "not fixable: no name refers to the boto3 module here") for f, m in fallbacks if m is None]
     if not fixable:
         return
-    module_names = {_module_text(module) for _, (module, _) in fixable}
+    fallback_names = frozenset(name for _, fallback in fixable for name in _names_of(fallback.expression))
     if existing is not None:
         param, adds = existing, False
     else:
-        name = choose_param_name(function, options.param_name, taken=module_names)
+        name = choose_param_name(function, options.param_name, taken=fallback_names)
         if name is None:
             reason = f"not fixable: the names {options.param_name!r} and {SECOND_PARAM_NAME!r} are already used in this function"
             plan.left += [_leftover(f, reason) for f, _ in fixable]
             return
         param, adds = SessionParam(name), True
-    first_module = _module_text(fixable[0][1][0])
-    annotation = f'"{first_module}.session.Session | None"' if adds and _fully_annotated(function, semantic) else None
+    annotation = None
+    if adds and _fully_annotated(function, semantic):
+        module = visible_boto3_name(semantic.scope_of(function)) or ("boto3" if any(f.needs_import for _, f in fixable) else None)
+        annotation = f'"{module}.session.Session | None"' if module else None
     plan.fixes[function] = FunctionFix(function, qualified_function_name(function, semantic), param, adds, annotation, [f for f, _ in fixable])
     plan.sessions[function] = param
-    for finding, (module, needs_import) in fixable:
-        plan.call_funcs[finding.node] = session_factory(finding.node, param.name, module, finding.fix["kind"], options)
-        plan.needs_boto3_import |= needs_import
-        plan.maybe_unused += _from_import_of(finding.node, semantic)
+    for finding, fallback in fixable:
+        plan.call_funcs[finding.node] = session_factory(finding.node, param.name, fallback, finding.fix["kind"], options)
+        plan.needs_boto3_import |= fallback.needs_import
+        if not fallback.imported:
+            plan.maybe_unused += _from_import_of(finding.node, semantic)
+
+
+def _names_of(expression: cst.BaseExpression) -> FrozenSet[str]:
+    return frozenset(names_in(expression))
 
 
 def _from_import_of(call: cst.Call, semantic: SemanticModel) -> List[Tuple[str, Optional[str]]]:
@@ -197,28 +204,54 @@ def _note_existing_sessions(plan: FilePlan, options: FixOptions) -> None:
 # -- the rewritten call --------------------------------------------------------
 
 
-def session_factory(call: cst.Call, param: str, module: cst.BaseExpression, kind: str, options: FixOptions) -> cst.BaseExpression:
-    """``(session or boto3).client`` (or ``(session or boto3.Session()).client``)."""
-    fallback = module.deep_clone()
+@dataclass(frozen=True)
+class Fallback:
+    """What a rewritten call uses when no session is passed."""
+
+    # The boto3 module (``boto3``, ``aws``) or, when ``imported``, the name
+    # ``from boto3 import client`` bound (``client``, ``make_client``).
+    expression: cst.BaseExpression
+    imported: bool = False
+    needs_import: bool = False  # ``import boto3`` must be added
+
+
+def session_factory(call: cst.Call, param: str, fallback: Fallback, kind: str, options: FixOptions) -> cst.BaseExpression:
+    """The new ``func`` of a flagged call: ``(session or boto3).client``,
+    ``(session or boto3.Session()).client``, or, for a name imported from
+    boto3, ``(session.client if session else client)``."""
+    if fallback.imported:
+        either = cst.IfExp(
+            test=cst.Name(param),
+            body=cst.Attribute(value=cst.Name(param), attr=cst.Name(kind)),
+            orelse=fallback.expression.deep_clone(),
+            lpar=[cst.LeftParen()],
+            rpar=[cst.RightParen()],
+        )
+        return either.with_changes(lpar=[*call.func.lpar, cst.LeftParen()], rpar=[cst.RightParen(), *call.func.rpar])
+    default = fallback.expression.deep_clone()
     if options.fallback == "new-session":
-        fallback = cst.Call(func=cst.Attribute(value=fallback, attr=cst.Name("Session")))
+        default = cst.Call(func=cst.Attribute(value=default, attr=cst.Name("Session")))
     either = cst.BooleanOperation(
-        left=cst.Name(param), operator=cst.Or(), right=fallback, lpar=[cst.LeftParen()], rpar=[cst.RightParen()]
+        left=cst.Name(param), operator=cst.Or(), right=default, lpar=[cst.LeftParen()], rpar=[cst.RightParen()]
     )
     return cst.Attribute(value=either, attr=cst.Name(kind), lpar=call.func.lpar, rpar=call.func.rpar)
 
 
-def _boto3_module(call: cst.Call, semantic: SemanticModel) -> Optional[Tuple[cst.BaseExpression, bool]]:
-    """An expression naming the boto3 module where ``call`` is, and whether
-    ``import boto3`` must be added for it; None when no name can be used."""
+def _fallback(call: cst.Call, semantic: SemanticModel, options: FixOptions) -> Optional[Fallback]:
+    """None when no name for boto3 can be used where ``call`` is."""
     if isinstance(call.func, cst.Attribute):  # boto3.client / aws.client: reuse the spelling
-        return call.func.value, False
+        return Fallback(call.func.value)
+    if options.fallback == "default" and isinstance(call.func, cst.Name):
+        # Keep calling the imported function itself: ``boto3.client`` may be
+        # patched differently from it (``mock.patch("app.client")``, or code
+        # that imported the real one before patching ``boto3.client``).
+        return Fallback(call.func, imported=True)
     scope = semantic.scope_of(call)
     name = visible_boto3_name(scope)
     if name is not None:
-        return cst.Name(name), False
+        return Fallback(cst.Name(name))
     if not scope.lookup("boto3"):
-        return cst.Name("boto3"), True
+        return Fallback(cst.Name("boto3"), needs_import=True)
     return None
 
 
@@ -241,10 +274,6 @@ def visible_boto3_name(scope: Scope) -> Optional[str]:
 
 def _is_boto3_import(binding) -> bool:
     return binding.kind is BindingKind.IMPORT and binding.qualified_name == "boto3"
-
-
-def _module_text(module: cst.BaseExpression) -> str:
-    return cst.Module(body=[]).code_for_node(module)
 
 
 # -- the session parameter -----------------------------------------------------
