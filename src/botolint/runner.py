@@ -1,14 +1,35 @@
-"""Running the core over many files, for the CLI front ends."""
+"""Running the core over many files, for the CLI front ends.
+
+``analyze_paths`` gives each file's full analysis (tree, nodes, fix data), one
+file at a time, for front ends that need the tree. ``check_paths`` gives only
+what ``botolint check`` prints, which is small enough to cache and to send
+between processes: it looks each file up in the cache, analyzes the rest (in
+worker processes with ``jobs > 1``), and yields results in discovery order.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, List, Sequence, Tuple, Type
+from typing import Iterator, List, Optional, Sequence, Tuple, Type
 
+from botolint.cache import Cache, CachedResult
 from botolint.config import Config
 from botolint.discovery import iter_python_files
-from botolint.engine import FileAnalysis, analyze_path
-from botolint.rule import Rule
+from botolint.engine import FileAnalysis, _triggered, analyze_path, analyze_source
+from botolint.noqa import unsuppressed
+from botolint.rule import Finding, Rule
+from botolint.source import SourceError, read_source
+
+# A worker process costs tens of milliseconds to start (more where processes
+# are spawned rather than forked): below this many files to parse per worker,
+# parsing them in this process is faster.
+MIN_FILES_PER_WORKER = 8
+# Files handed to a worker at a time: large enough to amortize the messages,
+# small enough to keep both workers busy until the end.
+CHUNK_SIZE = 4
 
 
 def analyze_paths(
@@ -16,3 +37,97 @@ def analyze_paths(
 ) -> Iterator[FileAnalysis]:
     for path in iter_python_files(paths, config.exclude):
         yield analyze_path(path, rules=rules, config=config)
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What ``check`` reports for one file: the findings no ``noqa`` silences
+    (their ``node`` is None), or why the file could not be analyzed."""
+
+    path: str
+    findings: Tuple[Finding, ...] = field(default=())
+    error: Optional[str] = None
+
+
+def check_paths(
+    paths: Sequence[Path],
+    config: Config,
+    rules: Tuple[Type[Rule], ...],
+    *,
+    cache: Optional[Cache] = None,
+    jobs: int = 1,
+) -> Iterator[FileReport]:
+    """One report per discovered file, in discovery (sorted) order, whatever ``jobs`` is."""
+    files = list(iter_python_files(paths, config.exclude))
+    # First pass, in this process: reading and hashing is cheap, and tells which
+    # files are answered already (cached, or not mentioning boto3 at all).
+    ready: List[Optional[FileReport]] = [_answer_without_parsing(path, config, rules, cache) for path in files]
+    to_parse = [path for path, report in zip(files, ready) if report is None]
+    workers = _worker_count(jobs, len(to_parse))
+    parsed = _analyze_all(to_parse, config, rules, cache, workers)
+    for report in ready:
+        yield report if report is not None else next(parsed)
+
+
+def _answer_without_parsing(
+    path: Path, config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache]
+) -> Optional[FileReport]:
+    try:
+        data = read_source(path, config.max_file_size)
+    except SourceError as error:
+        return FileReport(str(path), error=str(error))
+    if not _triggered(data, rules):
+        return FileReport(str(path))
+    if cache is not None:
+        cached = cache.get(cache.key(path, data))
+        if cached is not None:
+            return FileReport(str(path), cached.findings, cached.error)
+    return None
+
+
+def _worker_count(jobs: int, files: int) -> int:
+    wanted = jobs if jobs > 0 else (os.cpu_count() or 1)
+    return max(1, min(wanted, files // MIN_FILES_PER_WORKER))
+
+
+def _analyze_all(
+    paths: List[Path], config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache], workers: int
+) -> Iterator[FileReport]:
+    if workers <= 1:
+        for path in paths:
+            yield analyze_for_report(path, config, rules, cache)
+        return
+    # imap hands out chunks and yields results in order as they arrive: no
+    # worker or parent holds more than a few files' results at once.
+    with multiprocessing.Pool(workers, _init_worker, (config, rules, cache)) as pool:
+        yield from pool.imap(_analyze_in_worker, paths, chunksize=CHUNK_SIZE)
+
+
+def analyze_for_report(
+    path: Path, config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache] = None
+) -> FileReport:
+    """Analyze one file, apply ``noqa``, and remember the result in ``cache``."""
+    try:
+        data = read_source(path, config.max_file_size)
+    except SourceError as error:
+        return FileReport(str(path), error=str(error))
+    analysis = analyze_source(data, str(path), rules=rules, config=config)
+    findings = tuple(
+        Finding(f.code, f.message, f.line, f.column, node=None) for f in unsuppressed(analysis)
+    )
+    if cache is not None and _triggered(data, rules):
+        cache.put(cache.key(path, data), CachedResult(findings, analysis.error))
+    return FileReport(str(path), findings, analysis.error)
+
+
+_worker_state: Tuple = ()
+
+
+def _init_worker(config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache]) -> None:
+    global _worker_state
+    _worker_state = (config, rules, cache)
+
+
+def _analyze_in_worker(path: Path) -> FileReport:
+    config, rules, cache = _worker_state
+    return analyze_for_report(path, config, rules, cache)

@@ -6,10 +6,15 @@ import argparse
 import sys
 from typing import List
 
-from botolint.commands.common import add_file_arguments, resolve_config, resolve_rules
-from botolint.noqa import unsuppressed
+from botolint.commands.common import (
+    add_file_arguments,
+    add_performance_arguments,
+    resolve_cache,
+    resolve_config,
+    resolve_rules,
+)
 from botolint.output import FORMATS, Diagnostic, render_statistics
-from botolint.runner import analyze_paths
+from botolint.runner import check_paths
 
 NAME = "check"
 HELP = "report boto3 default-session problems"
@@ -17,6 +22,7 @@ HELP = "report boto3 default-session problems"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_file_arguments(parser)
+    add_performance_arguments(parser)
     parser.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
     parser.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
 
@@ -26,14 +32,13 @@ def run(args: argparse.Namespace) -> int:
     rules = resolve_rules(config)
     diagnostics: List[Diagnostic] = []
     failed = 0
-    for analysis in analyze_paths(args.paths, config, rules):
-        if analysis.error is not None:
+    cache = resolve_cache(args, config, rules)
+    for report in check_paths(args.paths, config, rules, cache=cache, jobs=args.jobs):
+        if report.error is not None:
             failed += 1
-            print(f"{analysis.path}: error: {analysis.error}", file=sys.stderr)
+            print(f"{report.path}: error: {report.error}", file=sys.stderr)
             continue
-        diagnostics += [
-            Diagnostic(analysis.path, f.line, f.column, f.code, f.message) for f in unsuppressed(analysis)
-        ]
+        diagnostics += [Diagnostic(report.path, f.line, f.column, f.code, f.message) for f in report.findings]
     sys.stdout.write(FORMATS[args.format](diagnostics))
     if args.statistics:
         stream = sys.stdout if args.format == "text" else sys.stderr

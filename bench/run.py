@@ -1,0 +1,395 @@
+"""botolint's benchmark on real code: one command, ratios as the figures.
+
+    python bench/run.py                      # every corpus, every comparison, 3 repetitions
+    python bench/run.py --corpus botocore --repeat 5
+    python bench/run.py --only flake8,check  # some comparisons only
+
+It downloads pinned source distributions from PyPI into ``bench/corpora/``
+(once; the archives are checked against pinned SHA-256 digests), unpacks them,
+and runs each comparison as separate processes, alternating A and B (A B, then
+B A, ...) so that drift in the machine's load hits both sides alike. It prints
+medians and the ratio median(B) / median(A) against the targets of issue 6, and
+writes every run to ``bench/corpora/results.json``. Absolute times are noise on
+a shared machine; ratios are the figures.
+
+Comparisons (each per corpus):
+  flake8  flake8 -j1 with only E,W,F and botolint removed  vs  the same plus AWS
+  check   bare LibCST parse of the files check reads  vs  botolint check (-j1, no cache)
+  cache   botolint check with an empty cache (cold)  vs  the same again (warm)
+  jobs    botolint check -j1  vs  -j2 (no cache); CPU time / wall time shows the processes used
+  memory  peak RSS of check -j1 on the largest file alone  vs  on every file
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+BENCH = Path(__file__).resolve().parent
+CORPORA = BENCH / "corpora"
+DOWNLOADS = CORPORA / "downloads"
+PYTHON = sys.executable
+
+# Pinned source distributions: (version, sha256 of the sdist).
+PINNED: Dict[str, Tuple[str, str]] = {
+    "moto": ("5.2.5", "391857257d5dac144334013c2c10e599def5f0562f553e979160140bd7bd9cf6"),
+    "botocore": ("1.44.5", "a988f39e3a4484def0b8010f41128f71157da0515a4804fccce4739aa8f216da"),
+    "boto3": ("1.44.5", "667b344e25d2bcbb7c42fcf6b92a07bb1d73ee9d6d12c3a7873ec4c490b6fb64"),
+}
+
+
+@dataclass(frozen=True)
+class Corpus:
+    name: str
+    description: str
+    parts: Tuple[Tuple[str, str], ...]  # (project, directory inside its unpacked sdist)
+    flake8_target: float
+
+    def directories(self) -> List[Path]:
+        return [CORPORA / f"{project}-{PINNED[project][0]}" / sub for project, sub in self.parts]
+
+
+CORPUS_LIST = (
+    # moto's sdist ships its tests: boto3 calls in nearly every file (dense).
+    Corpus("moto-tests", "moto's test suite (dense)", (("moto", "tests"),), 1.25),
+    # The libraries themselves mention boto3 in few files (sparse).
+    Corpus("botocore", "botocore + boto3 packages (sparse)", (("botocore", "botocore"), ("boto3", "boto3")), 1.05),
+)
+CHECK_TARGET = 1.5
+WARM_CACHE_TARGET = 0.1
+JOBS_TARGET = 0.65  # -j2 wall time over -j1 on 2 cores: clearly more than one core at work
+MEMORY_TARGET_MIB = 250
+
+
+# -- corpora -------------------------------------------------------------------
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fetch(project: str, downloads: Path = DOWNLOADS) -> Path:
+    """The pinned sdist of ``project``, downloaded with pip unless present."""
+    version, expected = PINNED[project]
+    archive = downloads / f"{project}-{version}.tar.gz"
+    if not archive.exists():
+        downloads.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [PYTHON, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+             f"{project}=={version}", "--dest", str(downloads)],
+            check=True,
+        )
+    actual = sha256_of(archive)
+    if actual != expected:
+        raise SystemExit(f"{archive}: sha256 {actual} is not the pinned {expected}; delete it and retry")
+    return archive
+
+
+def unpack(archive: Path, destination: Path) -> Path:
+    """Extract ``archive`` (once) into ``destination``; return the top directory."""
+    top = destination / archive.name[: -len(".tar.gz")]
+    if top.is_dir():
+        return top
+    staging = Path(tempfile.mkdtemp(dir=destination, prefix=".unpack-"))
+    try:
+        with tarfile.open(archive) as tar:
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(staging, filter="data")
+            else:  # pragma: no cover - Python < 3.11.4
+                tar.extractall(staging)
+        (staging / top.name).rename(top)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return top
+
+
+def prepare(corpus: Corpus) -> List[Path]:
+    for project, _ in corpus.parts:
+        unpack(fetch(project), CORPORA)
+    return corpus.directories()
+
+
+@dataclass
+class CorpusStats:
+    files: int = 0
+    bytes: int = 0
+    parsed_files: int = 0  # files that mention boto3: the ones the core parses
+    parsed_bytes: int = 0
+    parsed_paths: List[str] = field(default_factory=list, repr=False)
+
+    def summary(self) -> str:
+        share = self.parsed_bytes / self.bytes if self.bytes else 0.0
+        return (
+            f"{self.files} files, {self.bytes / 1e6:.1f} MB; {self.parsed_files} files "
+            f"({self.parsed_bytes / 1e6:.1f} MB, {share:.0%} of bytes) mention boto3"
+        )
+
+
+def corpus_stats(directories: Sequence[Path]) -> CorpusStats:
+    from botolint.discovery import iter_python_files
+
+    stats = CorpusStats()
+    for path in iter_python_files(directories):
+        data = path.read_bytes()
+        stats.files += 1
+        stats.bytes += len(data)
+        if b"boto3" in data:
+            stats.parsed_files += 1
+            stats.parsed_bytes += len(data)
+            stats.parsed_paths.append(str(path))
+    return stats
+
+
+# -- measuring -----------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the process and its children
+    peak_rss_mib: float  # the largest resident set of the process or any child
+    returncode: int
+    stderr: str = field(repr=False, default="")
+
+
+def measure(command: Sequence[str], cwd: Optional[Path] = None) -> Run:
+    """Run ``command`` to completion; wall time, CPU time and peak memory."""
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(list(command), cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        stderr = errors.read()
+    # ru_maxrss: kibibytes on Linux; for wait4 it covers the child's waited-for children too.
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode, stderr)
+
+
+@dataclass
+class Comparison:
+    name: str
+    corpus: str
+    a_label: str
+    b_label: str
+    target: Optional[float]  # on median(B) / median(A); None: reported only
+    a: List[Run] = field(default_factory=list)
+    b: List[Run] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float:
+        return median_wall(self.b) / median_wall(self.a)
+
+    @property
+    def met(self) -> Optional[bool]:
+        return None if self.target is None else self.ratio <= self.target
+
+
+def median_wall(runs: Sequence[Run]) -> float:
+    return statistics.median(run.wall for run in runs)
+
+
+def alternate(
+    comparison: Comparison,
+    command_a: Sequence[str],
+    command_b: Sequence[str],
+    repeat: int,
+    *,
+    cwd: Optional[Path] = None,
+    before_a: Callable[[], None] = lambda: None,
+    fixed_order: bool = False,
+    measure_run: Callable[..., Run] = measure,
+) -> Comparison:
+    """Run A and B ``repeat`` times each, swapping their order every round
+    (unless B depends on A having just run, as a warm cache does)."""
+    for round_ in range(repeat):
+        b_first = not fixed_order and round_ % 2 == 1
+        for side in ("b", "a") if b_first else ("a", "b"):
+            if side == "a":
+                before_a()
+                comparison.a.append(measure_run(command_a, cwd=cwd))
+            else:
+                comparison.b.append(measure_run(command_b, cwd=cwd))
+    return comparison
+
+
+def flake8_command(paths: Sequence[Path], *, with_botolint: bool) -> List[str]:
+    command = [PYTHON, str(BENCH / "flake8_entry.py")]
+    if not with_botolint:
+        command.append("--without-botolint")
+    select = "E,W,F,AWS" if with_botolint else "E,W,F"
+    return command + ["--isolated", "-j1", "--select", select, *map(str, paths)]
+
+
+def check_command(paths: Sequence[str], *extra: str) -> List[str]:
+    return [PYTHON, "-m", "botolint", "check", "--select", "AWS", *extra, *map(str, paths)]
+
+
+def parse_command(paths: Sequence[Path]) -> List[str]:
+    return [PYTHON, str(BENCH / "parse_only.py"), *map(str, paths)]
+
+
+def botolint_imported(run: Run) -> Optional[bool]:
+    from flake8_entry import MARKER  # noqa: E402 - bench/ is on sys.path when run as a script
+
+    for line in run.stderr.splitlines():
+        if line.startswith(MARKER):
+            return line.split(":", 1)[1].strip() == "True"
+    return None
+
+
+# -- the comparisons -----------------------------------------------------------
+
+
+def compare_flake8(corpus: Corpus, paths: List[Path], repeat: int, cwd: Path) -> Comparison:
+    comparison = Comparison("flake8", corpus.name, "flake8 E,W,F", "flake8 E,W,F + botolint", corpus.flake8_target)
+    alternate(comparison, flake8_command(paths, with_botolint=False), flake8_command(paths, with_botolint=True), repeat, cwd=cwd)
+    if any(botolint_imported(run) is not False for run in comparison.a):
+        raise SystemExit("the flake8 baseline loaded botolint: the comparison would be meaningless")
+    if any(botolint_imported(run) is not True for run in comparison.b):
+        raise SystemExit("flake8 did not load botolint's plugin: is botolint installed in this Python?")
+    return comparison
+
+
+def compare_check(corpus: Corpus, paths: List[Path], repeat: int, cwd: Path) -> Comparison:
+    comparison = Comparison("check", corpus.name, "bare LibCST parse", "botolint check -j1", CHECK_TARGET)
+    return alternate(comparison, parse_command(paths), check_command(paths, "--no-cache", "-j1"), repeat, cwd=cwd)
+
+
+def compare_cache(corpus: Corpus, paths: List[Path], repeat: int, cwd: Path) -> Comparison:
+    cache_dir = cwd / "cache"
+    command = check_command(paths, "-j1", "--cache-dir", str(cache_dir))
+    comparison = Comparison("cache", corpus.name, "check, cold cache", "check, warm cache", WARM_CACHE_TARGET)
+    return alternate(
+        comparison, command, command, repeat, cwd=cwd,
+        before_a=lambda: shutil.rmtree(cache_dir, ignore_errors=True), fixed_order=True,
+    )
+
+
+def compare_jobs(corpus: Corpus, paths: List[Path], repeat: int, cwd: Path) -> Comparison:
+    comparison = Comparison("jobs", corpus.name, "check -j1", "check -j2", JOBS_TARGET)
+    return alternate(comparison, check_command(paths, "--no-cache", "-j1"), check_command(paths, "--no-cache", "-j2"), repeat, cwd=cwd)
+
+
+def compare_memory(corpus: Corpus, stats: CorpusStats, repeat: int, cwd: Path) -> Comparison:
+    """Peak RSS must not grow with the number of files: checking every file
+    should peak where checking the largest one alone does. The figure is the
+    ratio of the peaks (wall times are recorded too)."""
+    largest = max(stats.parsed_paths, key=lambda path: Path(path).stat().st_size)
+    comparison = Comparison(
+        "memory", corpus.name, "check, largest file only", f"check -j1, all {len(stats.parsed_paths)} files", None
+    )
+    return alternate(
+        comparison, check_command([largest], "--no-cache", "-j1"),
+        check_command(stats.parsed_paths, "--no-cache", "-j1"), repeat, cwd=cwd,
+    )
+
+
+COMPARISONS = ("flake8", "check", "cache", "jobs", "memory")
+
+
+# -- report --------------------------------------------------------------------
+
+
+def peak(runs: Sequence[Run]) -> float:
+    return max(run.peak_rss_mib for run in runs)
+
+
+def parallelism(runs: Sequence[Run]) -> float:
+    """CPU seconds per wall second: about 1 for one busy process, up to N for N."""
+    return statistics.median(run.cpu / run.wall for run in runs)
+
+
+def verdict(met: Optional[bool]) -> str:
+    return {True: "met", False: "NOT met", None: "-"}[met]
+
+
+def report_line(comparison: Comparison) -> str:
+    target = f"<= {comparison.target:g}x" if comparison.target is not None else ""
+    a, b = median_wall(comparison.a), median_wall(comparison.b)
+    line = (
+        f"{comparison.corpus:<11} {comparison.name:<7} {comparison.a_label:>28} {a:8.2f}s | "
+        f"{comparison.b_label:<28} {b:8.2f}s | ratio {comparison.ratio:5.2f}x {target:>8} {verdict(comparison.met)}"
+    )
+    if comparison.name == "jobs":
+        line += f" | CPU/wall: -j1 {parallelism(comparison.a):.2f}, -j2 {parallelism(comparison.b):.2f}"
+    if comparison.name in ("check", "jobs", "flake8"):
+        line += f" | peak RSS A {peak(comparison.a):.0f} MiB, B {peak(comparison.b):.0f} MiB"
+    if comparison.name == "memory":
+        growth = peak(comparison.b) / peak(comparison.a)
+        line += (
+            f" | peak RSS {peak(comparison.a):.0f} -> {peak(comparison.b):.0f} MiB "
+            f"(x{growth:.2f}; target: no growth, <= {MEMORY_TARGET_MIB} MiB: "
+            f"{verdict(growth <= 1.1 and peak(comparison.b) <= MEMORY_TARGET_MIB)})"
+        )
+    return line
+
+
+def run_corpus(corpus: Corpus, only: Sequence[str], repeat: int) -> Tuple[CorpusStats, List[Comparison]]:
+    paths = prepare(corpus)
+    stats = corpus_stats(paths)
+    print(f"\n## {corpus.name}: {corpus.description}: {stats.summary()}", flush=True)
+    results = []
+    # An empty directory as cwd: no pyproject.toml of ours or of the corpus applies.
+    with tempfile.TemporaryDirectory(prefix="botolint-bench-") as scratch:
+        cwd = Path(scratch)
+        for name in only:
+            if name == "memory":
+                comparison = compare_memory(corpus, stats, repeat, cwd)
+            else:
+                comparison = globals()[f"compare_{name}"](corpus, paths, repeat, cwd)
+            print(report_line(comparison), flush=True)
+            results.append(comparison)
+    return stats, results
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", action="append", choices=[c.name for c in CORPUS_LIST], help="default: all")
+    parser.add_argument("--only", default=",".join(COMPARISONS), help=f"comma list of {', '.join(COMPARISONS)}")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each side (default: 3)")
+    args = parser.parse_args(argv)
+    only = [name for name in args.only.split(",") if name]
+    unknown = set(only) - set(COMPARISONS)
+    if unknown:
+        parser.error(f"unknown comparisons: {', '.join(sorted(unknown))}")
+    sys.path.insert(0, str(BENCH))
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; medians of {args.repeat} runs, A/B alternating")
+    record = {}
+    for corpus in CORPUS_LIST:
+        if args.corpus and corpus.name not in args.corpus:
+            continue
+        stats, comparisons = run_corpus(corpus, only, args.repeat)
+        record[corpus.name] = {
+            "stats": {k: v for k, v in asdict(stats).items() if k != "parsed_paths"},
+            "comparisons": [
+                {**{k: v for k, v in asdict(c).items() if k not in ("a", "b")}, "ratio": c.ratio,
+                 "a": [{k: v for k, v in asdict(r).items() if k != "stderr"} for r in c.a],
+                 "b": [{k: v for k, v in asdict(r).items() if k != "stderr"} for r in c.b]}
+                for c in comparisons
+            ],
+        }
+    CORPORA.mkdir(parents=True, exist_ok=True)
+    (CORPORA / "results.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
+    print(f"\nAll runs: {CORPORA / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

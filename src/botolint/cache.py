@@ -1,0 +1,159 @@
+"""A content-hash cache of ``botolint check`` results, like ruff's.
+
+An entry holds what one file gave (its reported findings, or the reason it could
+not be analyzed) under a key that hashes everything the result depends on: the
+file's bytes and path, botolint's version and code, the selected rules and the
+configuration. Entries are never updated in place, only replaced, so a stale
+entry is simply never looked up again. Writes are atomic (a temporary file
+renamed over the entry), so concurrent runs and workers cannot leave half a file;
+an unreadable or malformed entry counts as a miss. A cache problem never fails a
+run: the cache just stops helping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import List, Optional, Sequence, Tuple, Type
+
+from botolint import __version__
+from botolint.config import Config
+from botolint.rule import Finding, Rule
+
+DEFAULT_CACHE_DIRECTORY = ".botolint_cache"
+# Bumped when the entry format changes.
+FORMAT = "1"
+_GITIGNORE = "# Created by botolint: the whole directory is a cache.\n*\n"
+_CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# botolint cache; see https://bford.info/cachedir/\n"
+
+
+@dataclass(frozen=True)
+class CachedResult:
+    """What a file gave: reported findings (``node`` is None), or an error."""
+
+    findings: Tuple[Finding, ...] = ()
+    error: Optional[str] = None
+
+
+def default_cache_directory(config: Config) -> Path:
+    """``.botolint_cache`` next to the pyproject.toml in use, else in the cwd."""
+    root = config.source.parent if config.source is not None else Path.cwd()
+    return root / DEFAULT_CACHE_DIRECTORY
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Changes whenever a module of botolint changes (editable installs keep
+    their version number while the rules change under them)."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*.py")):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def settings_fingerprint(config: Config, rules: Sequence[Type[Rule]]) -> str:
+    """Everything besides the file itself that can change a file's result."""
+    settings = {
+        "format": FORMAT,
+        "version": __version__,
+        "code": code_fingerprint(),
+        "rules": [rule.code for rule in rules],
+        "max_file_size": config.max_file_size,
+        "settings": config.settings,
+    }
+    text = json.dumps(settings, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Cache:
+    """Entries of one configuration (``fingerprint``) under ``directory``."""
+
+    def __init__(self, directory: Path, fingerprint: str) -> None:
+        self.directory = Path(directory)
+        self.fingerprint = fingerprint
+        self._writable = True
+
+    @classmethod
+    def for_run(cls, directory: Path, config: Config, rules: Sequence[Type[Rule]]) -> "Cache":
+        return cls(directory, settings_fingerprint(config, rules))
+
+    def key(self, path: Path, data: bytes) -> str:
+        digest = hashlib.sha256(self.fingerprint.encode())
+        digest.update(b"\0" + os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def _entry(self, key: str) -> Path:
+        return self.directory / key[:2] / key
+
+    def get(self, key: str) -> Optional[CachedResult]:
+        try:
+            with self._entry(key).open("r", encoding="utf-8") as handle:
+                return _decode(json.load(handle))
+        except (OSError, ValueError, TypeError, KeyError):
+            # Missing, unreadable, truncated or foreign: a miss, rewritten later.
+            return None
+
+    def put(self, key: str, result: CachedResult) -> None:
+        if not self._writable:
+            return
+        entry = self._entry(key)
+        try:
+            self._prepare(entry.parent)
+            text = json.dumps(_encode(result))
+            handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", text=True)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    stream.write(text)
+                os.replace(temporary, entry)
+            except BaseException:
+                _remove_quietly(temporary)
+                raise
+        except OSError:
+            # Read-only checkout, full disk, ...: stop trying for this run.
+            self._writable = False
+
+    def _prepare(self, subdirectory: Path) -> None:
+        if subdirectory.is_dir():
+            return
+        fresh = not self.directory.exists()
+        subdirectory.mkdir(parents=True, exist_ok=True)
+        if fresh:
+            (self.directory / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
+            (self.directory / "CACHEDIR.TAG").write_text(_CACHEDIR_TAG, encoding="utf-8")
+
+
+def _encode(result: CachedResult) -> dict:
+    return {
+        "findings": [[f.code, f.message, f.line, f.column] for f in result.findings],
+        "error": result.error,
+    }
+
+
+def _decode(data: dict) -> CachedResult:
+    error = data["error"]
+    if error is not None and not isinstance(error, str):
+        raise TypeError("error must be a string")
+    findings: List[Finding] = []
+    for code, message, line, column in data["findings"]:
+        if not (isinstance(code, str) and isinstance(message, str) and type(line) is int and type(column) is int):
+            raise TypeError("malformed finding")
+        findings.append(Finding(code, message, line, column, node=None))
+    return CachedResult(tuple(findings), error)
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

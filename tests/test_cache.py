@@ -1,0 +1,193 @@
+"""The result cache of ``botolint check``: hits, misses, damage, and identical output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from botolint import runner
+from botolint.cache import Cache, CachedResult, default_cache_directory, settings_fingerprint
+from botolint.cli import main
+from botolint.config import Config
+from botolint.rule import Finding, all_rules
+from fixture_support import RULE_FIXTURES
+
+DIRTY = 'import boto3\n\n\ndef get_bucket(name):\n    return boto3.client("s3")\n'
+SUPPRESSED = 'import boto3\n\n\ndef f():\n    return boto3.client("s3")  # noqa: AWS101\n'
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A project with a pyproject.toml, checked from its root."""
+    (tmp_path / "pyproject.toml").write_text("[tool.botolint]\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text(DIRTY)
+    (tmp_path / "src" / "quiet.py").write_text(SUPPRESSED)
+    (tmp_path / "src" / "plain.py").write_text("print('no aws here')\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def analyses(monkeypatch) -> List[str]:
+    """The paths the runner actually analyzed (cache misses), in order."""
+    seen: List[str] = []
+    analyze = runner.analyze_for_report
+
+    def spy(path, *args, **kwargs):
+        seen.append(Path(path).name)
+        return analyze(path, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "analyze_for_report", spy)
+    return seen
+
+
+def check(capsys, *args: str):
+    status = main(["check", "-j1", *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def cache_entries(directory: Path) -> List[Path]:
+    return [p for p in directory.rglob("*") if p.is_file() and p.parent != directory]
+
+
+def test_second_run_is_answered_from_the_cache(project, capsys, analyses):
+    first = check(capsys, "src")
+    assert sorted(analyses) == ["app.py", "quiet.py"]  # plain.py never mentions boto3
+    analyses.clear()
+    second = check(capsys, "src")
+    assert analyses == []
+    assert second == first
+    assert "AWS101" in first[1] and first[0] == 1
+
+
+def test_default_cache_directory_is_next_to_pyproject(project, capsys):
+    check(capsys, "src")
+    directory = project / ".botolint_cache"
+    assert len(cache_entries(directory)) == 2
+    assert (directory / ".gitignore").read_text().strip().endswith("*")
+    assert (directory / "CACHEDIR.TAG").is_file()
+    assert default_cache_directory(Config(source=project / "pyproject.toml")) == directory
+
+
+def test_changed_content_is_analyzed_again(project, capsys, analyses):
+    check(capsys, "src")
+    (project / "src" / "app.py").write_text("\n\n" + DIRTY)
+    analyses.clear()
+    _, out, _ = check(capsys, "src")
+    assert analyses == ["app.py"]
+    assert "src/app.py:7:12: AWS101" in out  # two lines lower: not the cached result
+
+
+def test_changed_rule_selection_misses(project, capsys, analyses):
+    _, narrow, _ = check(capsys, "--select", "AWS102", "src")
+    assert narrow == ""
+    analyses.clear()
+    _, wide, _ = check(capsys, "--select", "AWS101", "src")
+    assert sorted(analyses) == ["app.py", "quiet.py"]
+    assert "AWS101" in wide
+
+
+def test_changed_settings_miss():
+    rules = all_rules()
+    base = settings_fingerprint(Config(), rules)
+    assert settings_fingerprint(Config(settings={"lambda-handlers": ["main"]}), rules) != base
+    assert settings_fingerprint(Config(max_file_size=10), rules) != base
+    assert settings_fingerprint(Config(), rules[:1]) != base
+    assert settings_fingerprint(Config(), rules) == base
+
+
+def test_corrupted_entries_are_ignored_and_rewritten(project, capsys, analyses):
+    first = check(capsys, "src")
+    entries = cache_entries(project / ".botolint_cache")
+    damage = [b"", b"{not json", b"[]", json.dumps({"findings": [["AWS101"]], "error": None}).encode()]
+    for entry, garbage in zip(entries, damage * len(entries)):
+        entry.write_bytes(garbage)
+    analyses.clear()
+    assert check(capsys, "src") == first
+    assert sorted(analyses) == ["app.py", "quiet.py"]
+    for entry in entries:
+        json.loads(entry.read_text())  # valid again
+
+
+def test_no_cache_writes_nothing(project, capsys, analyses):
+    first = check(capsys, "--no-cache", "src")
+    assert not (project / ".botolint_cache").exists()
+    analyses.clear()
+    assert check(capsys, "--no-cache", "src") == first
+    assert sorted(analyses) == ["app.py", "quiet.py"]
+
+
+def test_cache_dir_flag(project, tmp_path_factory, capsys):
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "cache"
+    check(capsys, "--cache-dir", str(elsewhere), "src")
+    assert len(cache_entries(elsewhere)) == 2
+    assert not (project / ".botolint_cache").exists()
+
+
+def test_unusable_cache_directory_does_not_fail_the_run(project, capsys):
+    blocker = project / "blocker"
+    blocker.write_text("a file where the cache directory should be")
+    expected = check(capsys, "--no-cache", "src")
+    assert check(capsys, "--cache-dir", str(blocker / "cache"), "src") == expected
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_output_identical_with_and_without_cache(tmp_path, monkeypatch, capsys, fmt):
+    """Every rule fixture (noqa cases included): no cache, cold cache, warm cache."""
+    corpus = tmp_path / "fixtures"
+    shutil.copytree(RULE_FIXTURES, corpus)
+    (corpus / "broken.py").write_text("import boto3\ndef (:\n")
+    monkeypatch.chdir(tmp_path)
+    uncached = check(capsys, "--format", fmt, "--no-cache", "fixtures")
+    cold = check(capsys, "--format", fmt, "fixtures")
+    warm = check(capsys, "--format", fmt, "fixtures")
+    assert uncached == cold == warm
+    assert "broken.py: error:" in warm[2]
+
+
+def test_round_trip_and_keys(tmp_path):
+    cache = Cache(tmp_path / "c", "fingerprint")
+    key = cache.key(Path("a.py"), b"import boto3\n")
+    assert cache.get(key) is None
+    result = CachedResult((Finding("AWS101", "message", 3, 5, node=None),), None)
+    cache.put(key, result)
+    assert cache.get(key) == result
+    assert cache.key(Path("b.py"), b"import boto3\n") != key
+    assert cache.key(Path("a.py"), b"import boto3 \n") != key
+    assert Cache(tmp_path / "c", "other").key(Path("a.py"), b"import boto3\n") != key
+    errored = CachedResult((), "syntax error at 2:5: ...")
+    cache.put(key, errored)
+    assert cache.get(key) == errored
+
+
+def test_concurrent_writers_never_expose_a_partial_entry(tmp_path):
+    cache = Cache(tmp_path / "c", "fingerprint")
+    key = cache.key(Path("a.py"), b"boto3")
+    many = CachedResult(tuple(Finding("AWS101", "m" * 200, n, 1, node=None) for n in range(1, 300)))
+    few = CachedResult((Finding("AWS102", "short", 1, 1, node=None),))
+    seen = []
+
+    def write(result):
+        for _ in range(100):
+            cache.put(key, result)
+
+    def read():
+        for _ in range(300):
+            seen.append(cache.get(key))
+
+    threads = [threading.Thread(target=write, args=(r,)) for r in (many, few)] + [threading.Thread(target=read)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(result in (None, many, few) for result in seen)
+    assert cache.get(key) in (many, few)
+    leftovers = [p.name for p in (tmp_path / "c").rglob(".tmp-*")]
+    assert leftovers == []

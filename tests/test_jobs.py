@@ -1,0 +1,90 @@
+"""``botolint check -j N``: same output in the same order, with N worker processes."""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import shutil
+from pathlib import Path
+
+import pytest
+
+from botolint import runner
+from botolint.cli import main
+from botolint.commands.common import job_count
+from fixture_support import RULE_FIXTURES
+
+
+@pytest.fixture
+def corpus(tmp_path, monkeypatch) -> Path:
+    """Enough boto3 files (the rule fixtures, three times over) for workers to be used."""
+    root = tmp_path / "corpus"
+    for copy in ("a", "b", "c"):
+        shutil.copytree(RULE_FIXTURES, root / copy)
+    (root / "b" / "broken.py").write_text("import boto3\nclass (\n")
+    (root / "b" / "plain.py").write_text("x = 1\n")
+    monkeypatch.chdir(tmp_path)
+    return root
+
+
+@pytest.fixture
+def pools(monkeypatch):
+    """The worker counts of every pool the runner starts."""
+    started = []
+    real_pool = multiprocessing.Pool
+
+    def pool(processes, *args, **kwargs):
+        started.append(processes)
+        return real_pool(processes, *args, **kwargs)
+
+    monkeypatch.setattr(runner.multiprocessing, "Pool", pool)
+    return started
+
+
+def run(capsys, *args):
+    status = main(["check", "--no-cache", *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_two_jobs_give_the_same_output_as_one(corpus, capsys, pools):
+    serial = run(capsys, "-j1", "corpus")
+    assert pools == []
+    parallel = run(capsys, "-j2", "corpus")
+    assert pools == [2]
+    assert parallel == serial
+    assert serial[1].count("\n") > 30 and "broken.py: error:" in serial[2]
+
+
+def test_output_is_in_sorted_path_order(corpus, capsys):
+    _, out, _ = run(capsys, "-j2", "--format", "text", "corpus")
+    paths = [line.split(":")[0] for line in out.splitlines()]
+    assert paths == sorted(paths, key=lambda p: Path(p).parts)
+
+
+def test_parallel_results_fill_the_cache_like_serial_ones(corpus, capsys, tmp_path):
+    cache_dir = tmp_path / "cache"
+    cold = main(["check", "-j2", "--cache-dir", str(cache_dir), "corpus"]), capsys.readouterr()
+    warm = main(["check", "-j1", "--cache-dir", str(cache_dir), "corpus"]), capsys.readouterr()
+    assert cold == warm
+
+
+def test_few_files_stay_in_this_process(corpus, capsys, pools):
+    run(capsys, "-j2", str(corpus / "a" / "default_session"))
+    assert pools == []
+
+
+def test_worker_count():
+    assert runner._worker_count(2, 100) == 2
+    assert runner._worker_count(2, runner.MIN_FILES_PER_WORKER) == 1
+    assert runner._worker_count(4, 2 * runner.MIN_FILES_PER_WORKER) == 2
+    assert runner._worker_count(1, 1000) == 1
+    assert 1 <= runner._worker_count(0, 1000)  # auto: one per core
+
+
+def test_job_count_argument():
+    assert job_count("3") == 3
+    assert job_count("auto") == 0
+    for bad in ("0", "-1", "many"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            job_count(bad)
