@@ -261,15 +261,18 @@ class DefaultSessionOnWorkerThread(Rule):
     code = "AWS203"
     name = "default-session-on-worker-thread"
     title = "boto3.client()/boto3.resource() on a worker thread races in the default session"
-    message = (
-        "boto3.{kind}() on a worker thread races inside the shared default session (boto3#1592): "
-        "create the client once before starting the threads, or a Session per thread"
-    )
+    message = "boto3.{kind}() on a worker thread races inside the shared default session (boto3#1592): {advice}"
     supersedes = ("AWS101", "AWS102")
+    # Clients may be shared by threads; resources may not (AWS202).
+    ADVICE = {
+        "client": "create the client once before starting the threads, or a Session per thread",
+        "resource": "create a Session per thread and the resource from it",
+    }
 
     def finish(self, ctx: Context) -> None:
         for found in concurrency_facts(ctx).default_session_calls:
-            ctx.report(self, found.call, fix={"kind": found.kind, "function": found.function}, kind=found.kind)
+            fix = {"kind": found.kind, "function": found.function}
+            ctx.report(self, found.call, fix=fix, kind=found.kind, advice=self.ADVICE[found.kind])
 
 
 class ClientSharedAcrossFork(_SharedObject):
