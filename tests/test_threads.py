@@ -280,3 +280,38 @@ def test_many_self_referential_assignments_stay_fast():
         "threading.Thread(target=work).start()\n"
     )
     assert [f.code for f in findings(source)] == ["AWS201"]
+
+
+@pytest.mark.parametrize(
+    "setup, pool, reported",
+    [
+        ("", "multiprocessing.Pool()", True),
+        ("", "multiprocessing.get_context('fork').Pool()", True),
+        ("", "multiprocessing.get_context().Pool()", True),
+        ("", "multiprocessing.get_context('spawn').Pool()", False),
+        ("", "multiprocessing.get_context(method='forkserver').Pool()", False),
+        ("multiprocessing.set_start_method('spawn')", "multiprocessing.Pool()", False),
+        ("multiprocessing.set_start_method('spawn')", "multiprocessing.get_context().Pool()", False),
+        ("multiprocessing.set_start_method('spawn')", "multiprocessing.get_context('fork').Pool()", True),
+        ("", "ProcessPoolExecutor()", True),
+        ("", "ProcessPoolExecutor(mp_context=multiprocessing.get_context('spawn'))", False),
+        ("", "ThreadPoolExecutor()", False),
+    ],
+)
+def test_fork_start_method_decides_aws204(setup, pool, reported):
+    source = f"""
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+import boto3
+
+s3 = boto3.Session().client("s3")
+
+def fetch(key):
+    return s3.get_object(Bucket="b", Key=key)
+
+def main(keys):
+    {setup}
+    with {pool} as pool:
+        return list(pool.map(fetch, keys))
+"""
+    assert codes(source) == ([(9, "AWS204")] if reported else [])

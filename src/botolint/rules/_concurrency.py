@@ -420,33 +420,38 @@ class _Analysis:
         found = []
         for name in self.ctx.qualified_names(call.func):
             for pool in _pool_class(name):
+                start_method = None
                 if pool.worker is Worker.PROCESS:
-                    method = self._context_method(_keyword(call, "mp_context" if pool.family == "executor" else "context"))
-                    pool = Pool(pool.family, pool.worker, method or self.default_start_method)
-                found.append(Pool(pool.family, pool.worker, pool.start_method, call))
-        context = self._context_constructor(call)
-        if context is not None and context[0] == "pool":
-            found.append(Pool("pool", Worker.PROCESS, context[1], call))
+                    context = _keyword(call, "mp_context" if pool.family == "executor" else "context")
+                    start_method = self._start_method(context)
+                found.append(Pool(pool.family, pool.worker, start_method, call))
+        if self._context_constructor(call) == "pool":
+            start_method = self._start_method(call.func.value)
+            found.append(Pool("pool", Worker.PROCESS, start_method, call))
         return found
 
-    def _context_constructor(self, call: cst.Call) -> Optional[Tuple[str, Optional[str]]]:
-        """``("process-class" | "pool", start method)`` for ``get_context(m).Process(...)``."""
+    def _context_constructor(self, call: cst.Call) -> Optional[str]:
+        """``"process-class"`` or ``"pool"`` for ``get_context(...).Process(...)`` / ``.Pool(...)``."""
         func = call.func
-        if not isinstance(func, cst.Attribute) or func.attr.value not in CONTEXT_CONSTRUCTORS:
-            return None
-        for value in self.values(func.value):
-            if isinstance(value, cst.Call) and self.ctx.resolves_to(value.func, "multiprocessing.get_context"):
-                method = _string_value(_argument(value, 0, "method"))
-                return CONTEXT_CONSTRUCTORS[func.attr.value], method or self.default_start_method
+        if isinstance(func, cst.Attribute) and func.attr.value in CONTEXT_CONSTRUCTORS:
+            if self._get_context_call(func.value) is not None:
+                return CONTEXT_CONSTRUCTORS[func.attr.value]
         return None
 
-    def _context_method(self, expr: Optional[cst.BaseExpression]) -> Optional[str]:
+    def _get_context_call(self, expr: Optional[cst.BaseExpression]) -> Optional[cst.Call]:
         if expr is None:
             return None
         for value in self.values(expr):
             if isinstance(value, cst.Call) and self.ctx.resolves_to(value.func, "multiprocessing.get_context"):
-                return _string_value(_argument(value, 0, "method"))
+                return value
         return None
+
+    def _start_method(self, context: Optional[cst.BaseExpression]) -> Optional[str]:
+        """The start method of a ``get_context(...)`` value, else the file's
+        ``set_start_method(...)``; None when neither says (the platform default)."""
+        call = self._get_context_call(context)
+        method = _string_value(_argument(call, 0, "method")) if call is not None else None
+        return method or self.default_start_method
 
     def is_event_loop(self, expr: cst.BaseExpression) -> bool:
         return any(
@@ -536,9 +541,8 @@ class _Analysis:
                 yield self._spawn(Worker.THREAD, _argument(call, 1, "function"), passed)
             elif name == "asyncio.to_thread" and _positional(call):
                 yield self._spawn(Worker.THREAD, _positional(call)[0].value, _extra_arguments(call, 1))
-        context = self._context_constructor(call)
-        if context is not None and context[0] == "process-class":
-            yield self._thread_spawn(call, Worker.PROCESS, context[1])
+        if self._context_constructor(call) == "process-class":
+            yield self._thread_spawn(call, Worker.PROCESS, self._start_method(call.func.value))
         yield from self._initializer_spawns(call)
         if isinstance(call.func, cst.Attribute):
             yield from self._method_spawns(call, call.func)
