@@ -500,6 +500,8 @@ class _Analysis:
         for value in self.values(expr):
             if isinstance(value, cst.Call):
                 found += self._classes_named(value.func)
+            elif isinstance(value, Binding) and value.annotation is not None:
+                found += self._classes_named(value.annotation)  # def start(job: Job)
         return found
 
     def region(self, entries: Sequence[Function]) -> Set[cst.CSTNode]:
@@ -615,13 +617,26 @@ class _Analysis:
             yield self._spawn(pool.worker, target, passed, pool.start_method)
 
     def _subclass_spawns(self, owner: cst.ClassDef) -> Iterator[Spawn]:
+        worker = self._thread_base(owner)
+        if worker is not None:
+            entries: List[Function] = list(self.methods(owner, "run"))
+            forked = worker is Worker.PROCESS and self.default_start_method in (None, "fork")
+            yield Spawn(worker, entries, [], forked, passes_without_pickling=True)
+
+    def _thread_base(self, owner: cst.ClassDef, depth: int = 0) -> Optional[Worker]:
+        """The kind of worker when ``owner`` derives from ``threading.Thread`` or
+        ``multiprocessing.Process``, directly or through same-file classes."""
+        if depth > MAX_DEPTH:
+            return None
         for base in owner.bases:
             for name in self.ctx.qualified_names(base.value):
                 if name in THREAD_CLASSES:
-                    entries: List[Function] = list(self.methods(owner, "run"))
-                    worker = THREAD_CLASSES[name]
-                    forked = worker is Worker.PROCESS and self.default_start_method in (None, "fork")
-                    yield Spawn(worker, entries, [], forked, passes_without_pickling=True)
+                    return THREAD_CLASSES[name]
+            for base_class in self._classes_named(base.value):
+                worker = self._thread_base(base_class, depth + 1)
+                if worker is not None:
+                    return worker
+        return None
 
     # -- the facts -------------------------------------------------------------
 
