@@ -54,7 +54,11 @@ def _options(texts) -> FixOptions:
         match = _OPTIONS.search(text.decode("utf-8"))
         if match:
             settings = json.loads(match.group(1))
-            return FixOptions(param_name=settings.get("param-name", "session"), fallback=settings.get("fallback", "default"))
+            return FixOptions(
+                param_name=settings.get("param-name", "session"),
+                fallback=settings.get("fallback", "default"),
+                add_to_callers=settings.get("add-to-callers", False),
+            )
     return FixOptions()
 
 
@@ -126,10 +130,15 @@ def test_libcst_codemod_command_matches(case: Path, tmp_path):
     after = case.with_name(case.name.replace(".before.", ".after.")).read_bytes()
     options = _options([before])
     path = tmp_path / case.name  # no pyproject.toml above: options come from the arguments
-    command = AddSessionParameterCommand(CodemodContext(filename=str(path)), param_name=options.param_name, fallback=options.fallback)
+    command = AddSessionParameterCommand(
+        CodemodContext(filename=str(path)),
+        param_name=options.param_name,
+        fallback=options.fallback,
+        add_to_callers=options.add_to_callers,
+    )
     assert command.transform_module(cst.parse_module(before)).bytes == after
 
 
 def test_every_kind_of_case_is_covered():
     names = {_case_id(case) for case in _cases()}
-    assert {"signatures", "names", "imports", "propagation", "comments_docstrings", "leftovers", "crossfile"} <= names
+    assert {"signatures", "names", "imports", "propagation", "callers", "comments_docstrings", "leftovers", "crossfile"} <= names

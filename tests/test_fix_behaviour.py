@@ -20,7 +20,7 @@ from fixture_support import ROOT
 
 moto = pytest.importorskip("moto")
 
-FIXTURE = ROOT / "fixtures" / "fix" / "behaviour"
+FIX_FIXTURES = ROOT / "fixtures" / "fix"
 ORDERS = [{"id": "o-2", "body": b"second"}, {"id": "o-1", "body": b"first"}]
 
 
@@ -39,10 +39,10 @@ def fake_aws(monkeypatch):
         yield
 
 
-def _load(version: str, tmp_path: Path):
-    name = f"behaviour_{version}_{abs(hash(tmp_path))}"
+def _load(version: str, tmp_path: Path, fixture: str = "behaviour"):
+    name = f"{fixture}_{version}_{abs(hash(tmp_path))}"
     path = tmp_path / f"{name}.py"
-    shutil.copy(FIXTURE.with_name(f"behaviour.{version}.py"), path)
+    shutil.copy(FIX_FIXTURES / f"{fixture}.{version}.py", path)
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -138,3 +138,13 @@ def test_patching_a_name_imported_from_boto3_still_takes_effect(version):
         version.record("sizes", {"id": "o-1", "body": b"x"})
     fake.assert_called_once_with("dynamodb", region_name="eu-west-1")
     fake.return_value.Table.assert_called_once_with("sizes")
+
+
+def test_with_add_to_callers_a_session_given_to_the_entry_point_reaches_the_client(tmp_path, monkeypatch):
+    fixed = _load("after", tmp_path, fixture="callers")
+    boto3.client("s3").create_bucket(Bucket="orders", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    recording = RecordingSession()
+    monkeypatch.setattr(boto3, "client", _refuse)
+    event = {"Records": [{"bucket": "orders", "key": "k1", "body": "one"}, {"bucket": "orders", "key": "k2", "body": "two"}]}
+    assert fixed.handler(event, None, session=recording) == {"stored": 2}
+    assert recording.made == [("client", "s3"), ("client", "s3")]

@@ -105,6 +105,27 @@ def test_bad_param_name_is_a_usage_error(project, capsys, name):
     assert (project / "app.py").read_text() == DIRTY
 
 
+CHAIN = DIRTY + '\n\ndef main():\n    return f()\n'
+
+
+def test_add_to_callers_flag_and_config(project, capsys):
+    (project / "app.py").write_text(CHAIN)
+    code, out, _ = run(capsys, "fix", ".")
+    assert "def main():\n    return f()\n" in (project / "app.py").read_text()
+    (project / "app.py").write_text(CHAIN)
+    code, out, _ = run(capsys, "fix", "--add-to-callers", ".")
+    assert code == 1
+    assert "app.py:8: main() gets `session` (new keyword-only parameter) to pass on" in out
+    assert "def main(*, session=None):\n    return f(session=session)\n" in (project / "app.py").read_text()
+    (project / "app.py").write_text(CHAIN)
+    (project / "pyproject.toml").write_text("[tool.botolint]\nadd-to-callers = true\n")
+    run(capsys, "fix", ".")
+    assert "return f(session=session)" in (project / "app.py").read_text()
+    (project / "pyproject.toml").write_text('[tool.botolint]\nadd-to-callers = "yes"\n')
+    code, _, err = run(capsys, "fix", ".")
+    assert code == 2 and "add-to-callers must be true or false" in err
+
+
 def test_fallback_new_session(project, capsys):
     run(capsys, "fix", "--fallback", "new-session", ".")
     assert "(session or boto3.Session()).client" in (project / "app.py").read_text()

@@ -31,27 +31,37 @@ class AddSessionParameterCommand(VisitorBasedCodemodCommand):
         "session parameter, use it for those calls, and pass it to functions that accept one."
     )
 
-    def __init__(self, context: CodemodContext, param_name: str = "", fallback: str = "default") -> None:
+    def __init__(
+        self, context: CodemodContext, param_name: str = "", fallback: str = "default", add_to_callers: bool = False
+    ) -> None:
         super().__init__(context)
         self.param_name = param_name
         self.fallback = fallback
+        self.add_to_callers = add_to_callers
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
         arg_parser.add_argument("--param-name", dest="param_name", default="", help="name of the new parameter (default: session)")
         arg_parser.add_argument("--fallback", dest="fallback", choices=FALLBACKS, default="default", help="when no session is passed")
+        arg_parser.add_argument(
+            "--add-to-callers", dest="add_to_callers", action="store_true", help="also give callers a session parameter to pass on"
+        )
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         path = self.context.filename or "<string>"
         config = _config_for(path)
-        options = FixOptions(param_name=self.param_name or config.option("param-name", DEFAULT_PARAM_NAME), fallback=self.fallback)
+        options = FixOptions(
+            param_name=self.param_name or config.option("param-name", DEFAULT_PARAM_NAME),
+            fallback=self.fallback,
+            add_to_callers=self.add_to_callers or config.option("add-to-callers", False) is True,
+        )
         analysis = analyze_source(tree.bytes, path, rules=select_rules(config.select, config.ignore), config=config)
         if analysis.error is not None:
             raise SkipFile(analysis.error)
         if analysis.module is None:
             return tree
         plan = plan_file(analysis, unsuppressed(analysis), options)
-        propagate(Project([plan], []))
+        propagate(Project([plan], [], options))
         for left in plan.left:
             self.warn(f"{left.line}:{left.column}: {left.code} left: {left.reason}")
         if not plan.has_changes:

@@ -29,13 +29,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="what a function uses when no session is passed: 'default' keeps boto3's default "
         "session ((session or boto3).client), 'new-session' makes a boto3.Session()",
     )
+    parser.add_argument(
+        "--add-to-callers",
+        action="store_true",
+        help="also give functions that call a fixed function a session parameter, up their call "
+        "chains (default: [tool.botolint] add-to-callers, else off)",
+    )
 
 
 def _options(args: argparse.Namespace, config) -> FixOptions:
     name = args.param_name if args.param_name is not None else config.option("param-name", "session")
     if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
         raise UsageError(f"param-name must be a Python identifier, not {name!r}")
-    return FixOptions(param_name=name, fallback=args.fallback)
+    add_to_callers = args.add_to_callers or config.option("add-to-callers", False)
+    if not isinstance(add_to_callers, bool):
+        raise UsageError(f"add-to-callers must be true or false, not {add_to_callers!r}")
+    return FixOptions(param_name=name, fallback=args.fallback, add_to_callers=add_to_callers)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,7 +80,10 @@ def _report_file(result: FileResult, out: TextIO) -> None:
         for function in result.functions:
             how = "new keyword-only parameter" if function.added else "existing parameter"
             calls = "call" if function.calls == 1 else "calls"
-            print(f"{result.path}:{function.line}: {function.name}() uses `{function.param}` ({how}) in {function.calls} {calls}", file=out)
+            if function.calls:
+                print(f"{result.path}:{function.line}: {function.name}() uses `{function.param}` ({how}) in {function.calls} {calls}", file=out)
+            else:
+                print(f"{result.path}:{function.line}: {function.name}() gets `{function.param}` ({how}) to pass on", file=out)
         for passed in result.passes:
             print(f"{result.path}:{passed.line}: {passed.callee}() is passed `{passed.keyword}={passed.value}`", file=out)
     for left in result.left:

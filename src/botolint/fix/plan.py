@@ -32,6 +32,9 @@ class FixOptions:
     # "default": ``(session or boto3).client(...)``, which keeps the module's
     # default session; "new-session": ``(session or boto3.Session()).client(...)``.
     fallback: str = "default"
+    # Also give a session parameter to functions that call a function taking
+    # one, up their call chains, so that the session can be passed from the top.
+    add_to_callers: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,10 +163,7 @@ def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
             plan.left += [_leftover(f, reason) for f, _ in fixable]
             return
         param, adds = SessionParam(name), True
-    annotation = None
-    if adds and _fully_annotated(function, semantic):
-        module = visible_boto3_name(semantic.scope_of(function)) or ("boto3" if any(f.needs_import for _, f in fixable) else None)
-        annotation = f'"{module}.session.Session | None"' if module else None
+    annotation = _annotation(function, semantic, any(f.needs_import for _, f in fixable)) if adds else None
     plan.fixes[function] = FunctionFix(function, qualified_function_name(function, semantic), param, adds, annotation, [f for f, _ in fixable])
     plan.sessions[function] = param
     for finding, fallback in fixable:
@@ -171,6 +171,30 @@ def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
         plan.needs_boto3_import |= fallback.needs_import
         if not fallback.imported:
             plan.maybe_unused += _from_import_of(finding.node, semantic)
+
+
+def _annotation(function: cst.FunctionDef, semantic: SemanticModel, adds_import: bool) -> Optional[str]:
+    """``"boto3.session.Session | None"`` for a fully annotated function, in
+    the file's own name for boto3; None otherwise."""
+    if not _fully_annotated(function, semantic):
+        return None
+    module = visible_boto3_name(semantic.scope_of(function)) or ("boto3" if adds_import else None)
+    return f'"{module}.session.Session | None"' if module else None
+
+
+def add_passing_parameter(plan: FilePlan, function: cst.FunctionDef, options: FixOptions) -> Optional[SessionParam]:
+    """Give ``function`` (which has no findings of its own) a new session
+    parameter only to pass on; None when no name is free."""
+    name = choose_param_name(function, options.param_name)
+    if name is None:
+        return None
+    param = SessionParam(name)
+    semantic = plan.semantic
+    plan.fixes[function] = FunctionFix(
+        function, qualified_function_name(function, semantic), param, True, _annotation(function, semantic, False), []
+    )
+    plan.sessions[function] = param
+    return param
 
 
 def _names_of(expression: cst.BaseExpression) -> FrozenSet[str]:
@@ -294,6 +318,15 @@ def existing_session_param(function: cst.FunctionDef, semantic: SemanticModel, o
         if name in names and _is_none(param.default) and _used_as_session(function.body, name, semantic):
             return SessionParam(name, position, keyword_ok)
     return None
+
+
+def session_like_params(function: cst.FunctionDef, options: FixOptions) -> Iterator[SessionParam]:
+    """Parameters named like a session (``session``, ``boto3_session`` or the
+    configured name) that default to None."""
+    names = {options.param_name, DEFAULT_PARAM_NAME, SECOND_PARAM_NAME}
+    for param, position, keyword_ok in _named_params(function.params):
+        if param.name.value in names and _is_none(param.default):
+            yield SessionParam(param.name.value, position, keyword_ok)
 
 
 def _named_params(params: cst.Parameters) -> Iterator[Tuple[cst.Param, Optional[int], bool]]:

@@ -20,7 +20,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from botolint.fix.plan import FilePlan, SessionParam
+from botolint.fix.plan import FilePlan, FixOptions, SessionParam, add_passing_parameter, session_like_params
 from botolint.semantic import BindingKind, Scope, ScopeKind, dotted_name
 
 Target = Tuple[FilePlan, cst.FunctionDef]
@@ -29,8 +29,9 @@ Target = Tuple[FilePlan, cst.FunctionDef]
 class Project:
     """The files of one run, addressable by module name."""
 
-    def __init__(self, plans: Sequence[FilePlan], roots: Sequence[Path]) -> None:
+    def __init__(self, plans: Sequence[FilePlan], roots: Sequence[Path], options: FixOptions = FixOptions()) -> None:
         self.plans = list(plans)
+        self.options = options
         self.modules: Dict[str, FilePlan] = {}
         self.package_of: Dict[int, Tuple[str, bool]] = {}
         ambiguous: Set[str] = set()
@@ -145,19 +146,108 @@ class _Calls(cst.CSTVisitor):
 
 
 def propagate(project: Project) -> int:
-    """Fill in ``plan.passes`` for every plan; returns the number of call sites."""
+    """Fill in ``plan.passes`` for every plan; returns the number of call sites.
+    With ``add_to_callers``, first give every function that calls one taking a
+    session a parameter of its own, repeating until no caller is added."""
+    calls = {id(plan): _calls_in(plan) for plan in project.plans}
+    while True:
+        changed = _recognize_carriers(project, calls)
+        if project.options.add_to_callers:
+            changed |= _add_callers(project, calls)
+        if not changed:
+            break
+        project.method_names = _session_safe_method_names(project.plans)
     count = 0
     for plan in project.plans:
-        if plan.analysis.module is None or not plan.sessions:
+        if not plan.sessions:
             continue
-        collector = _Calls()
-        plan.analysis.module.visit(collector)
-        for call in collector.calls:
+        for call in calls[id(plan)]:
             passed = _session_to_pass(project, plan, call)
             if passed is not None and call not in plan.passes:
                 plan.passes[call] = passed
                 count += 1
     return count
+
+
+def _calls_in(plan: FilePlan) -> List[cst.Call]:
+    if plan.analysis.module is None:
+        return []
+    collector = _Calls()
+    plan.analysis.module.visit(collector)
+    return collector.calls
+
+
+def _recognize_carriers(project: Project, calls: Dict[int, List[cst.Call]]) -> bool:
+    """Parameters like ``session=None`` whose only use is to be passed on, as
+    ``session=session``, to functions that take a boto3 session: they carry one
+    too (an earlier fix added them; this keeps a second run from adding more)."""
+    found = False
+    for plan in project.plans:
+        for node, scope in plan.semantic.function_scopes.items():
+            if not isinstance(node, cst.FunctionDef) or node in plan.sessions:
+                continue
+            for param in session_like_params(node, project.options):
+                if _only_passed_on(project, plan, node, scope, param.name, calls[id(plan)]):
+                    plan.sessions[node] = param
+                    found = True
+                    break
+    return found
+
+
+def _only_passed_on(project: Project, plan: FilePlan, function: cst.FunctionDef, scope: Scope, name: str, calls: List[cst.Call]) -> bool:
+    uses = _NameUses(name)
+    function.body.visit(uses)
+    if not uses.count:
+        return False
+    passed = 0
+    for call in calls:
+        for arg in call.args:
+            if isinstance(arg.value, cst.Name) and arg.value.value == name and arg.value in uses.nodes:
+                call_scope = plan.semantic.scopes.get(call)
+                if call_scope is None or call_scope.enclosing_function is not scope:
+                    return False
+                param = _accepting_callee_ignoring_keyword(project, plan, call, call_scope, scope)
+                if param is None or arg.keyword is None or arg.keyword.value != param.name:
+                    return False
+                passed += 1
+    return passed == uses.count
+
+
+class _NameUses(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.nodes: Set[cst.Name] = set()
+
+    @property
+    def count(self) -> int:
+        return len(self.nodes)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.name:
+            self.nodes.add(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+
+def _add_callers(project: Project, calls: Dict[int, List[cst.Call]]) -> bool:
+    added = False
+    for plan in project.plans:
+        for call in calls[id(plan)]:
+            scope = plan.semantic.scopes.get(call)
+            caller = scope.enclosing_function if scope is not None else None
+            if caller is None or caller.kind is not ScopeKind.FUNCTION or caller.node in plan.sessions:
+                continue
+            if _accepting_callee(project, plan, call, scope, caller) is None:
+                continue
+            if add_passing_parameter(plan, caller.node, project.options) is not None:
+                added = True
+    return added
 
 
 def _session_to_pass(project: Project, plan: FilePlan, call: cst.Call) -> Optional[Tuple[str, str]]:
@@ -171,6 +261,13 @@ def _session_to_pass(project: Project, plan: FilePlan, call: cst.Call) -> Option
     carried = plan.sessions[caller.node].name
     if any(binding.scope is not caller for binding in scope.lookup(carried)):
         return None  # shadowed where the call is (a comprehension variable, say)
+    param = _accepting_callee(project, plan, call, scope, caller)
+    return (param.name, carried) if param is not None else None
+
+
+def _accepting_callee(project: Project, plan: FilePlan, call: cst.Call, scope: Scope, caller: Scope) -> Optional[SessionParam]:
+    """The session parameter of the function ``call`` calls, when the call can
+    be given it as a keyword."""
     resolved = _resolve_callee(project, plan, call, scope, caller)
     if resolved is None:
         return None
@@ -178,9 +275,16 @@ def _session_to_pass(project: Project, plan: FilePlan, call: cst.Call) -> Option
     if not _decorators_pass_keywords(callee, callee_plan):
         return None
     param = callee_plan.sessions[callee]
-    if not _can_pass(call, param, bound_method):
+    return param if _can_pass(call, param, bound_method) else None
+
+
+def _accepting_callee_ignoring_keyword(project: Project, plan: FilePlan, call: cst.Call, scope: Scope, caller: Scope) -> Optional[SessionParam]:
+    """Like ``_accepting_callee`` for a call that already passes the session."""
+    resolved = _resolve_callee(project, plan, call, scope, caller)
+    if resolved is None:
         return None
-    return param.name, carried
+    (callee_plan, callee), _ = resolved
+    return callee_plan.sessions[callee] if _decorators_pass_keywords(callee, callee_plan) else None
 
 
 # Decorators known to hand keyword arguments to the function they wrap; any

@@ -66,7 +66,7 @@ def fix_paths(
         if analysis.module is not None:  # None: the file never mentions boto3
             plans.append(plan_file(analysis, unsuppressed(analysis), options))
     roots = [path for path in paths if path.is_dir()] + [Path.cwd()]
-    propagate(Project(plans, roots))
+    propagate(Project(plans, roots, options))
     results += [rewrite_plan(plan) for plan in plans]
     results.sort(key=lambda result: result.path)
     return results
@@ -108,10 +108,6 @@ def write_result(result: FileResult) -> None:
         write_atomic(result.path, result.new)
 
 
-def single_file_plan(plan: FilePlan) -> FilePlan:
-    """Propagation within one file only (the LibCST codemod command)."""
-    propagate(Project([plan], []))
-    return plan
 
 
 
