@@ -243,12 +243,12 @@ class DefaultSessionOnWorkerThread(Rule):
     ```
 
     ## Fix safety
-    The finding carries the same fix data as AWS101/AWS102 (`kind` and the
-    enclosing function), so `botolint fix` can give the function a
-    `session=None` parameter; that alone does not remove the race when callers
-    pass nothing, so review the call sites: create the client once before
-    starting the threads, or a Session per thread. Adding a parameter is an API
-    change.
+    Not fixed automatically today. The finding carries the same fix data as
+    AWS101/AWS102 (`kind` and the enclosing function), so the
+    session-parameter fix could be applied to it, but a `session=None`
+    parameter alone does not remove the race while callers pass nothing: the
+    call sites must create the client once before starting the threads, or a
+    Session per thread. Adding a parameter would also be an API change.
 
     ## References
     - boto3 clients guide (multithreading or multiprocessing with clients): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/clients.html
