@@ -558,8 +558,21 @@ class _Analysis:
         without_pickling: bool = False,
     ) -> Spawn:
         entries, bound = self.callables(target) if target is not None else ([], [])
+        receiver = self._bound_receiver(target)
+        if receiver is not None:
+            # pool.submit(bucket.upload_file, ...) runs a method of `bucket` on the worker.
+            bound.insert(0, receiver)
         forked = worker is Worker.PROCESS and start_method in (None, "fork")
         return Spawn(worker, entries, bound + passed, forked, without_pickling)
+
+    def _bound_receiver(self, target: Optional[cst.BaseExpression]) -> Optional[cst.BaseExpression]:
+        """``obj`` when the target is ``obj.method`` (or a partial of it)."""
+        for _ in range(MAX_DEPTH):
+            if isinstance(target, cst.Call) and target.args and self.ctx.resolves_to(target.func, "functools.partial"):
+                target = target.args[0].value
+            else:
+                break
+        return target.value if isinstance(target, cst.Attribute) else None
 
     def _thread_spawn(self, call: cst.Call, worker: Worker, start_method: Optional[str]) -> Spawn:
         # Thread(group, target, name, args, kwargs); multiprocessing.Process has the same signature,

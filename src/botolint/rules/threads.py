@@ -50,7 +50,8 @@ class SharedSession(_SharedObject):
     variable of an enclosing function (a closure or lambda), or a `self`
     attribute assigned outside the worker's code, or when the Session is passed
     in (`args=(session,)`, `pool.submit(work, session)`,
-    `functools.partial(work, session)`). Sessions are `boto3.Session(...)`,
+    `functools.partial(work, session)`), or when one of its methods is the
+    worker's target (`pool.map(session.client, services)`). Sessions are `boto3.Session(...)`,
     `boto3.session.Session(...)` and parameters annotated `boto3.Session`.
 
     The finding points at the first use in each function of the worker's code,
@@ -131,7 +132,8 @@ class SharedResource(_SharedObject):
     ## What it does
     Flags a boto3 resource object made on one thread or process and used by
     code that runs on another (the same entry points and sharing paths as
-    AWS201). Resources are `boto3.resource(...)`, `session.resource(...)` and
+    AWS201, including a resource method as the target:
+    `pool.submit(bucket.upload_file, path, key)`). Resources are `boto3.resource(...)`, `session.resource(...)` and
     the sub-resources made from them: `s3.Bucket(...)`, `ddb.Table(...)`,
     `bucket.Object(...)` (CamelCase calls on a resource).
 
