@@ -209,7 +209,8 @@ def test_odd_calls_do_not_crash(snippet):
 
 
 def test_rules_are_registered_with_distinct_codes():
-    assert [rule.code for rule in (SharedSession, SharedResource, DefaultSessionOnWorkerThread, ClientSharedAcrossFork)] == [
+    rules = (SharedSession, SharedResource, DefaultSessionOnWorkerThread, ClientSharedAcrossFork)
+    assert [rule.code for rule in rules] == [
         "AWS201",
         "AWS202",
         "AWS203",

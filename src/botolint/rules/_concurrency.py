@@ -24,6 +24,8 @@ from botolint.semantic import Binding, BindingKind, Scope
 Function = Union[cst.FunctionDef, cst.Lambda]
 # How far values are followed through assignments before giving up.
 MAX_DEPTH = 8
+# An assignment to an attribute: (the value, or None for a bare annotation; the statement).
+_Assignment = Tuple[Optional[cst.BaseExpression], cst.CSTNode]
 
 
 class Worker(enum.Enum):
@@ -191,7 +193,7 @@ class _Analysis:
         self.owned_refs: Dict[Optional[cst.CSTNode], List[cst.CSTNode]] = {}
         self.nested: Dict[cst.CSTNode, List[Function]] = {}
         # class -> attribute -> [(assigned value or None, the assignment)]
-        self.instance_attributes: Dict[cst.ClassDef, Dict[str, List[Tuple[Optional[cst.BaseExpression], cst.CSTNode]]]] = {}
+        self.instance_attributes: Dict[cst.ClassDef, Dict[str, List[_Assignment]]] = {}
         self._callee_cache: Dict[cst.CSTNode, List[Function]] = {}
         self._candidate_cache: Dict[cst.CSTNode, List[_Candidate]] = {}
         self._binding_kind_cache: Dict[Binding, Set[ObjectKind]] = {}
@@ -284,7 +286,9 @@ class _Analysis:
         return None
 
     def _is_staticmethod(self, method: cst.FunctionDef) -> bool:
-        return any(isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in method.decorators)
+        return any(
+            isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in method.decorators
+        )
 
     def methods(self, owner: cst.ClassDef, name: str, depth: int = 0) -> List[cst.FunctionDef]:
         """``owner``'s method ``name``, looking into same-file base classes."""
@@ -461,7 +465,9 @@ class _Analysis:
 
     # -- what a callable argument runs -----------------------------------------
 
-    def callables(self, expr: cst.BaseExpression, depth: int = 0) -> Tuple[List[Function], List[cst.BaseExpression]]:
+    def callables(
+        self, expr: cst.BaseExpression, depth: int = 0
+    ) -> Tuple[List[Function], List[cst.BaseExpression]]:
         """The same-file functions ``expr`` calls when called, and the arguments
         it binds in advance (``functools.partial``)."""
         if depth > MAX_DEPTH:
@@ -483,8 +489,8 @@ class _Analysis:
                     bound += more_bound
             return functions, bound
         if isinstance(expr, cst.Attribute):
-            methods = [m for owner in self._instance_classes(expr.value) for m in self.methods(owner, expr.attr.value)]
-            return list(methods), []
+            owners = self._instance_classes(expr.value)
+            return [method for owner in owners for method in self.methods(owner, expr.attr.value)], []
         return [], []
 
     def _instance_classes(self, expr: cst.BaseExpression) -> List[cst.ClassDef]:
@@ -568,10 +574,11 @@ class _Analysis:
     def _bound_receiver(self, target: Optional[cst.BaseExpression]) -> Optional[cst.BaseExpression]:
         """``obj`` when the target is ``obj.method`` (or a partial of it)."""
         for _ in range(MAX_DEPTH):
-            if isinstance(target, cst.Call) and target.args and self.ctx.resolves_to(target.func, "functools.partial"):
-                target = target.args[0].value
-            else:
+            if not (isinstance(target, cst.Call) and target.args):
                 break
+            if not self.ctx.resolves_to(target.func, "functools.partial"):
+                break
+            target = target.args[0].value
         return target.value if isinstance(target, cst.Attribute) else None
 
     def _thread_spawn(self, call: cst.Call, worker: Worker, start_method: Optional[str]) -> Spawn:
@@ -692,7 +699,9 @@ class _Analysis:
             if kinds:
                 yield expr, kinds
 
-    def _captured_objects(self, region: FrozenSet[cst.CSTNode]) -> Iterator[Tuple[cst.CSTNode, Set[ObjectKind], bool]]:
+    def _captured_objects(
+        self, region: FrozenSet[cst.CSTNode]
+    ) -> Iterator[Tuple[cst.CSTNode, Set[ObjectKind], bool]]:
         """The first use, in each function of ``region``, of each boto3 object
         that was made outside the region, and whether it is a module global."""
         for function in region:
@@ -720,11 +729,14 @@ class _Analysis:
             sources = [(self._binding_location(b), self._binding_kinds(b)) for b in bindings]
             if any(kinds for _, kinds in sources):
                 defining = bindings[0].scope
-                yield _Candidate(ref, (id(defining), ref.value), self._owner(defining), sources, all_or_nothing=False)
+                identity = (id(defining), ref.value)
+                yield _Candidate(ref, identity, self._owner(defining), sources, all_or_nothing=False)
             return
         owner = self.self_class(ref.value)
         assignments = self.instance_attributes.get(owner, {}).get(ref.attr.value, []) if owner is not None else []
-        sources = [(self._location(node), self.kinds_of(value) if value is not None else set()) for value, node in assignments]
+        sources = [
+            (self._location(node), self.kinds_of(value) if value is not None else set()) for value, node in assignments
+        ]
         if any(kinds for _, kinds in sources):
             # An attribute also assigned in the worker's code may be made per thread: leave it.
             yield _Candidate(ref, (owner, ref.attr.value), None, sources, all_or_nothing=True)
@@ -808,7 +820,9 @@ def _merge(
     use.forked_kinds |= forked_kinds
 
 
-def _unpack_arguments(args: Optional[cst.BaseExpression], kwargs: Optional[cst.BaseExpression]) -> List[cst.BaseExpression]:
+def _unpack_arguments(
+    args: Optional[cst.BaseExpression], kwargs: Optional[cst.BaseExpression]
+) -> List[cst.BaseExpression]:
     """The expressions in ``args=(a, b)`` and ``kwargs={"k": v}`` / ``dict(k=v)``."""
     passed: List[cst.BaseExpression] = []
     if isinstance(args, (cst.Tuple, cst.List)):
@@ -847,7 +861,3 @@ def object_text(ctx: Context, node: cst.CSTNode, limit: int = 40) -> str:
     """Short source text of ``node`` for a message."""
     text = " ".join(ctx.module.code_for_node(node).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def kinds_named(kinds: FrozenSet[ObjectKind]) -> str:
-    return ", ".join(sorted(kind.value for kind in kinds))

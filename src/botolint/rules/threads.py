@@ -51,8 +51,9 @@ class SharedSession(_SharedObject):
     attribute assigned outside the worker's code, or when the Session is passed
     in (`args=(session,)`, `pool.submit(work, session)`,
     `functools.partial(work, session)`), or when one of its methods is the
-    worker's target (`pool.map(session.client, services)`). Sessions are `boto3.Session(...)`,
-    `boto3.session.Session(...)` and parameters annotated `boto3.Session`.
+    worker's target (`pool.map(session.client, services)`). Sessions are
+    `boto3.Session(...)`, `boto3.session.Session(...)` and parameters
+    annotated `boto3.Session`.
 
     The finding points at the first use in each function of the worker's code,
     or at the argument that passes the Session in.
@@ -372,4 +373,3 @@ class ClientSharedAcrossFork(_SharedObject):
 
     def where(self, use: SharedUse) -> str:
         return "is passed to a child process" if use.passed else "is used in a child process"
-
