@@ -13,7 +13,8 @@ writes every run to ``bench/corpora/results.json``. Absolute times are noise on
 a shared machine; ratios are the figures.
 
 Comparisons (each per corpus):
-  flake8  flake8 -j1 with only E,W,F and botolint removed  vs  the same plus AWS
+  flake8  flake8 -j1 with only E,W,F and botolint removed  vs  the same plus AWS (botolint's cache off)
+  flake8-warm  the same baseline  vs  flake8 plus AWS with botolint's cache filled by a previous run
   check   bare LibCST parse of the files check reads  vs  botolint check (-j1, no cache)
   cache   botolint check with an empty cache (cold)  vs  the same again (warm)
   jobs    botolint check -j1  vs  -j2 (no cache); CPU time / wall time shows the processes used
@@ -229,11 +230,13 @@ def alternate(
     return comparison
 
 
-def flake8_command(paths: Sequence[Path], *, with_botolint: bool) -> List[str]:
+def flake8_command(paths: Sequence[Path], *, with_botolint: bool, cache: bool = False) -> List[str]:
     command = [PYTHON, str(BENCH / "flake8_entry.py")]
     if not with_botolint:
         command.append("--without-botolint")
     select = "E,W,F,AWS" if with_botolint else "E,W,F"
+    if with_botolint and not cache:
+        command.append("--botolint-no-cache")
     return command + ["--isolated", "-j1", "--select", select, *map(str, paths)]
 
 
@@ -260,11 +263,28 @@ def botolint_imported(run: Run) -> Optional[bool]:
 def compare_flake8(corpus: Corpus, paths: List[Path], repeat: int, cwd: Path) -> Comparison:
     comparison = Comparison("flake8", corpus.name, "flake8 E,W,F", "flake8 E,W,F + botolint", corpus.flake8_target)
     alternate(comparison, flake8_command(paths, with_botolint=False), flake8_command(paths, with_botolint=True), repeat, cwd=cwd)
+    _check_plugin_loading(comparison)
+    return comparison
+
+
+def compare_flake8_warm(corpus: Corpus, paths: List[Path], repeat: int, cwd: Path) -> Comparison:
+    """flake8 runs again over unchanged files: botolint answers from its cache
+    (in ``cwd``, which has no pyproject.toml), flake8's own checks run in full."""
+    with_cache = flake8_command(paths, with_botolint=True, cache=True)
+    measure(with_cache, cwd=cwd)  # fills the cache; not counted
+    comparison = Comparison(
+        "flake8-warm", corpus.name, "flake8 E,W,F", "... + botolint, warm cache", corpus.flake8_target
+    )
+    alternate(comparison, flake8_command(paths, with_botolint=False), with_cache, repeat, cwd=cwd)
+    _check_plugin_loading(comparison)
+    return comparison
+
+
+def _check_plugin_loading(comparison: Comparison) -> None:
     if any(botolint_imported(run) is not False for run in comparison.a):
         raise SystemExit("the flake8 baseline loaded botolint: the comparison would be meaningless")
     if any(botolint_imported(run) is not True for run in comparison.b):
         raise SystemExit("flake8 did not load botolint's plugin: is botolint installed in this Python?")
-    return comparison
 
 
 def compare_check(corpus: Corpus, paths: List[Path], repeat: int, cwd: Path) -> Comparison:
@@ -301,7 +321,7 @@ def compare_memory(corpus: Corpus, stats: CorpusStats, repeat: int, cwd: Path) -
     )
 
 
-COMPARISONS = ("flake8", "check", "cache", "jobs", "memory")
+COMPARISONS = ("flake8", "flake8-warm", "check", "cache", "jobs", "memory")
 
 
 # -- report --------------------------------------------------------------------
@@ -324,12 +344,12 @@ def report_line(comparison: Comparison) -> str:
     target = f"<= {comparison.target:g}x" if comparison.target is not None else ""
     a, b = median_wall(comparison.a), median_wall(comparison.b)
     line = (
-        f"{comparison.corpus:<11} {comparison.name:<7} {comparison.a_label:>28} {a:8.2f}s | "
+        f"{comparison.corpus:<11} {comparison.name:<11} {comparison.a_label:>26} {a:8.2f}s | "
         f"{comparison.b_label:<28} {b:8.2f}s | ratio {comparison.ratio:5.2f}x {target:>8} {verdict(comparison.met)}"
     )
     if comparison.name == "jobs":
         line += f" | CPU/wall: -j1 {parallelism(comparison.a):.2f}, -j2 {parallelism(comparison.b):.2f}"
-    if comparison.name in ("check", "jobs", "flake8"):
+    if comparison.name in ("check", "jobs", "flake8", "flake8-warm"):
         line += f" | peak RSS A {peak(comparison.a):.0f} MiB, B {peak(comparison.b):.0f} MiB"
     if comparison.name == "memory":
         growth = peak(comparison.b) / peak(comparison.a)
@@ -353,7 +373,7 @@ def run_corpus(corpus: Corpus, only: Sequence[str], repeat: int) -> Tuple[Corpus
             if name == "memory":
                 comparison = compare_memory(corpus, stats, repeat, cwd)
             else:
-                comparison = globals()[f"compare_{name}"](corpus, paths, repeat, cwd)
+                comparison = globals()[f"compare_{name.replace('-', '_')}"](corpus, paths, repeat, cwd)
             print(report_line(comparison), flush=True)
             results.append(comparison)
     return stats, results

@@ -191,3 +191,83 @@ def test_concurrent_writers_never_expose_a_partial_entry(tmp_path):
     assert cache.get(key) in (many, few)
     leftovers = [p.name for p in (tmp_path / "c").rglob(".tmp-*")]
     assert leftovers == []
+
+
+# -- the flake8 plugin shares the cache ------------------------------------------
+
+
+@pytest.fixture
+def plugin(project, monkeypatch):
+    """The flake8 checker, configured from ``project``, counting real analyses."""
+    from botolint import flake8_plugin
+
+    for cached in (flake8_plugin._config, flake8_plugin._cache):
+        cached.cache_clear()
+    monkeypatch.setattr(flake8_plugin.BotolintChecker, "use_cache", True)
+    calls = []
+    analyze = flake8_plugin.analyze_source
+
+    def spy(source, *args, **kwargs):
+        calls.append(source)
+        return analyze(source, *args, **kwargs)
+
+    monkeypatch.setattr(flake8_plugin, "analyze_source", spy)
+
+    def run(name: str):
+        path = project / "src" / name
+        lines = path.read_text().splitlines(keepends=True)
+        return list(flake8_plugin.BotolintChecker(None, str(path), lines).run())
+
+    run.calls = calls
+    yield run
+    for cached in (flake8_plugin._config, flake8_plugin._cache):
+        cached.cache_clear()
+
+
+def test_plugin_reuses_cached_results_including_suppressed_ones(plugin, project):
+    first = [plugin("app.py"), plugin("quiet.py")]
+    assert len(plugin.calls) == 2
+    assert [row[2].split()[0] for row in first[1]] == ["AWS101"]  # flake8 applies noqa itself
+    assert [plugin("app.py"), plugin("quiet.py")] == first
+    assert len(plugin.calls) == 2
+
+
+def test_plugin_ignores_corrupted_entries(plugin, project):
+    expected = plugin("app.py")
+    for entry in cache_entries(project / ".botolint_cache"):
+        entry.write_text("\x00garbage")
+    assert plugin("app.py") == expected
+    assert len(plugin.calls) == 2
+
+
+def test_plugin_survives_an_unusable_cache_directory(plugin, project):
+    (project / ".botolint_cache").write_text("a file, not a directory")
+    assert [row[2].split()[0] for row in plugin("app.py")] == ["AWS101"]
+
+
+def test_plugin_without_cache_writes_nothing(plugin, project, monkeypatch):
+    from botolint import flake8_plugin
+
+    monkeypatch.setattr(flake8_plugin.BotolintChecker, "use_cache", False)
+    plugin("app.py")
+    plugin("app.py")
+    assert len(plugin.calls) == 2
+    assert not (project / ".botolint_cache").exists()
+
+
+def test_flake8_option_turns_the_cache_off(project):
+    import subprocess
+    import sys
+
+    def flake8(*options):
+        return subprocess.run(
+            [sys.executable, "-m", "flake8", "--isolated", "--select", "AWS", *options, "src"],
+            cwd=project, capture_output=True, text=True,
+        )
+
+    uncached = flake8("--botolint-no-cache")
+    assert "AWS101" in uncached.stdout
+    assert not (project / ".botolint_cache").exists()
+    assert flake8().stdout == uncached.stdout
+    assert cache_entries(project / ".botolint_cache")
+    assert flake8().stdout == uncached.stdout

@@ -3,6 +3,12 @@
 flake8 applies ``noqa``, ``--select``/``--ignore``, formats and ``-j`` itself.
 Rule options come from ``[tool.botolint]`` in the nearest pyproject.toml, so
 flake8 and ``botolint check`` agree on them.
+
+Results are kept in botolint's content-hash cache (``.botolint_cache`` next to
+that pyproject.toml, else in the cwd), so a file flake8 sees again unchanged
+costs a hash instead of a parse. ``--botolint-no-cache`` (or
+``botolint-no-cache = true`` in flake8's config) turns that off. A cache
+problem only ever means a miss: the plugin never fails because of it.
 """
 
 from __future__ import annotations
@@ -10,11 +16,13 @@ from __future__ import annotations
 import ast
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, List, Tuple
+from typing import Iterator, List, Optional, Tuple
 
 from botolint import __version__
+from botolint.cache import Cache, CachedResult, default_cache_directory
 from botolint.config import Config, ConfigError, load_config
-from botolint.engine import analyze_source
+from botolint.engine import _triggered, analyze_source
+from botolint.rule import Finding, all_rules
 
 
 @lru_cache(maxsize=1)
@@ -26,16 +34,59 @@ def _config() -> Config:
         return Config()
 
 
+@lru_cache(maxsize=1)
+def _cache() -> Optional[Cache]:
+    try:
+        config = _config()
+        cache = Cache.for_run(default_cache_directory(config), config, all_rules())
+    except Exception:  # e.g. an unreadable cwd: run uncached
+        return None
+    # flake8 applies noqa itself, so its entries hold every finding: never share
+    # them with `botolint check`, whose entries hold only the unsuppressed ones.
+    cache.fingerprint += ":flake8"
+    return cache
+
+
 class BotolintChecker:
     name = "botolint"
     version = __version__
+    use_cache = True
 
     def __init__(self, tree: ast.AST, filename: str, lines: List[str]) -> None:
         self.filename = filename
         self.lines = lines
 
+    @classmethod
+    def add_options(cls, parser) -> None:
+        parser.add_option(
+            "--botolint-no-cache", action="store_true", parse_from_config=True,
+            help="botolint: neither read nor write botolint's result cache",
+        )
+
+    @classmethod
+    def parse_options(cls, options) -> None:
+        cls.use_cache = not getattr(options, "botolint_no_cache", False)
+
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
-        analysis = analyze_source("".join(self.lines), self.filename, config=_config())
         # A file we cannot analyze is flake8's to report (E999), never ours to crash on.
-        for finding in analysis.findings:
+        for finding in self._findings("".join(self.lines)):
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
+
+    def _findings(self, source: str) -> Tuple[Finding, ...]:
+        cache = _cache() if self.use_cache else None
+        if cache is None or not _triggered(source, all_rules()):
+            return tuple(analyze_source(source, self.filename, config=_config()).findings)
+        try:
+            key = cache.key(Path(self.filename), source.encode("utf-8", "surrogatepass"))
+            cached = cache.get(key)
+        except Exception:
+            key, cached = None, None
+        if cached is not None:
+            return cached.findings
+        analysis = analyze_source(source, self.filename, config=_config())
+        if key is not None:
+            try:
+                cache.put(key, CachedResult(tuple(analysis.findings), analysis.error))
+            except Exception:
+                pass
+        return tuple(analysis.findings)
