@@ -719,9 +719,22 @@ class _Analysis:
         elsewhere, worked out once whatever the region."""
         candidates = self._candidate_cache.get(function)
         if candidates is None:
-            candidates = [c for ref in self.owned_refs.get(function, []) for c in self._candidate(ref)]
+            candidates = list(self._default_candidates(function))
+            candidates += [c for ref in self.owned_refs.get(function, []) for c in self._candidate(ref)]
             self._candidate_cache[function] = candidates
         return candidates
+
+    def _default_candidates(self, function: cst.CSTNode) -> Iterator["_Candidate"]:
+        """``def work(key, session=SESSION)``: the default is made where the
+        ``def`` runs and used wherever the function runs."""
+        if not isinstance(function, (cst.FunctionDef, cst.Lambda)):
+            return
+        where = self._location(function)
+        for param in _parameters(function.params):
+            if param.default is not None:
+                kinds = self.kinds_of(param.default) - {ObjectKind.MODULE}
+                if kinds:
+                    yield _Candidate(param.default, param, None, [(where, kinds)], all_or_nothing=False)
 
     def _candidate(self, ref: cst.CSTNode) -> Iterator["_Candidate"]:
         if isinstance(ref, cst.Name):
@@ -818,6 +831,11 @@ def _merge(
     use.kinds |= kinds
     use.workers |= workers
     use.forked_kinds |= forked_kinds
+
+
+def _parameters(params: cst.Parameters) -> List[cst.Param]:
+    star = [params.star_arg] if isinstance(params.star_arg, cst.Param) else []
+    return [*params.posonly_params, *params.params, *star, *params.kwonly_params]
 
 
 def _unpack_arguments(

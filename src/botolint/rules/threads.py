@@ -50,7 +50,8 @@ class SharedSession(_SharedObject):
     variable of an enclosing function (a closure or lambda), or a `self`
     attribute assigned outside the worker's code, or when the Session is passed
     in (`args=(session,)`, `pool.submit(work, session)`,
-    `functools.partial(work, session)`), or when one of its methods is the
+    `functools.partial(work, session)`, a default argument value
+    `def work(key, session=SESSION)`), or when one of its methods is the
     worker's target (`pool.map(session.client, services)`). Sessions are
     `boto3.Session(...)`, `boto3.session.Session(...)` and parameters
     annotated `boto3.Session`.
