@@ -58,7 +58,11 @@ def fix_paths(
     """Plan and rewrite every file under ``paths`` (nothing is written here)."""
     plans: List[FilePlan] = []
     results: List[FileResult] = []
+    seen = set()
     for path in iter_python_files(paths, config.exclude):
+        if path.resolve() in seen:  # named twice (or a directory and a file in it)
+            continue
+        seen.add(path.resolve())
         analysis = analyze_path(path, rules=rules, config=config)
         if analysis.error is not None:
             results.append(FileResult(str(path), error=analysis.error))
