@@ -483,6 +483,8 @@ class _Analysis:
             for binding in self.lookup(expr):
                 if binding.kind is BindingKind.DEFINITION and isinstance(binding.node, cst.FunctionDef):
                     functions.append(binding.node)
+                elif binding.kind is BindingKind.DEFINITION and isinstance(binding.node, cst.ClassDef):
+                    functions += self.methods(binding.node, "__init__")  # constructing runs __init__
                 elif binding.kind is BindingKind.ASSIGNMENT and binding.value is not None:
                     more, more_bound = self.callables(binding.value, depth + 1)
                     functions += more
