@@ -58,6 +58,7 @@ def _options(texts) -> FixOptions:
                 param_name=settings.get("param-name", "session"),
                 fallback=settings.get("fallback", "default"),
                 add_to_callers=settings.get("add-to-callers", False),
+                unsafe_fixes=settings.get("unsafe-fixes", False),
             )
     return FixOptions()
 
@@ -83,11 +84,12 @@ def _run(work: Path, options: FixOptions):
     return results
 
 
-def _assert_no_fixable_findings_left(name: str, data: bytes) -> None:
+def _assert_no_fixable_findings_left(name: str, data: bytes, options: FixOptions) -> None:
     analysis = analyze_source(data, name)
     lines = data.decode("utf-8").splitlines()
+    fixable = ("AWS101", "AWS102", "AWS103") if options.unsafe_fixes else ("AWS101", "AWS102")
     for finding in unsuppressed(analysis):
-        if finding.code in ("AWS101", "AWS102"):
+        if finding.code in fixable:
             assert _LEFT_ON_PURPOSE.search(lines[finding.line - 1]), f"{name}:{finding.line}: {finding.code} left"
 
 
@@ -102,7 +104,7 @@ def test_fix_fixture(case: Path, tmp_path, monkeypatch):
     for name, data in expected.items():
         cst.parse_module(data)
         ast.parse(data)
-        _assert_no_fixable_findings_left(name, data)
+        _assert_no_fixable_findings_left(name, data, options)
 
     again = _run(work, options)
     assert not any(result.changed for result in again), "a second run changed something"
@@ -135,10 +137,11 @@ def test_libcst_codemod_command_matches(case: Path, tmp_path):
         param_name=options.param_name,
         fallback=options.fallback,
         add_to_callers=options.add_to_callers,
+        unsafe_fixes=options.unsafe_fixes,
     )
     assert command.transform_module(cst.parse_module(before)).bytes == after
 
 
 def test_every_kind_of_case_is_covered():
     names = {_case_id(case) for case in _cases()}
-    assert {"signatures", "names", "imports", "propagation", "callers", "comments_docstrings", "leftovers", "crossfile"} <= names
+    assert {"signatures", "names", "imports", "propagation", "callers", "unsafe_module_session", "comments_docstrings", "leftovers", "crossfile"} <= names

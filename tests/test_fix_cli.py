@@ -126,6 +126,17 @@ def test_add_to_callers_flag_and_config(project, capsys):
     assert code == 2 and "add-to-callers must be true or false" in err
 
 
+def test_unsafe_fixes_make_import_time_clients_from_a_module_session(project, capsys):
+    (project / "app.py").write_text('import boto3\n\ns3 = boto3.client("s3")\n')
+    code, out, _ = run(capsys, "fix", ".")
+    assert code == 0
+    assert "AWS103 left: not fixable: runs at import time" in out and "see --unsafe-fixes" in out
+    code, out, _ = run(capsys, "fix", "--unsafe-fixes", ".")
+    assert code == 1
+    assert "app.py:3: module-level `boto3_session = boto3.Session()` added for 1 import-time call (unsafe fix)" in out
+    assert (project / "app.py").read_text() == 'import boto3\n\nboto3_session = boto3.Session()\ns3 = boto3_session.client("s3")\n'
+
+
 def test_fallback_new_session(project, capsys):
     run(capsys, "fix", "--fallback", "new-session", ".")
     assert "(session or boto3.Session()).client" in (project / "app.py").read_text()

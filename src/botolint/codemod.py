@@ -32,12 +32,18 @@ class AddSessionParameterCommand(VisitorBasedCodemodCommand):
     )
 
     def __init__(
-        self, context: CodemodContext, param_name: str = "", fallback: str = "default", add_to_callers: bool = False
+        self,
+        context: CodemodContext,
+        param_name: str = "",
+        fallback: str = "default",
+        add_to_callers: bool = False,
+        unsafe_fixes: bool = False,
     ) -> None:
         super().__init__(context)
         self.param_name = param_name
         self.fallback = fallback
         self.add_to_callers = add_to_callers
+        self.unsafe_fixes = unsafe_fixes
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
@@ -45,6 +51,9 @@ class AddSessionParameterCommand(VisitorBasedCodemodCommand):
         arg_parser.add_argument("--fallback", dest="fallback", choices=FALLBACKS, default="default", help="when no session is passed")
         arg_parser.add_argument(
             "--add-to-callers", dest="add_to_callers", action="store_true", help="also give callers a session parameter to pass on"
+        )
+        arg_parser.add_argument(
+            "--unsafe-fixes", dest="unsafe_fixes", action="store_true", help="import-time clients from one module-level session"
         )
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
@@ -54,6 +63,7 @@ class AddSessionParameterCommand(VisitorBasedCodemodCommand):
             param_name=self.param_name or config.option("param-name", DEFAULT_PARAM_NAME),
             fallback=self.fallback,
             add_to_callers=self.add_to_callers or config.option("add-to-callers", False) is True,
+            unsafe_fixes=self.unsafe_fixes or config.option("unsafe-fixes", False) is True,
         )
         analysis = analyze_source(tree.bytes, path, rules=select_rules(config.select, config.ignore), config=config)
         if analysis.error is not None:

@@ -30,6 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "session ((session or boto3).client), 'new-session' makes a boto3.Session()",
     )
     parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also make import-time clients (AWS103) from one module-level boto3.Session(); this "
+        "changes which session they use (default: [tool.botolint] unsafe-fixes, else off)",
+    )
+    parser.add_argument(
         "--add-to-callers",
         action="store_true",
         help="also give functions that call a fixed function a session parameter, up their call "
@@ -41,10 +47,19 @@ def _options(args: argparse.Namespace, config) -> FixOptions:
     name = args.param_name if args.param_name is not None else config.option("param-name", "session")
     if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
         raise UsageError(f"param-name must be a Python identifier, not {name!r}")
-    add_to_callers = args.add_to_callers or config.option("add-to-callers", False)
-    if not isinstance(add_to_callers, bool):
-        raise UsageError(f"add-to-callers must be true or false, not {add_to_callers!r}")
-    return FixOptions(param_name=name, fallback=args.fallback, add_to_callers=add_to_callers)
+    return FixOptions(
+        param_name=name,
+        fallback=args.fallback,
+        add_to_callers=args.add_to_callers or _flag(config, "add-to-callers"),
+        unsafe_fixes=args.unsafe_fixes or _flag(config, "unsafe-fixes"),
+    )
+
+
+def _flag(config, key: str) -> bool:
+    value = config.option(key, False)
+    if not isinstance(value, bool):
+        raise UsageError(f"{key} must be true or false, not {value!r}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,6 +99,10 @@ def _report_file(result: FileResult, out: TextIO) -> None:
                 print(f"{result.path}:{function.line}: {function.name}() uses `{function.param}` ({how}) in {function.calls} {calls}", file=out)
             else:
                 print(f"{result.path}:{function.line}: {function.name}() gets `{function.param}` ({how}) to pass on", file=out)
+        if result.module_session is not None:
+            line, name, calls = result.module_session
+            print(f"{result.path}:{line}: module-level `{name} = boto3.Session()` added for {calls} import-time "
+                  f"call{'s' * (calls != 1)} (unsafe fix)", file=out)
         for passed in result.passes:
             print(f"{result.path}:{passed.line}: {passed.callee}() is passed `{passed.keyword}={passed.value}`", file=out)
     for left in result.left:

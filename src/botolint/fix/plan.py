@@ -35,6 +35,9 @@ class FixOptions:
     # Also give a session parameter to functions that call a function taking
     # one, up their call chains, so that the session can be passed from the top.
     add_to_callers: bool = False
+    # Make import-time clients (AWS103) from one module-level session: this
+    # changes which session they use, hence "unsafe".
+    unsafe_fixes: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,14 @@ class Leftover:
     reason: str
 
 
+@dataclass(frozen=True)
+class ModuleSession:
+    index: int  # of the module statement it goes before
+    name: str
+    module: cst.BaseExpression  # the boto3 module, as the file names it
+    calls: int
+
+
 @dataclass(eq=False)
 class FilePlan:
     path: str
@@ -79,6 +90,8 @@ class FilePlan:
     # Calls that will pass a session along: call -> (keyword, value).
     passes: Dict[cst.Call, Tuple[str, str]] = field(default_factory=dict)
     needs_boto3_import: bool = False
+    # ``name = boto3.Session()`` inserted before module statement ``index``.
+    module_session: Optional["ModuleSession"] = None
     # ``from boto3 import client [as name]`` imports that may now be unused:
     # (object, alias); RemoveImportsVisitor drops only those nothing else uses.
     maybe_unused: List[Tuple[str, Optional[str]]] = field(default_factory=list)
@@ -100,11 +113,12 @@ def plan_file(analysis: FileAnalysis, findings: List[Finding], options: FixOptio
     if analysis.module is None or analysis.semantic is None:
         return plan
     by_function: Dict[cst.CSTNode, List[Finding]] = {}
+    import_time: List[Finding] = []
     for finding in findings:
         if finding.code in FIXABLE_CODES and "function" in finding.fix:
             by_function.setdefault(finding.fix["function"], []).append(finding)
         elif finding.code == IMPORT_TIME_CODE:
-            plan.left.append(_leftover(finding, "not fixable: runs at import time (module or class body, default value or decorator)"))
+            import_time.append(finding)
         elif finding.code in _replacing_codes():
             plan.left.append(_leftover(finding, f"not rewritten: {finding.code} gives other advice here (see `botolint rule {finding.code}`)"))
     for function, function_findings in _lambdas_to_their_function(by_function, analysis.semantic).items():
@@ -112,6 +126,13 @@ def plan_file(analysis: FileAnalysis, findings: List[Finding], options: FixOptio
             _plan_function(plan, function, function_findings, options)
         else:
             plan.left += [_leftover(f, "not fixable: lambda outside any function (it cannot take a session parameter)") for f in function_findings]
+    if import_time and options.unsafe_fixes:
+        from botolint.fix.module_session import plan_module_session
+
+        plan_module_session(plan, import_time)
+    else:
+        reason = "not fixable: runs at import time (module or class body, default value or decorator); see --unsafe-fixes"
+        plan.left += [_leftover(finding, reason) for finding in import_time]
     _note_existing_sessions(plan, options)
     plan.left.sort(key=lambda item: (item.line, item.column, item.code))
     return plan

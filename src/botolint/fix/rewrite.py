@@ -10,6 +10,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from botolint.fix.layout import insert_items
+from botolint.fix.module_session import session_statement
 from botolint.fix.plan import FilePlan, FunctionFix
 
 
@@ -30,6 +31,14 @@ class _Rewriter(cst.CSTTransformer):
         if passed is not None:
             updated = updated.with_changes(args=_with_keyword(updated, *passed))
         return updated
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        session = self.plan.module_session
+        if session is None:
+            return updated
+        body = list(updated.body)
+        body[session.index : session.index + 1] = session_statement(session, body[session.index])
+        return updated.with_changes(body=body)
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         fix = self.plan.fixes.get(original)

@@ -44,6 +44,8 @@ class FileResult:
     functions: List[ChangedFunction] = field(default_factory=list)
     passes: List[PassedSession] = field(default_factory=list)
     left: List[Leftover] = field(default_factory=list)
+    # ``boto3_session = boto3.Session()`` added (--unsafe-fixes): (line, name, calls).
+    module_session: Optional[Tuple[int, str, int]] = None
     error: Optional[str] = None
     encoding: str = "utf-8"
 
@@ -103,6 +105,10 @@ def _describe(plan: FilePlan, result: FileResult) -> None:
     for call, (keyword, value) in plan.passes.items():
         callee = module.code_for_node(call.func)
         result.passes.append(PassedSession(positions[call][0], callee, keyword, value))
+    session = plan.module_session
+    if session is not None:
+        line = node_positions(module, [module.body[session.index]])[module.body[session.index]][0]
+        result.module_session = (line, session.name, session.calls)
     result.functions.sort(key=lambda item: item.line)
     result.passes.sort(key=lambda item: item.line)
 

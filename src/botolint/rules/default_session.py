@@ -189,9 +189,13 @@ class ImportTimeDefaultSession(Rule):
     ```
 
     ## Fix safety
-    Not fixed automatically: moving the client changes when it is created and
+    Not fixed by default: moving the client changes when it is created and
     which session it uses, which may change behaviour (for Lambda functions,
-    module scope is the recommended place; see AWS301).
+    module scope is the recommended place; see AWS301). `botolint fix
+    --unsafe-fixes` keeps the client where it is but makes it from one new
+    module-level `boto3_session = boto3.Session()`; that is unsafe because a
+    `boto3.setup_default_session()` or a patch of `boto3.client` made before
+    the import no longer applies to it.
 
     ## References
     - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
@@ -216,7 +220,7 @@ class ImportTimeDefaultSession(Rule):
             # Lambda reuses what module scope creates: there it is the advice (AWS301).
             self._in_lambda_module = bool(lambda_handlers(ctx))
         if not self._in_lambda_module:
-            ctx.report(self, node, kind=kind)
+            ctx.report(self, node, kind=kind, fix={"kind": kind})
 
 
 class DefaultSessionMutation(Rule):
