@@ -192,6 +192,8 @@ def test_clients_on_threads_are_fine_but_not_across_fork():
         "threading.Thread(target=(lambda: work)(), kwargs={**extra}).start()",
         "class T(threading.Thread): run = None",
         "class T(threading.Thread): pass",
+        "multiprocessing.set_start_method('\\N{NO SUCH NAME}')",
+        "multiprocessing.get_context(b'fork').Pool().map(work, [])",
     ],
 )
 def test_odd_calls_do_not_crash(snippet):

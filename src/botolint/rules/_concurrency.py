@@ -177,9 +177,13 @@ def _extra_arguments(call: cst.Call, skip: int) -> List[cst.BaseExpression]:
 
 
 def _string_value(node: Optional[cst.BaseExpression]) -> Optional[str]:
-    if isinstance(node, cst.SimpleString):
-        return node.evaluated_value if isinstance(node.evaluated_value, str) else None
-    return None
+    if not isinstance(node, cst.SimpleString):
+        return None
+    try:
+        value = node.evaluated_value
+    except (SyntaxError, ValueError):  # the parser accepts escapes Python rejects, e.g. "\N{NO SUCH NAME}"
+        return None
+    return value if isinstance(value, str) else None
 
 
 class _Analysis:
