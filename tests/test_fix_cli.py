@@ -214,3 +214,12 @@ def test_pre_commit_fix_hook_modifies_and_fails(tmp_path):
     subprocess.run(["git", "add", "."], cwd=repo, check=True)
     second = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_runs_as_a_libcst_codemod_command(tmp_path):
+    (tmp_path / "app.py").write_text(DIRTY)
+    command = [sys.executable, "-m", "libcst.tool", "codemod", "-x", "--no-format",
+               "botolint.codemod.AddSessionParameterCommand", str(tmp_path / "app.py")]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "app.py").read_text() == FIXED

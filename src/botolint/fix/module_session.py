@@ -12,7 +12,7 @@ from typing import List, Optional
 
 import libcst as cst
 
-from botolint.fix.plan import FilePlan, Leftover, ModuleSession, _from_import_of, names_in, visible_boto3_name
+from botolint.fix.plan import FilePlan, Leftover, ModuleSession, from_import_of, names_in, visible_boto3_name
 from botolint.rule import Finding
 from botolint.semantic import BindingKind
 
@@ -38,7 +38,7 @@ def plan_module_session(plan: FilePlan, findings: List[Finding]) -> None:
         plan.call_funcs[call] = cst.Attribute(
             value=cst.Name(name), attr=cst.Name(finding.fix["kind"]), lpar=call.func.lpar, rpar=call.func.rpar
         )
-        plan.maybe_unused += _from_import_of(call, semantic)
+        plan.maybe_unused += from_import_of(call, semantic)
 
 
 def _left(finding: Finding, why: str) -> Leftover:

@@ -191,7 +191,7 @@ def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
         plan.call_funcs[finding.node] = session_factory(finding.node, param.name, fallback, finding.fix["kind"], options)
         plan.needs_boto3_import |= fallback.needs_import
         if not fallback.imported:
-            plan.maybe_unused += _from_import_of(finding.node, semantic)
+            plan.maybe_unused += from_import_of(finding.node, semantic)
 
 
 def _annotation(function: cst.FunctionDef, semantic: SemanticModel, adds_import: bool) -> Optional[str]:
@@ -222,7 +222,7 @@ def _names_of(expression: cst.BaseExpression) -> FrozenSet[str]:
     return frozenset(names_in(expression))
 
 
-def _from_import_of(call: cst.Call, semantic: SemanticModel) -> List[Tuple[str, Optional[str]]]:
+def from_import_of(call: cst.Call, semantic: SemanticModel) -> List[Tuple[str, Optional[str]]]:
     if not isinstance(call.func, cst.Name):
         return []
     found = []
