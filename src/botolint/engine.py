@@ -39,6 +39,10 @@ class FileAnalysis:
         return (self.source or "").splitlines()
 
 
+class RuleFailure(Exception):
+    """A rule raised: reported for the file (as a bug to report), never a crash."""
+
+
 @dataclass
 class _Report:
     rule: Rule
@@ -130,7 +134,7 @@ def analyze_source(
         analysis = _run_rules(path, module, rules, config)
         analysis.source = source
         return analysis
-    except SourceError as error:
+    except (SourceError, RuleFailure) as error:
         return FileAnalysis(path, error=str(error))
     except RecursionError:
         return FileAnalysis(path, error="nested too deeply to analyze")
@@ -150,11 +154,19 @@ def _run_rules(path: str, module: cst.Module, rules: Tuple[Type[Rule], ...], con
     semantic = SemanticModel(module, frozenset(dispatch))
     ctx = Context(path, module, semantic, config)
     instances = [rule() for rule in rules]
-    for node in semantic.collected:
-        for index, method in dispatch[type(node)]:
-            getattr(instances[index], method)(node, ctx)
-    for instance in instances:
-        instance.finish(ctx)
+    current = rules[0] if rules else None
+    try:
+        for node in semantic.collected:
+            for index, method in dispatch[type(node)]:
+                current = rules[index]
+                getattr(instances[index], method)(node, ctx)
+        for instance in instances:
+            current = type(instance)
+            instance.finish(ctx)
+    except RecursionError:
+        raise
+    except Exception as error:  # a bug in a rule must not end the run
+        raise RuleFailure(f"internal error in {current.code}: {type(error).__name__}: {error}") from error
     reports = _without_superseded(ctx.reports)
     positions = node_positions(module, {report.node for report in reports})
     findings = [
