@@ -326,8 +326,8 @@ def _is_boto3_import(binding) -> bool:
 
 def existing_session_param(function: cst.FunctionDef, semantic: SemanticModel, options: FixOptions) -> Optional[SessionParam]:
     """The parameter through which ``function`` already takes a boto3 session:
-    one annotated as a boto3 Session, or one named like a session, defaulting
-    to None and used as a boto3 session in the body."""
+    one annotated as a boto3 Session, or one named like a session, required or
+    defaulting to None, and used as a boto3 session in the body."""
     outer_scope = semantic.scope_of(function)
     names = {options.param_name, DEFAULT_PARAM_NAME, SECOND_PARAM_NAME}
     candidates = list(_named_params(function.params))
@@ -336,7 +336,7 @@ def existing_session_param(function: cst.FunctionDef, semantic: SemanticModel, o
             return SessionParam(param.name.value, position, keyword_ok)
     for param, position, keyword_ok in candidates:
         name = param.name.value
-        if name in names and _is_none(param.default) and _used_as_session(function.body, name, semantic):
+        if name in names and (param.default is None or _is_none(param.default)) and _used_as_session(function.body, name, semantic):
             return SessionParam(name, position, keyword_ok)
     return None
 
