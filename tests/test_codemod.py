@@ -1,6 +1,7 @@
 """Every before/after pair in fixtures/fix: the fix turns ``before`` into
 ``after`` exactly, the result parses, a second run changes nothing, no
-AWS101/AWS102 is left in it except on lines that say why, CRLF files stay
+AWS101/AWS102 (nor, with the options that fix them, AWS103/AWS105/AWS203)
+is left in it except on lines that say why, CRLF files stay
 CRLF, and the LibCST codemod command gives the same result for single files.
 
 A single-file case is ``name.before.py`` / ``name.after.py``; a cross-file case
@@ -87,7 +88,11 @@ def _run(work: Path, options: FixOptions):
 def _assert_no_fixable_findings_left(name: str, data: bytes, options: FixOptions) -> None:
     analysis = analyze_source(data, name)
     lines = data.decode("utf-8").splitlines()
-    fixable = ("AWS101", "AWS102", "AWS103") if options.unsafe_fixes else ("AWS101", "AWS102")
+    fixable = {"AWS101", "AWS102"}
+    if options.unsafe_fixes:
+        fixable |= {"AWS103", "AWS105"}
+    if options.unsafe_fixes or options.fallback == "new-session":
+        fixable.add("AWS203")  # worker-thread calls get a Session of their own
     for finding in unsuppressed(analysis):
         if finding.code in fixable:
             assert _LEFT_ON_PURPOSE.search(lines[finding.line - 1]), f"{name}:{finding.line}: {finding.code} left"

@@ -223,3 +223,89 @@ def test_runs_as_a_libcst_codemod_command(tmp_path):
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "app.py").read_text() == FIXED
+
+
+WORKER = '''import boto3
+from concurrent.futures import ThreadPoolExecutor
+
+
+def size(key):
+    return boto3.client("s3").head_object(Bucket="b", Key=key)["ContentLength"]
+
+
+def total(keys):
+    with ThreadPoolExecutor() as pool:
+        return sum(pool.map(size, keys))
+'''
+
+
+def test_worker_thread_calls_need_unsafe_fixes(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "work.py").write_text(WORKER)
+    code, out, _ = run(capsys, "fix", "work.py")
+    assert code == 0
+    assert (tmp_path / "work.py").read_text() == WORKER
+    assert "work.py:6:12: AWS203 left: needs --unsafe-fixes (or --fallback new-session)" in out
+
+    code, out, _ = run(capsys, "fix", "--unsafe-fixes", "work.py")
+    assert code == 1
+    assert '(session or boto3.Session()).client("s3")' in (tmp_path / "work.py").read_text()
+    code, out, _ = run(capsys, "check", "work.py")
+    assert code == 0, out
+
+
+def test_worker_thread_calls_are_fixed_with_fallback_new_session(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "work.py").write_text(WORKER)
+    code, out, _ = run(capsys, "fix", "--fallback", "new-session", "work.py")
+    assert code == 1
+    assert "def size(key, *, session=None):" in (tmp_path / "work.py").read_text()
+    assert "left" not in out
+
+
+SCRIPT = '''import argparse
+
+import boto3
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    args = parser.parse_args()
+    print(boto3.client("s3").list_buckets())
+'''
+
+CLICK_SCRIPT = '''import boto3
+import click
+
+
+@click.command()
+def main():
+    print(boto3.client("s3").list_buckets())
+'''
+
+
+def test_profile_option_needs_unsafe_fixes(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "script.py").write_text(SCRIPT)
+    code, out, _ = run(capsys, "fix", "script.py")
+    assert code == 1  # the AWS101 call is fixed
+    assert "--profile" not in (tmp_path / "script.py").read_text()
+    assert "script.py:7:14: AWS105 left: needs --unsafe-fixes" in out
+
+    code, out, _ = run(capsys, "fix", "--unsafe-fixes", "script.py")
+    assert code == 1
+    fixed = (tmp_path / "script.py").read_text()
+    assert '    parser.add_argument("--profile", help="AWS named profile to use")\n' in fixed
+    # main() got a session parameter from the first run: a caller's session wins.
+    assert "    session = session or boto3.Session(profile_name=args.profile)\n" in fixed
+    assert "script.py:7: `--profile` option added to `parser`" in out
+    code, out, _ = run(capsys, "check", "script.py")
+    assert "AWS105" not in out
+
+
+def test_click_commands_are_left_with_a_reason(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cli.py").write_text(CLICK_SCRIPT)
+    code, out, _ = run(capsys, "fix", "--unsafe-fixes", "cli.py")
+    assert "cli.py:5:2: AWS105 left: not fixable: click commands are not rewritten; add a --profile option by hand" in out
+    assert "--profile" not in (tmp_path / "cli.py").read_text()

@@ -53,7 +53,8 @@ class AddSessionParameterCommand(VisitorBasedCodemodCommand):
             "--add-to-callers", dest="add_to_callers", action="store_true", help="also give callers a session parameter to pass on"
         )
         arg_parser.add_argument(
-            "--unsafe-fixes", dest="unsafe_fixes", action="store_true", help="import-time clients from one module-level session"
+            "--unsafe-fixes", dest="unsafe_fixes", action="store_true",
+            help="also apply fixes that change behaviour (AWS103, AWS203, AWS105)",
         )
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:

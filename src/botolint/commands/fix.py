@@ -32,8 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--unsafe-fixes",
         action="store_true",
-        help="also make import-time clients (AWS103) from one module-level boto3.Session(); this "
-        "changes which session they use (default: [tool.botolint] unsafe-fixes, else off)",
+        help="also apply fixes that change behaviour: import-time clients (AWS103) from one module-level "
+        "boto3.Session(), a boto3.Session() per call on worker threads (AWS203), a --profile option for "
+        "argparse scripts (AWS105) (default: [tool.botolint] unsafe-fixes, else off)",
     )
     parser.add_argument(
         "--add-to-callers",
@@ -103,6 +104,9 @@ def _report_file(result: FileResult, out: TextIO) -> None:
             line, name, calls = result.module_session
             print(f"{result.path}:{line}: module-level `{name} = boto3.Session()` added for {calls} import-time "
                   f"call{'s' * (calls != 1)} (unsafe fix)", file=out)
+        if result.profile_option is not None:
+            line, parser, statement = result.profile_option
+            print(f"{result.path}:{line}: `--profile` option added to `{parser}`; `{statement}` after parsing (unsafe fix)", file=out)
         for passed in result.passes:
             print(f"{result.path}:{passed.line}: {passed.callee}() is passed `{passed.keyword}={passed.value}`", file=out)
     for left in result.left:

@@ -19,6 +19,12 @@ from botolint.rule import Finding, all_rules
 from botolint.semantic import BindingKind, Scope, SemanticModel
 
 FIXABLE_CODES = frozenset({"AWS101", "AWS102"})
+# Rules that replace AWS101/AWS102 on some calls and whose findings on
+# ``boto3.client``/``boto3.resource`` carry the same fix data.
+WORKER_THREAD_CODE = "AWS203"  # fixed with a new Session per call, see below
+LAMBDA_HANDLER_CODE = "AWS301"  # fixed like AWS101: the runtime passes only (event, context)
+PROFILE_OPTION_CODE = "AWS105"  # --unsafe-fixes: fix/profile_option.py
+SESSION_PARAM_CODES = FIXABLE_CODES | {WORKER_THREAD_CODE, LAMBDA_HANDLER_CODE}
 IMPORT_TIME_CODE = "AWS103"
 DEFAULT_PARAM_NAME = "session"
 SECOND_PARAM_NAME = "boto3_session"
@@ -96,6 +102,10 @@ class FilePlan:
     # (object, alias); RemoveImportsVisitor drops only those nothing else uses.
     maybe_unused: List[Tuple[str, Optional[str]]] = field(default_factory=list)
     left: List[Leftover] = field(default_factory=list)
+    # --unsafe-fixes for AWS105 (a ``profile_option.ProfileOption``), and the
+    # statements it inserts after existing ones.
+    profile_option: Optional[object] = None
+    insert_after: Dict[cst.CSTNode, List[cst.BaseStatement]] = field(default_factory=dict)
 
     @property
     def semantic(self) -> SemanticModel:
@@ -103,7 +113,7 @@ class FilePlan:
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.call_funcs or self.passes)
+        return bool(self.call_funcs or self.passes or self.insert_after)
 
 
 def plan_file(analysis: FileAnalysis, findings: List[Finding], options: FixOptions) -> FilePlan:
@@ -115,10 +125,20 @@ def plan_file(analysis: FileAnalysis, findings: List[Finding], options: FixOptio
     by_function: Dict[cst.CSTNode, List[Finding]] = {}
     import_time: List[Finding] = []
     for finding in findings:
-        if finding.code in FIXABLE_CODES and "function" in finding.fix:
-            by_function.setdefault(finding.fix["function"], []).append(finding)
+        if finding.code in SESSION_PARAM_CODES and "function" in finding.fix:
+            reason = _not_fixed_by_options(finding, options)
+            if reason is None:
+                by_function.setdefault(finding.fix["function"], []).append(finding)
+            else:
+                plan.left.append(_leftover(finding, reason))
         elif finding.code == IMPORT_TIME_CODE:
             import_time.append(finding)
+        elif finding.code == PROFILE_OPTION_CODE:
+            from botolint.fix.profile_option import plan_profile_option
+
+            plan_profile_option(plan, finding, options)
+        elif finding.code == LAMBDA_HANDLER_CODE:
+            plan.left.append(_leftover(finding, "not rewritten: creating it once at module scope (AWS301's advice) is a manual change"))
         elif finding.code in _replacing_codes():
             plan.left.append(_leftover(finding, f"not rewritten: {finding.code} gives other advice here (see `botolint rule {finding.code}`)"))
     for function, function_findings in _lambdas_to_their_function(by_function, analysis.semantic).items():
@@ -136,6 +156,26 @@ def plan_file(analysis: FileAnalysis, findings: List[Finding], options: FixOptio
     _note_existing_sessions(plan, options)
     plan.left.sort(key=lambda item: (item.line, item.column, item.code))
     return plan
+
+
+def _not_fixed_by_options(finding: Finding, options: FixOptions) -> Optional[str]:
+    """Why a call the session-parameter fix could rewrite is left under these
+    options, or None. A worker-thread call (AWS203) only gets the fix that
+    removes its race, a new Session per call when none is passed, which
+    changes behaviour: it needs --unsafe-fixes unless ``--fallback
+    new-session`` already asked for that behaviour everywhere."""
+    if finding.code == WORKER_THREAD_CODE and not options.unsafe_fixes and options.fallback != "new-session":
+        return (
+            "needs --unsafe-fixes (or --fallback new-session): its fix makes a new boto3.Session() per call, "
+            "which ignores setup_default_session() and patches of boto3.client/resource"
+        )
+    return None
+
+
+def fallback_mode(finding: Finding, options: FixOptions) -> str:
+    """The fallback of one rewritten call: worker-thread calls always get a
+    Session of their own (sharing the default one is the race AWS203 is about)."""
+    return "new-session" if finding.code == WORKER_THREAD_CODE else options.fallback
 
 
 def _replacing_codes() -> FrozenSet[str]:
@@ -169,7 +209,7 @@ def _leftover(finding: Finding, reason: str) -> Leftover:
 def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Finding], options: FixOptions) -> None:
     semantic = plan.semantic
     existing = existing_session_param(function, semantic, options)
-    fallbacks = [(finding, _fallback(finding.node, semantic, options)) for finding in findings]
+    fallbacks = [(finding, _fallback(finding.node, semantic, fallback_mode(finding, options))) for finding in findings]
     fixable = [(finding, fallback) for finding, fallback in fallbacks if fallback is not None]
     plan.left += [_leftover(f, "not fixable: no name refers to the boto3 module here") for f, m in fallbacks if m is None]
     if not fixable:
@@ -188,7 +228,7 @@ def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
     plan.fixes[function] = FunctionFix(function, qualified_function_name(function, semantic), param, adds, annotation, [f for f, _ in fixable])
     plan.sessions[function] = param
     for finding, fallback in fixable:
-        plan.call_funcs[finding.node] = session_factory(finding.node, param.name, fallback, finding.fix["kind"], options)
+        plan.call_funcs[finding.node] = session_factory(finding.node, param.name, fallback, finding.fix["kind"], fallback_mode(finding, options))
         plan.needs_boto3_import |= fallback.needs_import
         if not fallback.imported:
             plan.maybe_unused += from_import_of(finding.node, semantic)
@@ -260,7 +300,7 @@ class Fallback:
     needs_import: bool = False  # ``import boto3`` must be added
 
 
-def session_factory(call: cst.Call, param: str, fallback: Fallback, kind: str, options: FixOptions) -> cst.BaseExpression:
+def session_factory(call: cst.Call, param: str, fallback: Fallback, kind: str, mode: str) -> cst.BaseExpression:
     """The new ``func`` of a flagged call: ``(session or boto3).client``,
     ``(session or boto3.Session()).client``, or, for a name imported from
     boto3, ``(session.client if session else client)``."""
@@ -274,7 +314,7 @@ def session_factory(call: cst.Call, param: str, fallback: Fallback, kind: str, o
         )
         return either.with_changes(lpar=[*call.func.lpar, cst.LeftParen()], rpar=[cst.RightParen(), *call.func.rpar])
     default = fallback.expression.deep_clone()
-    if options.fallback == "new-session":
+    if mode == "new-session":
         default = cst.Call(func=cst.Attribute(value=default, attr=cst.Name("Session")))
     either = cst.BooleanOperation(
         left=cst.Name(param), operator=cst.Or(), right=default, lpar=[cst.LeftParen()], rpar=[cst.RightParen()]
@@ -282,11 +322,11 @@ def session_factory(call: cst.Call, param: str, fallback: Fallback, kind: str, o
     return cst.Attribute(value=either, attr=cst.Name(kind), lpar=call.func.lpar, rpar=call.func.rpar)
 
 
-def _fallback(call: cst.Call, semantic: SemanticModel, options: FixOptions) -> Optional[Fallback]:
+def _fallback(call: cst.Call, semantic: SemanticModel, mode: str) -> Optional[Fallback]:
     """None when no name for boto3 can be used where ``call`` is."""
     if isinstance(call.func, cst.Attribute):  # boto3.client / aws.client: reuse the spelling
         return Fallback(call.func.value)
-    if options.fallback == "default" and isinstance(call.func, cst.Name):
+    if mode == "default" and isinstance(call.func, cst.Name):
         # Keep calling the imported function itself: ``boto3.client`` may be
         # patched differently from it (``mock.patch("app.client")``, or code
         # that imported the real one before patching ``boto3.client``).

@@ -20,6 +20,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
+from botolint.fix.profile_option import calls_after_parsing, finish_profile_option
 from botolint.fix.plan import FilePlan, FixOptions, SessionParam, add_passing_parameter, session_like_params
 from botolint.semantic import BindingKind, Scope, ScopeKind, dotted_name
 
@@ -157,7 +158,7 @@ def propagate(project: Project) -> int:
         if not changed:
             break
         project.method_names = _session_safe_method_names(project.plans)
-    count = 0
+    count = sum(_pass_profile_session(project, plan, calls[id(plan)]) for plan in project.plans)
     for plan in project.plans:
         if not plan.sessions:
             continue
@@ -166,6 +167,23 @@ def propagate(project: Project) -> int:
             if passed is not None and call not in plan.passes:
                 plan.passes[call] = passed
                 count += 1
+    return count
+
+
+def _pass_profile_session(project: Project, plan: FilePlan, calls: List[cst.Call]) -> int:
+    """AWS105's fix (--unsafe-fixes): the session made from ``--profile`` after
+    parse_args() goes to the calls after it that accept one. When the function
+    has a session parameter of its own, the general pass below does it."""
+    name = finish_profile_option(plan, project.options)
+    if name is None:
+        return 0
+    count = 0
+    for call in calls_after_parsing(plan, calls):
+        scope = plan.semantic.scopes[call]
+        param = _accepting_callee(project, plan, call, scope, scope)
+        if param is not None and call not in plan.passes:
+            plan.passes[call] = (param.name, name)
+            count += 1
     return count
 
 

@@ -34,10 +34,21 @@ class _Rewriter(cst.CSTTransformer):
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         session = self.plan.module_session
-        if session is None:
+        body = []
+        for index, (old, new) in enumerate(zip(original.body, updated.body)):
+            if session is not None and index == session.index:
+                body += session_statement(session, new)
+            else:
+                body.append(new)
+            body += self.plan.insert_after.get(old, [])
+        return updated.with_changes(body=body)
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        if not any(statement in self.plan.insert_after for statement in original.body):
             return updated
-        body = list(updated.body)
-        body[session.index : session.index + 1] = session_statement(session, body[session.index])
+        body = []
+        for old, new in zip(original.body, updated.body):
+            body += [new, *self.plan.insert_after.get(old, [])]
         return updated.with_changes(body=body)
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:

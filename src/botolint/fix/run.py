@@ -46,6 +46,8 @@ class FileResult:
     left: List[Leftover] = field(default_factory=list)
     # ``boto3_session = boto3.Session()`` added (--unsafe-fixes): (line, name, calls).
     module_session: Optional[Tuple[int, str, int]] = None
+    # ``--profile`` added to a parser (--unsafe-fixes, AWS105): (line, parser, session statement).
+    profile_option: Optional[Tuple[int, str, str]] = None
     error: Optional[str] = None
     encoding: str = "utf-8"
 
@@ -109,6 +111,11 @@ def _describe(plan: FilePlan, result: FileResult) -> None:
     if session is not None:
         line = node_positions(module, [module.body[session.index]])[module.body[session.index]][0]
         result.module_session = (line, session.name, session.calls)
+    option = plan.profile_option
+    if option is not None and option.parser_statement in plan.insert_after:
+        line = node_positions(module, [option.parser_statement])[option.parser_statement][0]
+        [statement] = plan.insert_after[option.parse_statement]
+        result.profile_option = (line, option.parser_name, module.code_for_node(statement).strip())
     result.functions.sort(key=lambda item: item.line)
     result.passes.sort(key=lambda item: item.line)
 

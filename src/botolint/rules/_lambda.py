@@ -28,9 +28,12 @@ def handler_names(ctx: Context) -> FrozenSet[str]:
 
 
 def _two_positional_parameters(params: cst.Parameters) -> Tuple[str, ...]:
-    """The names of exactly two positional parameters and nothing else, or ()."""
+    """The names of exactly two positional parameters and nothing else, or ().
+    Keyword-only parameters with defaults are allowed: the runtime never
+    passes them (``botolint fix`` adds ``*, session=None`` to handlers)."""
     positional = (*params.posonly_params, *params.params)
-    extra = params.kwonly_params or isinstance(params.star_arg, cst.Param) or params.star_kwarg
+    required_kwonly = any(param.default is None for param in params.kwonly_params)
+    extra = required_kwonly or isinstance(params.star_arg, cst.Param) or params.star_kwarg
     if len(positional) != 2 or extra:
         return ()
     return tuple(param.name.value for param in positional)

@@ -9,6 +9,7 @@ import libcst as cst
 from botolint.engine import Context
 from botolint.rule import Rule
 from botolint.rules._boto3 import bindings_of, string_value
+from botolint.rules._optional_session import optional_session_factory
 from botolint.rules.default_session import default_session_factory
 from botolint.semantic import BindingKind
 
@@ -91,11 +92,33 @@ class MissingProfileOption(Rule):
     ```
 
     ## Fix safety
-    Not fixed automatically yet. The planned fix is unsafe (applied only with
-    `--unsafe-fixes`): it adds a `--profile` option, creates the session from
-    it right after parsing and passes it to the functions that the AWS101 /
-    AWS102 fix gave a `session` parameter, which changes the script's
-    command-line interface.
+    Unsafe: `botolint fix --unsafe-fixes` fixes argparse scripts; without the
+    flag the finding is listed as left. It changes the script's command-line
+    interface (a new `--profile` option, which must come before a subcommand's
+    name), and the session made from it is a new `boto3.Session`, so a
+    `boto3.setup_default_session(...)` in the script no longer applies to the
+    functions that receive it. When `--profile` is not given,
+    `boto3.Session(profile_name=None)` resolves credentials and region from
+    the environment and config files as the default session would.
+
+    The fix handles `parser = argparse.ArgumentParser(...)` and
+    `args = parser.parse_args(...)` as statements of the same function (or
+    both at module level): it adds
+    `parser.add_argument("--profile", help="AWS named profile to use")` after
+    the first (in the file's usual quotes), and
+    `session = boto3.Session(profile_name=args.profile)` after the second
+    (adding `import boto3` if needed, reusing an alias), then passes
+    `session=session` to calls after it, in the same function, of functions
+    that accept a session (those the AWS101/AWS102 fix rewrote in the same
+    run, or that already took one). When that function has a session
+    parameter itself, the line is `session = session or boto3.Session(...)`,
+    so a session passed by a caller still wins. When `session` is taken,
+    `boto3_session` is used.
+
+    Left with a reason: click and Typer commands, parsers not assigned to a
+    name, `parse_args()` in another function than the parser (a
+    `build_parser()` helper) or not assigned to a name, `parse_known_args()`,
+    and names assigned more than once.
 
     ## References
     - boto3 credentials guide (profiles): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/credentials.html
@@ -117,7 +140,9 @@ class MissingProfileOption(Rule):
         self._framework = ""
 
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
-        if default_session_factory(node, ctx) is not None:
+        if default_session_factory(node, ctx) is not None or optional_session_factory(node, ctx) is not None:
+            # The AWS101/AWS102 fix's ``(session or boto3).client(...)`` still
+            # uses the default session when, as in this script, none is passed.
             self._uses_default_session = True
         elif ctx.resolves_to(node.func, *PARSER_CLASSES):
             self._anchor_at(node, "argparse")

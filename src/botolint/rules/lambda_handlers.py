@@ -10,6 +10,7 @@ from botolint.engine import Context
 from botolint.rule import Rule
 from botolint.rules._boto3 import SESSION, bindings_of
 from botolint.rules._lambda import lambda_handlers
+from botolint.rules._optional_session import optional_session_factory
 from botolint.rules.default_session import default_session_factory
 
 
@@ -24,7 +25,7 @@ class LambdaHandlerClientCreation(Rule):
 
     A handler is a `def` directly in the module body (not under `if` or
     `try`, not a method) that takes exactly two positional parameters and no
-    others, and either
+    others except keyword-only ones with defaults, and either
     - is named in the `lambda-handlers` option (default `lambda_handler` and
       `handler`; Lambda's `module.function` spelling is accepted), or
     - names its parameters like Lambda's `(event, context)`: the first `event`
@@ -35,12 +36,15 @@ class LambdaHandlerClientCreation(Rule):
     always run, on each invocation). Module-level functions that the handler
     calls are not followed: a client made there is AWS101/AWS102.
 
+    Calls that `botolint fix` wrote, `(session or boto3).client(...)` and
+    `(session.client if session else client)(...)`, count as well.
+
     For `boto3.Session().client("s3")` only the `Session()` call is reported.
     When AWS101 or AWS102 would flag the same call (and AWS301 is selected),
     only AWS301 is reported:
     moving the client to module scope helps a handler most (it is reused by
-    warm invocations), while AWS101's fix, a `session` parameter, does not fit
-    a function whose signature Lambda fixes.
+    warm invocations); AWS101's fix, a `session` parameter, is still applied
+    by `botolint fix` (see Fix safety).
 
     In a module that defines a handler, AWS103 does not report module-scope
     clients, since creating them at import is what this rule recommends.
@@ -74,9 +78,22 @@ class LambdaHandlerClientCreation(Rule):
     ```
 
     ## Fix safety
-    Not fixed automatically: hoisting the call changes when it runs (once at
-    cold start instead of per event), which matters when its arguments come
-    from the event or when a test patches `boto3` between invocations.
+    `botolint fix` does not apply this rule's advice: hoisting the call
+    changes when it runs (once at cold start instead of per event), which
+    matters when its arguments come from the event or when a test patches
+    `boto3` between invocations; move it by hand.
+
+    It does give handlers the safe AWS101/AWS102 fix, since the runtime passes
+    only `event, context`: `boto3.client(...)` / `boto3.resource(...)` in a
+    handler (or a function nested in it) get a keyword-only `session=None`
+    parameter and become `(session or boto3).client(...)`, which behaves as
+    before when the runtime calls the handler and lets a test pass a session.
+    A handler keeps being recognised with keyword-only parameters that have
+    defaults, so AWS301 is still reported on the rewritten call (a client is
+    still made per invocation) and AWS103 stays quiet in the module; a second
+    `botolint fix` changes nothing. `boto3.Session(...)` calls and clients made
+    from a Session created in the handler are not rewritten (`fix` lists them
+    as left).
 
     ## Options
     - `lambda-handlers` (list of strings, default `["lambda_handler", "handler"]`):
@@ -107,7 +124,17 @@ class LambdaHandlerClientCreation(Rule):
             self._handlers = lambda_handlers(ctx)
         handler = self._enclosing_handler(node, ctx)
         if handler is not None:
-            ctx.report(self, node, what=what, handler=handler.name.value)
+            ctx.report(self, node, fix=self._fix_data(node, ctx), what=what, handler=handler.name.value)
+
+    @staticmethod
+    def _fix_data(node: cst.Call, ctx: Context) -> dict:
+        """For ``boto3.client/resource(...)``, AWS101's fix data: ``botolint fix``
+        gives the handler (or the function nested in it) a session parameter."""
+        kind = default_session_factory(node, ctx)
+        function = ctx.scope_of(node).enclosing_function
+        if kind is None or function is None:
+            return {}
+        return {"kind": kind, "function": function.node}
 
     def _enclosing_handler(self, node: cst.CSTNode, ctx: Context) -> Optional[cst.FunctionDef]:
         scope = ctx.scope_of(node)
@@ -128,7 +155,8 @@ class LambdaHandlerClientCreation(Rule):
         if isinstance(func, cst.Attribute) and func.attr.value in ("client", "resource"):
             if isinstance(func.value, cst.Name) and self._session_made_in_handler(func.value, ctx):
                 return f"{func.value.value}.{func.attr.value}()"
-        return None
+        kind = optional_session_factory(node, ctx)  # a call `botolint fix` wrote
+        return f"boto3.{kind}()" if kind is not None else None
 
     def _session_made_in_handler(self, name: cst.Name, ctx: Context) -> bool:
         """A name bound, inside a function, to a ``boto3.Session(...)`` call (the

@@ -247,12 +247,26 @@ class DefaultSessionOnWorkerThread(Rule):
     ```
 
     ## Fix safety
-    Not fixed automatically today. The finding carries the same fix data as
-    AWS101/AWS102 (`kind` and the enclosing function), so the
-    session-parameter fix could be applied to it, but a `session=None`
-    parameter alone does not remove the race while callers pass nothing: the
-    call sites must create the client once before starting the threads, or a
-    Session per thread. Adding a parameter would also be an API change.
+    Unsafe: `botolint fix` rewrites these calls only with `--unsafe-fixes`
+    (or when `--fallback new-session` asks for its behaviour everywhere).
+    The function gets the keyword-only `session=None` parameter of the
+    AWS101/AWS102 fix, but the call falls back to a Session of its own,
+    `(session or boto3.Session()).client("s3")`, whatever `--fallback` says:
+    keeping the default session (`(session or boto3)`) would keep the race,
+    while a Session made by the call on its own thread shares nothing, so the
+    fix is safe for threads. A caller that passes a session must give each
+    thread its own (AWS201).
+
+    It changes behaviour for callers that pass no session, which is why it is
+    opt-in: each call makes a new Session (it loads the service models again,
+    so it is slower), `boto3.setup_default_session(...)` (a profile or region
+    chosen there) no longer applies, patches of `boto3.client` /
+    `boto3.resource` no longer intercept the call (moto's `mock_aws` still
+    does), and `client.exceptions.*` classes differ from those of clients made
+    elsewhere (catching them from the same client, or catching botocore's
+    `ClientError`, still works). Credentials and region still come from the
+    environment and config files. Without `--unsafe-fixes` the finding is
+    listed as left.
 
     ## References
     - boto3 clients guide (multithreading or multiprocessing with clients): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/clients.html
