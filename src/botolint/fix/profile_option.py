@@ -68,25 +68,36 @@ def _left(finding: Finding, reason: str) -> Leftover:
 
 
 def _argparse_shape(plan: FilePlan, finding: Finding) -> Union[ProfileOption, str]:
-    """The parser and parse_args() statements, or why they cannot be used."""
+    """The parser and parse_args() statements, or why they cannot be used.
+    parse_args() is called on the parser's name where it is made, or on what
+    the function making it returns (``build_parser().parse_args()``, or
+    ``parser = build_parser()`` then ``parser.parse_args()``)."""
     semantic = plan.semantic
     parser_statement, parser_name = _assigned_statement(plan, finding.node)
     if parser_statement is None:
         return "the ArgumentParser(...) is not assigned to a name by a statement of its own"
-    scope = semantic.scope_of(finding.node)
+    parser_scope = semantic.scope_of(finding.node)
+    if len(parser_scope.lookup(parser_name)) != 1:
+        return f"`{parser_name}` is assigned more than once"
     collected = _Collector()
     plan.analysis.module.visit(collected)
-    parse_calls = [call for call in collected.calls if _is_parse_args(call, parser_name) and semantic.scopes.get(call) is scope]
-    if len(parse_calls) != 1:
-        return f"expected one `{parser_name}.parse_args()` next to the parser, found {len(parse_calls)}"
+    builder = _builder(plan, parser_scope, parser_name, collected)
+    parse_calls = [call for call in collected.calls if _parses(plan, call, parser_scope, parser_name, builder)]
+    if not parse_calls:
+        return f"no `{parser_name}.parse_args()` next to the parser (parse_known_args() and parsers passed around are not followed)"
+    if len(parse_calls) > 1:
+        return f"the parser's parse_args() is called {len(parse_calls)} times"
     parse_statement, args_name = _assigned_statement(plan, parse_calls[0])
     if parse_statement is None:
-        return f"the result of `{parser_name}.parse_args()` is not assigned to a name"
+        return "the result of parse_args() is not assigned to a name"
+    if parse_statement is parser_statement:
+        return "the parser is made and parsed on one line"
     block = semantic.parent_of(parse_statement)
     if not isinstance(block, (cst.Module, cst.IndentedBlock)):
         return "parse_args() is not in a block of statements"
-    if len(scope.lookup(parser_name)) != 1 or len(scope.lookup(args_name)) != 1:
-        return f"`{parser_name}` or `{args_name}` is assigned more than once"
+    scope = semantic.scopes[parse_calls[0]]
+    if len(scope.lookup(args_name)) != 1:
+        return f"`{args_name}` is assigned more than once"
     boto3_name = visible_boto3_name(scope)
     needs_import = boto3_name is None
     if needs_import and scope.lookup("boto3"):
@@ -95,6 +106,40 @@ def _argparse_shape(plan: FilePlan, finding: Finding) -> Union[ProfileOption, st
         finding, parser_statement, parse_statement, block, scope, parser_name, args_name,
         boto3_name or "boto3", needs_import, _usual_quote(collected),
     )
+
+
+def _builder(plan: FilePlan, parser_scope: Scope, parser_name: str, collected: "_Collector") -> Optional[cst.FunctionDef]:
+    """The function that makes the parser and returns it, if any."""
+    function = parser_scope.node
+    if not isinstance(function, cst.FunctionDef):
+        return None
+    for node in collected.returns:
+        if isinstance(node.value, cst.Name) and node.value.value == parser_name and plan.semantic.scopes.get(node) is parser_scope:
+            return function
+    return None
+
+
+def _parses(plan: FilePlan, call: cst.Call, parser_scope: Scope, parser_name: str, builder: Optional[cst.FunctionDef]) -> bool:
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "parse_args"):
+        return False
+    scope = plan.semantic.scopes.get(call)
+    target = func.value
+    if isinstance(target, cst.Name) and target.value == parser_name and scope is parser_scope:
+        return True
+    if builder is None or scope is None:
+        return False
+    if isinstance(target, cst.Name):  # parser = build_parser(); parser.parse_args()
+        bindings = scope.lookup(target.value)
+        target = bindings[0].value if len(bindings) == 1 else None
+    return isinstance(target, cst.Call) and _calls_function(plan, target, builder, scope)
+
+
+def _calls_function(plan: FilePlan, call: cst.Call, function: cst.FunctionDef, scope: Scope) -> bool:
+    if not isinstance(call.func, cst.Name) or call.args:
+        return False
+    bindings = scope.lookup(call.func.value)
+    return len(bindings) == 1 and bindings[0].node is function
 
 
 def _assigned_statement(plan: FilePlan, call: cst.Call) -> Tuple[Optional[cst.SimpleStatementLine], str]:
@@ -108,23 +153,17 @@ def _assigned_statement(plan: FilePlan, call: cst.Call) -> Tuple[Optional[cst.Si
     return statement, assign.targets[0].target.value
 
 
-def _is_parse_args(call: cst.Call, parser_name: str) -> bool:
-    func = call.func
-    return (
-        isinstance(func, cst.Attribute)
-        and func.attr.value == "parse_args"
-        and isinstance(func.value, cst.Name)
-        and func.value.value == parser_name
-    )
-
-
 class _Collector(cst.CSTVisitor):
     def __init__(self) -> None:
         self.calls: List[cst.Call] = []
+        self.returns: List[cst.Return] = []
         self.quotes: Dict[str, int] = {"'": 0, '"': 0}
 
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append(node)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.returns.append(node)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if node.quote in self.quotes:  # not docstrings and other triple-quoted text

@@ -103,7 +103,9 @@ class MissingProfileOption(Rule):
 
     The fix handles `parser = argparse.ArgumentParser(...)` and
     `args = parser.parse_args(...)` as statements of the same function (or
-    both at module level): it adds
+    both at module level), or a `build_parser()` function that makes and
+    returns the parser, parsed as `args = build_parser().parse_args(...)` or
+    `parser = build_parser()` then `args = parser.parse_args(...)`: it adds
     `parser.add_argument("--profile", help="AWS named profile to use")` after
     the first (in the file's usual quotes), and
     `session = boto3.Session(profile_name=args.profile)` after the second
@@ -116,9 +118,10 @@ class MissingProfileOption(Rule):
     `boto3_session` is used.
 
     Left with a reason: click and Typer commands, parsers not assigned to a
-    name, `parse_args()` in another function than the parser (a
-    `build_parser()` helper) or not assigned to a name, `parse_known_args()`,
-    and names assigned more than once.
+    name, parsers passed around in other ways (as arguments, through other
+    files), `parse_args()` whose result is not assigned to a name or that is
+    called more than once, `parse_known_args()`, and names assigned more than
+    once.
 
     ## References
     - boto3 credentials guide (profiles): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/credentials.html
