@@ -3,6 +3,8 @@ in one batched pass, and return findings that every front end shares."""
 
 from __future__ import annotations
 
+import ast
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +18,7 @@ from botolint.rule import Finding, Rule, all_rules
 from botolint.semantic import Scope, SemanticModel
 from botolint.source import SourceError, check_text, read_source
 
+_PYTHON_NEWLINE = re.compile(r"\r\n|\r|\n")
 # Two spellings of one class; rules compare canonical names.
 CANONICAL_NAMES = {"boto3.session.Session": "boto3.Session"}
 
@@ -32,11 +35,12 @@ class FileAnalysis:
     source: Union[str, bytes, None] = field(default=None, repr=False)
 
     def lines(self) -> List[str]:
-        """The source's lines, decoded as the parser decoded them."""
+        """The source's lines, decoded as the parser decoded them, split where
+        Python ends a line (str.splitlines would also split at form feeds)."""
         if isinstance(self.source, bytes):
             encoding = self.module.encoding if self.module is not None else "utf-8"
-            return self.source.decode(encoding, errors="replace").splitlines()
-        return (self.source or "").splitlines()
+            return _PYTHON_NEWLINE.split(self.source.decode(encoding, errors="replace"))
+        return _PYTHON_NEWLINE.split(self.source or "")
 
 
 class RuleFailure(Exception):
@@ -91,17 +95,69 @@ def _triggered(source: Union[str, bytes], rules: Sequence[Type[Rule]]) -> bool:
     return any(rule.requires_text in source for rule in rules)
 
 
+# LibCST's native parser recurses on the C stack for every level of nesting and
+# kills the interpreter (SIGSEGV: nothing to catch, the whole run is lost) a
+# little past 1,000 nested brackets or 5,000 operands of one `and`/`or` chain.
+# Python's own parser refuses such code cleanly (more than 200 nested brackets,
+# or a tree deeper than three times the recursion limit), so it reads the file
+# first; it also explains a syntax error better than LibCST does.
+_PYTHON_TOO_DEEP = ("too many nested", "too complex")
+# LibCST nests `a and b and c ...` one level per operand; Python's tree is flat.
+MAX_BOOLEAN_OPERANDS = 1000
+
+
+def _python_syntax_error(source: Union[str, bytes]) -> Optional[SyntaxError]:
+    """Python's verdict on ``source``: its syntax error, or None when it parses.
+    Raises SourceError when the code is nested too deeply to hand to LibCST."""
+    try:
+        tree = ast.parse(source)  # parsing only: the code is never compiled or run
+    except SyntaxError as error:
+        if any(text in str(error.msg) for text in _PYTHON_TOO_DEEP):
+            raise SourceError(f"nested too deeply to parse ({error.msg})") from None
+        return error  # LibCST may still read it (newer syntax than this Python's)
+    except (RecursionError, MemoryError):
+        raise SourceError("nested too deeply to parse") from None
+    except ValueError:  # NUL bytes, refused with their own message
+        return None
+    if _longest_boolean_chain(source, tree) > MAX_BOOLEAN_OPERANDS:
+        raise SourceError(f"nested too deeply to parse (more than {MAX_BOOLEAN_OPERANDS} operands of and/or)")
+    return None
+
+
+# Every `and`/`or` operator, and a few words of prose (a digit may touch the
+# operator: `1or x` is valid Python).
+_BOOLEAN_WORD = r"(?<![A-Za-z_])(?:and|or)(?![A-Za-z0-9_])"
+_BOOLEAN_WORDS = {str: re.compile(_BOOLEAN_WORD), bytes: re.compile(_BOOLEAN_WORD.encode())}
+
+
+def _longest_boolean_chain(source: Union[str, bytes], tree: ast.AST) -> int:
+    words = _BOOLEAN_WORDS[type(source)].findall(source)
+    if len(words) <= MAX_BOOLEAN_OPERANDS:
+        return 0  # cheap bound: no chain has more operators than the file
+    return max((len(node.values) for node in ast.walk(tree) if isinstance(node, ast.BoolOp)), default=0)
+
+
 def _parse(source: Union[str, bytes]) -> cst.Module:
+    python_error = _python_syntax_error(source)
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        raise SourceError(f"syntax error at {error.raw_line}:{error.raw_column + 1}: {error.message.splitlines()[0]}") from None
+        raise SourceError(_syntax_error_message(python_error, error)) from None
     except SyntaxError as error:  # raised for undecodable bytes and bad encoding cookies
         raise SourceError(f"cannot decode: {error.msg}") from None
     except (UnicodeError, LookupError) as error:
         raise SourceError(f"cannot decode: {error}") from None
     except RecursionError:
         raise SourceError("nested too deeply to parse") from None
+
+
+def _syntax_error_message(python_error: Optional[SyntaxError], error: cst.ParserSyntaxError) -> str:
+    # LibCST's own positions are often a line off; Python's are exact.
+    if python_error is not None:
+        where = f"{python_error.lineno}:{python_error.offset}" if python_error.lineno else "?"
+        return f"syntax error at {where}: {python_error.msg}"
+    detail = error.message.splitlines()[0] if error.message else str(error).splitlines()[0]
+    return f"LibCST cannot parse this file, though Python can (line {error.raw_line}): {detail}"
 
 
 def _without_superseded(reports: List[_Report]) -> List[_Report]:
@@ -128,8 +184,7 @@ def analyze_source(
     if not _triggered(source, rules):
         return FileAnalysis(path)
     try:
-        if isinstance(source, bytes):
-            check_text(source)
+        check_text(source)
         module = _parse(source)
         analysis = _run_rules(path, module, rules, config)
         analysis.source = source

@@ -52,9 +52,11 @@ class _PositionState(CodegenState):
 
 def _move(position: Position, text: str) -> Position:
     line, column = position
-    newlines = text.count("\n")
+    # Python ends lines with \n, \r\n or a lone \r (old Mac files); a token
+    # never splits a \r\n, so counting within ``text`` is exact.
+    newlines = text.count("\n") + text.count("\r") - text.count("\r\n")
     if newlines:
-        return line + newlines, len(text) - text.rindex("\n")
+        return line + newlines, len(text) - max(text.rfind("\n"), text.rfind("\r"))
     return line, column + len(text)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Union
 
 
 class SourceError(Exception):
@@ -18,14 +19,14 @@ def read_source(path: Path, max_size: int) -> bytes:
             raise SourceError(f"file is too large ({size} bytes, limit {max_size}; see max-file-size)")
         return path.read_bytes()
     except FileNotFoundError:
-        raise SourceError("no such file") from None
+        raise SourceError("broken symbolic link" if path.is_symlink() else "no such file") from None
     except PermissionError:
         raise SourceError("permission denied") from None
     except OSError as error:
         raise SourceError(error.strerror or str(error)) from None
 
 
-def check_text(data: bytes) -> None:
+def check_text(data: Union[str, bytes]) -> None:
     """Reject what Python itself would not read as source."""
-    if b"\0" in data:
+    if (b"\0" if isinstance(data, bytes) else "\0") in data:
         raise SourceError("contains NUL bytes")
