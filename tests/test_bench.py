@@ -65,12 +65,14 @@ def test_alternate_swaps_the_order_each_round():
 
     def fake_measure(command, cwd=None):
         order.append(command[0])
-        return bench.Run(wall=1.0 if command[0] == "a" else 2.0, cpu=1.0, peak_rss_mib=10, returncode=0)
+        seconds = 1.0 if command[0] == "a" else 2.0
+        return bench.Run(wall=seconds, cpu=seconds * 0.9, peak_rss_mib=10, returncode=0)
 
     comparison = bench.Comparison("x", "mini", "A", "B", target=1.5)
     bench.alternate(comparison, ["a"], ["b"], 4, measure_run=fake_measure)
     assert order == ["a", "b", "b", "a", "a", "b", "b", "a"]
-    assert comparison.ratio == 2.0 and comparison.met is False
+    assert comparison.ratio == pytest.approx(2.0) and comparison.met is False
+    assert comparison.ratio_of("wall") == 2.0
     assert "NOT met" in bench.report_line(comparison)
 
     order.clear()
