@@ -303,9 +303,37 @@ def test_profile_option_needs_unsafe_fixes(tmp_path, monkeypatch, capsys):
     assert "AWS105" not in out
 
 
-def test_click_commands_are_left_with_a_reason(tmp_path, monkeypatch, capsys):
+def test_click_commands_get_the_option(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "cli.py").write_text(CLICK_SCRIPT)
     code, out, _ = run(capsys, "fix", "--unsafe-fixes", "cli.py")
-    assert "cli.py:5:2: AWS105 left: not fixable: click commands are not rewritten; add a --profile option by hand" in out
+    assert code == 1
+    assert "cli.py:5: `--profile` option added to main()" in out
+    assert (tmp_path / "cli.py").read_text() == CLICK_SCRIPT.replace(
+        "def main():\n",
+        '@click.option("--profile", default=None, help="AWS named profile to use")\n'
+        "def main(*, session=None, profile=None):\n"
+        "    session = session or boto3.Session(profile_name=profile)\n",
+    ).replace('boto3.client("s3")', '(session or boto3).client("s3")')
+    code, out, _ = run(capsys, "fix", "--unsafe-fixes", "cli.py")
+    assert code == 0 and "left" not in out
+
+
+TYPER_SCRIPT = '''import boto3
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def main(bucket: str):
+    print(boto3.client("s3").list_objects_v2(Bucket=bucket))
+'''
+
+
+def test_typer_commands_are_left_with_a_reason(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cli.py").write_text(TYPER_SCRIPT)
+    code, out, _ = run(capsys, "fix", "--unsafe-fixes", "cli.py")
+    assert "cli.py:7:2: AWS105 left: not fixable: typer commands are not rewritten; add a --profile option by hand" in out
     assert "--profile" not in (tmp_path / "cli.py").read_text()

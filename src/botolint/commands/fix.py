@@ -106,7 +106,7 @@ def _report_file(result: FileResult, out: TextIO) -> None:
                   f"call{'s' * (calls != 1)} (unsafe fix)", file=out)
         if result.profile_option is not None:
             line, parser, statement = result.profile_option
-            print(f"{result.path}:{line}: `--profile` option added to `{parser}`; `{statement}` after parsing (unsafe fix)", file=out)
+            print(f"{result.path}:{line}: `--profile` option added to {parser}; `{statement}` after parsing (unsafe fix)", file=out)
         for passed in result.passes:
             print(f"{result.path}:{passed.line}: {passed.callee}() is passed `{passed.keyword}={passed.value}`", file=out)
     for left in result.left:

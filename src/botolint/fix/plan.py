@@ -106,6 +106,10 @@ class FilePlan:
     # statements it inserts after existing ones.
     profile_option: Optional[object] = None
     insert_after: Dict[cst.CSTNode, List[cst.BaseStatement]] = field(default_factory=dict)
+    insert_first: Dict[cst.IndentedBlock, List[cst.BaseStatement]] = field(default_factory=dict)
+    # A click command's new ``@click.option`` (inserted at that index) and keyword-only parameter.
+    add_decorators: Dict[cst.FunctionDef, Tuple[int, cst.Decorator]] = field(default_factory=dict)
+    add_params: Dict[cst.FunctionDef, str] = field(default_factory=dict)
 
     @property
     def semantic(self) -> SemanticModel:
@@ -113,7 +117,7 @@ class FilePlan:
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.call_funcs or self.passes or self.insert_after)
+        return bool(self.call_funcs or self.passes or self.insert_after or self.insert_first or self.add_decorators)
 
 
 def plan_file(analysis: FileAnalysis, findings: List[Finding], options: FixOptions) -> FilePlan:

@@ -1,14 +1,17 @@
-"""``--unsafe-fixes`` for AWS105: an argparse script gets a ``--profile``
-option, a session made from it right after parsing, and passes that session
-to the functions that accept one (those the AWS101/AWS102 fix rewrote).
+"""``--unsafe-fixes`` for AWS105: an argparse script or a click command gets
+a ``--profile`` option, a session made from it right after parsing (first
+thing in the command), and passes that session to the functions that accept
+one (those the AWS101/AWS102 fix rewrote).
 
 Unsafe because it changes the script's command-line interface, and because a
 ``boto3.Session(profile_name=None)`` made from it is a new session, not the
 default one (``setup_default_session`` no longer applies below it).
 
-Only the simple shape is rewritten: ``parser = argparse.ArgumentParser(...)``
+Only simple shapes are rewritten: ``parser = argparse.ArgumentParser(...)``
 and ``args = parser.parse_args(...)`` as statements of the same function (or
-both at module level). Anything else is listed as left, with the reason.
+both at module level, or a ``build_parser()`` returning the parser), and a
+function decorated ``@click.command(...)``. Anything else is listed as left,
+with the reason.
 """
 
 from __future__ import annotations
@@ -33,18 +36,25 @@ class ProfileOption:
     chosen once propagation knows which functions have a session parameter."""
 
     finding: Finding
-    parser_statement: cst.SimpleStatementLine
-    parse_statement: cst.SimpleStatementLine
-    block: Block  # the block holding ``parse_statement``
-    scope: Scope  # where parser and parse_args() are
-    parser_name: str
-    args_name: str
+    block: Block  # where the session statement goes,
+    after: Optional[cst.BaseStatement]  # after this statement of it (None: first)
+    scope: Scope  # the scope of that block
+    profile: cst.BaseExpression  # ``args.profile`` / ``profile``
     boto3_name: str
     needs_import: bool
     quote: str
+    # argparse: ``parser.add_argument("--profile", ...)`` after the parser's statement.
+    parser_statement: Optional[cst.SimpleStatementLine] = None
+    parser_name: str = ""
+    # click: ``@click.option("--profile", ...)`` below the command decorator,
+    # and a keyword-only ``profile=None`` parameter.
+    command: Optional[cst.FunctionDef] = None
+    click_module: Optional[cst.BaseExpression] = None
+    decorator_index: int = 0
     # Filled in by ``finish_profile_option``.
     session_name: str = ""
     keeps_parameter: bool = False
+    session_statement: Optional[cst.SimpleStatementLine] = None
 
 
 def plan_profile_option(plan: FilePlan, finding: Finding, options: FixOptions) -> None:
@@ -53,10 +63,12 @@ def plan_profile_option(plan: FilePlan, finding: Finding, options: FixOptions) -
         plan.left.append(_left(finding, reason))
         return
     framework = finding.fix.get("framework")
-    if framework != "argparse":
-        plan.left.append(_left(finding, f"not fixable: {framework or 'this'} commands are not rewritten; add a --profile option by hand"))
-        return
-    found = _argparse_shape(plan, finding)
+    if framework == "argparse":
+        found = _argparse_shape(plan, finding)
+    elif framework == "click":
+        found = _click_shape(plan, finding)
+    else:
+        found = f"{framework or 'these'} commands are not rewritten; add a --profile option by hand"
     if isinstance(found, str):
         plan.left.append(_left(finding, f"not fixable: {found}"))
         return
@@ -99,12 +111,52 @@ def _argparse_shape(plan: FilePlan, finding: Finding) -> Union[ProfileOption, st
     if len(scope.lookup(args_name)) != 1:
         return f"`{args_name}` is assigned more than once"
     boto3_name = visible_boto3_name(scope)
-    needs_import = boto3_name is None
-    if needs_import and scope.lookup("boto3"):
+    if boto3_name is None and scope.lookup("boto3"):
         return "the name boto3 means something else here"
+    profile = cst.Attribute(value=cst.Name(args_name), attr=cst.Name("profile"))
     return ProfileOption(
-        finding, parser_statement, parse_statement, block, scope, parser_name, args_name,
-        boto3_name or "boto3", needs_import, _usual_quote(collected),
+        finding, block, parse_statement, scope, profile, boto3_name or "boto3", boto3_name is None,
+        _usual_quote(collected), parser_statement=parser_statement, parser_name=parser_name,
+    )
+
+
+def _click_shape(plan: FilePlan, finding: Finding) -> Union[ProfileOption, str]:
+    """``@click.command(...)`` on a function: the option goes below that
+    decorator, the session first thing in the function's body."""
+    semantic = plan.semantic
+    callee = finding.node.func if isinstance(finding.node, cst.Call) else finding.node
+    decorator = semantic.parent_of(finding.node)
+    command = semantic.parent_of(decorator) if isinstance(decorator, cst.Decorator) else None
+    if not isinstance(command, cst.FunctionDef):
+        return "the command decorator is not found"
+    names = semantic.qualified_names(callee, semantic.scope_of(command))
+    if "click.command" not in names or not isinstance(callee, cst.Attribute):
+        return "only `@click.command()` commands are rewritten (not groups, their subcommands, or `from click import command`)"
+    if "profile" in names_in(command):
+        return "the name `profile` is already used in the command"
+    if not isinstance(command.body, cst.IndentedBlock):
+        return "the command's body is on its `def` line"
+    scope = semantic.function_scopes[command]
+    boto3_name = visible_boto3_name(scope)
+    if boto3_name is None and scope.lookup("boto3"):
+        return "the name boto3 means something else here"
+    collected = _Collector()
+    plan.analysis.module.visit(collected)
+    body = command.body.body
+    after = body[0] if body and _is_docstring(body[0]) else None
+    return ProfileOption(
+        finding, command.body, after, scope, cst.Name("profile"), boto3_name or "boto3", boto3_name is None,
+        _usual_quote(collected), command=command, click_module=callee.value,
+        decorator_index=list(command.decorators).index(decorator) + 1,
+    )
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
     )
 
 
@@ -198,8 +250,16 @@ def finish_profile_option(plan: FilePlan, options: FixOptions) -> Optional[str]:
             return None
         option.session_name = name
     plan.needs_boto3_import |= option.needs_import
-    plan.insert_after[option.parser_statement] = [_add_argument(option)]
-    plan.insert_after[option.parse_statement] = [_make_session(option)]
+    if option.parser_statement is not None:
+        plan.insert_after[option.parser_statement] = [_add_argument(option)]
+    if option.command is not None:
+        plan.add_decorators[option.command] = (option.decorator_index, _click_option(option))
+        plan.add_params[option.command] = "profile"
+    option.session_statement = _make_session(option)
+    if option.after is not None:
+        plan.insert_after.setdefault(option.after, []).append(option.session_statement)
+    else:
+        plan.insert_first[option.block] = [option.session_statement]
     return None if option.keeps_parameter else option.session_name
 
 
@@ -220,13 +280,25 @@ def _add_argument(option: ProfileOption) -> cst.SimpleStatementLine:
     return cst.SimpleStatementLine(body=[cst.Expr(call)])
 
 
+def _click_option(option: ProfileOption) -> cst.Decorator:
+    q = option.quote
+    call = cst.Call(
+        func=cst.Attribute(value=option.click_module.deep_clone(), attr=cst.Name("option")),
+        args=[
+            cst.Arg(cst.SimpleString(f"{q}--profile{q}")),
+            cst.Arg(cst.Name("None"), keyword=cst.Name("default"), equal=_no_space_equal()),
+            cst.Arg(cst.SimpleString(f"{q}{PROFILE_HELP}{q}"), keyword=cst.Name("help"), equal=_no_space_equal()),
+        ],
+    )
+    return cst.Decorator(decorator=call)
+
+
 def _make_session(option: ProfileOption) -> cst.SimpleStatementLine:
     """``session = boto3.Session(profile_name=args.profile)``, or, when the
     function already takes ``session``, ``session = session or boto3.Session(...)``."""
-    profile = cst.Attribute(value=cst.Name(option.args_name), attr=cst.Name("profile"))
     value: cst.BaseExpression = cst.Call(
         func=cst.Attribute(value=cst.Name(option.boto3_name), attr=cst.Name("Session")),
-        args=[cst.Arg(profile, keyword=cst.Name("profile_name"), equal=_no_space_equal())],
+        args=[cst.Arg(option.profile.deep_clone(), keyword=cst.Name("profile_name"), equal=_no_space_equal())],
     )
     if option.keeps_parameter:
         value = cst.BooleanOperation(left=cst.Name(option.session_name), operator=cst.Or(), right=value)
@@ -245,7 +317,7 @@ def calls_after_parsing(plan: FilePlan, calls: List[cst.Call]) -> List[cst.Call]
     if option is None:
         return []
     body = list(option.block.body)
-    later = set(body[body.index(option.parse_statement) + 1 :])
+    later = set(body[body.index(option.after) + 1 :] if option.after is not None else body)
     found = []
     for call in calls:
         if plan.semantic.scopes.get(call) is not option.scope:

@@ -11,7 +11,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from botolint.fix.layout import insert_items
 from botolint.fix.module_session import session_statement
-from botolint.fix.plan import FilePlan, FunctionFix
+from botolint.fix.plan import FilePlan, FunctionFix, SessionParam
 
 
 class RewriteError(Exception):
@@ -44,18 +44,29 @@ class _Rewriter(cst.CSTTransformer):
         return updated.with_changes(body=body)
 
     def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
-        if not any(statement in self.plan.insert_after for statement in original.body):
+        first = self.plan.insert_first.get(original, [])
+        if not first and not any(statement in self.plan.insert_after for statement in original.body):
             return updated
-        body = []
+        body = list(first)
         for old, new in zip(original.body, updated.body):
             body += [new, *self.plan.insert_after.get(old, [])]
         return updated.with_changes(body=body)
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         fix = self.plan.fixes.get(original)
-        if fix is None or not fix.adds_param:
-            return updated
-        return updated.with_changes(params=_with_keyword_only(updated, fix))
+        if fix is not None and fix.adds_param:
+            updated = updated.with_changes(params=_with_keyword_only(updated, fix))
+        extra = self.plan.add_params.get(original)
+        if extra is not None:
+            param = FunctionFix(original, extra, SessionParam(extra), True, None, [])
+            updated = updated.with_changes(params=_with_keyword_only(updated, param))
+        decorator = self.plan.add_decorators.get(original)
+        if decorator is not None:
+            index, new = decorator
+            decorators = list(updated.decorators)
+            decorators.insert(index, new)
+            updated = updated.with_changes(decorators=decorators)
+        return updated
 
 
 def _with_keyword(call: cst.Call, keyword: str, value: str):

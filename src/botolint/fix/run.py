@@ -112,10 +112,10 @@ def _describe(plan: FilePlan, result: FileResult) -> None:
         line = node_positions(module, [module.body[session.index]])[module.body[session.index]][0]
         result.module_session = (line, session.name, session.calls)
     option = plan.profile_option
-    if option is not None and option.parser_statement in plan.insert_after:
-        line = node_positions(module, [option.parser_statement])[option.parser_statement][0]
-        [statement] = plan.insert_after[option.parse_statement]
-        result.profile_option = (line, option.parser_name, module.code_for_node(statement).strip())
+    if option is not None and option.session_statement is not None:
+        target = f"`{option.parser_name}`" if option.parser_statement is not None else f"{option.command.name.value}()"
+        statement = module.code_for_node(option.session_statement).strip()
+        result.profile_option = (option.finding.line, target, statement)
     result.functions.sort(key=lambda item: item.line)
     result.passes.sort(key=lambda item: item.line)
 

@@ -92,8 +92,8 @@ class MissingProfileOption(Rule):
     ```
 
     ## Fix safety
-    Unsafe: `botolint fix --unsafe-fixes` fixes argparse scripts; without the
-    flag the finding is listed as left. It changes the script's command-line
+    Unsafe: `botolint fix --unsafe-fixes` fixes argparse scripts and click
+    commands; without the flag the finding is listed as left. It changes the script's command-line
     interface (a new `--profile` option, which must come before a subcommand's
     name), and the session made from it is a new `boto3.Session`, so a
     `boto3.setup_default_session(...)` in the script no longer applies to the
@@ -117,7 +117,16 @@ class MissingProfileOption(Rule):
     so a session passed by a caller still wins. When `session` is taken,
     `boto3_session` is used.
 
-    Left with a reason: click and Typer commands, parsers not assigned to a
+    For a function decorated `@click.command(...)` it adds
+    `@click.option("--profile", default=None, help="AWS named profile to use")`
+    below that decorator, a keyword-only `profile=None` parameter, and
+    `session = boto3.Session(profile_name=profile)` as the first statement
+    (after the docstring), then passes the session the same way.
+
+    Left with a reason: Typer commands, click groups and the commands
+    registered on them (`@cli.command()`; the session would have to travel
+    through the click context), `from click import command`, a command that
+    already uses the name `profile`, parsers not assigned to a
     name, parsers passed around in other ways (as arguments, through other
     files), `parse_args()` whose result is not assigned to a name or that is
     called more than once, `parse_known_args()`, and names assigned more than
