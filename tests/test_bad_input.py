@@ -198,6 +198,54 @@ def test_symlink_to_a_file_is_checked(tmp_path):
     assert "link.py:5:12: AWS101" in result.stdout
 
 
+def test_symlink_loop(tmp_path):
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / "loop.py").symlink_to(tmp_path / "loop.py")
+    assert_one_error(check(tmp_path), "loop.py", "Too many levels of symbolic links")
+
+
+@pytest.mark.xfail(strict=True, reason="fix bug: Path.resolve() in fix_paths raises RuntimeError on a symlink loop")
+def test_fix_survives_a_symlink_loop(tmp_path):
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / "loop.py").symlink_to(tmp_path / "loop.py")
+    assert_fix_leaves_alone(tmp_path, "loop.py", "Too many levels of symbolic links")
+
+
+def test_fifo_named_like_a_python_file_is_not_read(tmp_path):
+    """Reading a FIFO would block forever (flake8, which reads it itself, does)."""
+    (tmp_path / "good.py").write_text(GOOD)
+    os.mkfifo(tmp_path / "pipe.py")
+    assert_one_error(check(tmp_path), "pipe.py", "not a regular file")
+    assert_fix_leaves_alone(tmp_path, "pipe.py", "not a regular file")
+
+
+def test_unlistable_directory_is_reported_not_skipped(tmp_path, monkeypatch, capsys):
+    """A directory the walk cannot enter (chmod 000 for a non-root user) is
+    one error line: its files are not silently left out."""
+    from botolint.cli import main
+
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "hidden.py").write_text(GOOD)
+    real_scandir, real_listdir = os.scandir, os.listdir
+
+    def refuse(real):
+        def listing(path="."):
+            if Path(path).name == "secret":
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)
+
+        return listing
+
+    monkeypatch.setattr(os, "scandir", refuse(real_scandir))
+    monkeypatch.setattr(os, "listdir", refuse(real_listdir))
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--no-cache", "-j1", "."]) == 1
+    out, err = capsys.readouterr()
+    assert err.splitlines() == ["secret: error: permission denied"]
+    assert GOOD_FINDING in out and "hidden.py" not in out
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads a chmod 000 file anyway; the next test simulates it")
 def test_unreadable_file(tmp_path):
     bad = project(tmp_path, "bad.py", GOOD.encode())

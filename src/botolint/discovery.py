@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, List, Sequence
 
 # Never worth walking into: VCS data, virtualenvs, caches, builds, vendored JS.
 SKIPPED_DIRECTORIES = frozenset(
@@ -46,7 +46,11 @@ def iter_python_files(paths: Iterable[Path], exclude: Sequence[str] = ()) -> Ite
 
 
 def _walk(root: Path, exclude: Sequence[str]) -> Iterator[Path]:
-    for directory, subdirectories, files in os.walk(root):
+    # A directory the walk cannot list is yielded like a file, so that reading
+    # it reports why (permission denied) instead of its files silently missing.
+    unlisted: List[OSError] = []
+    for directory, subdirectories, files in os.walk(root, onerror=unlisted.append):
+        yield from _drain(unlisted)
         here = Path(directory)
         subdirectories[:] = sorted(
             name
@@ -60,3 +64,9 @@ def _walk(root: Path, exclude: Sequence[str]) -> Iterator[Path]:
             path = here / name
             if name.endswith(PYTHON_SUFFIXES) and not is_excluded(path, exclude):
                 yield path
+    yield from _drain(unlisted)
+
+
+def _drain(errors: List[OSError]) -> Iterator[Path]:
+    while errors:
+        yield Path(errors.pop(0).filename)

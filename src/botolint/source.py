@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Union
 
@@ -13,8 +15,12 @@ class SourceError(Exception):
 def read_source(path: Path, max_size: int) -> bytes:
     try:
         if path.is_dir():
+            os.listdir(path)  # an unreadable directory a walk could not enter says so here
             raise SourceError("is a directory")
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            raise SourceError("not a regular file")
+        size = info.st_size
         if size > max_size:
             raise SourceError(f"file is too large ({size} bytes, limit {max_size}; see max-file-size)")
         return path.read_bytes()
