@@ -149,4 +149,7 @@ def test_libcst_codemod_command_matches(case: Path, tmp_path):
 
 def test_every_kind_of_case_is_covered():
     names = {_case_id(case) for case in _cases()}
-    assert {"signatures", "names", "imports", "propagation", "callers", "unsafe_module_session", "comments_docstrings", "leftovers", "crossfile"} <= names
+    session_parameter = {"signatures", "names", "imports", "propagation", "callers", "comments_docstrings", "leftovers", "crossfile"}
+    other_rules = {"unsafe_module_session", "worker_threads", "lambda_handler", "click_command"}
+    profile_option = {"cli_profile_argparse", "cli_profile_module_level", "cli_profile_session_param", "cli_profile_builder", "cli_profile_left"}
+    assert session_parameter | other_rules | profile_option <= names
