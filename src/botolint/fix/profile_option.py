@@ -23,9 +23,8 @@ import libcst as cst
 
 from botolint.fix.plan import FilePlan, FixOptions, Leftover, choose_param_name, names_in, visible_boto3_name
 from botolint.rule import Finding
-from botolint.semantic import Scope
+from botolint.semantic import Scope, ScopeKind
 
-CODE = "AWS105"
 PROFILE_HELP = "AWS named profile to use"
 Block = Union[cst.Module, cst.IndentedBlock]
 
@@ -108,6 +107,8 @@ def _argparse_shape(plan: FilePlan, finding: Finding) -> Union[ProfileOption, st
     if not isinstance(block, (cst.Module, cst.IndentedBlock)):
         return "parse_args() is not in a block of statements"
     scope = semantic.scopes[parse_calls[0]]
+    if scope.kind not in (ScopeKind.FUNCTION, ScopeKind.MODULE):
+        return "parse_args() is in a class body"
     if len(scope.lookup(args_name)) != 1:
         return f"`{args_name}` is assigned more than once"
     boto3_name = visible_boto3_name(scope)
