@@ -377,6 +377,12 @@ def test_noqa_on_a_line_after_form_feeds_applies_to_that_line(tmp_path):
     assert reported(result.stdout, "odd.py") == [(8, 12, "AWS101")]
 
 
+def test_python_warnings_about_the_analyzed_code_are_not_printed(tmp_path):
+    project(tmp_path, "odd.py", b'import boto3\npattern = "\\d+"\n')
+    result = run(tmp_path, "-W", "always", "-m", "botolint", "check", "--no-cache", ".")
+    assert result.stderr == ""
+
+
 def test_unparsable_file_that_never_mentions_boto3_is_not_read_as_python(tmp_path):
     """Files without "boto3" are skipped before parsing: no error for them."""
     project(tmp_path, "other.py", b"def f(:\n")

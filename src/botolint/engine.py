@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -110,7 +111,9 @@ def _python_syntax_error(source: Union[str, bytes]) -> Optional[SyntaxError]:
     """Python's verdict on ``source``: its syntax error, or None when it parses.
     Raises SourceError when the code is nested too deeply to hand to LibCST."""
     try:
-        tree = ast.parse(source)  # parsing only: the code is never compiled or run
+        with warnings.catch_warnings():  # e.g. "invalid escape sequence": not ours to print
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)  # parsing only: the code is never compiled or run
     except SyntaxError as error:
         if any(text in str(error.msg) for text in _PYTHON_TOO_DEEP):
             raise SourceError(f"nested too deeply to parse ({error.msg})") from None
