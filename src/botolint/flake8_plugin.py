@@ -23,6 +23,7 @@ from botolint.cache import Cache, CachedResult, default_cache_directory
 from botolint.config import Config, ConfigError, load_config
 from botolint.engine import _triggered, analyze_source
 from botolint.rule import Finding, all_rules
+from botolint.runner import collecting_once
 
 
 @lru_cache(maxsize=1)
@@ -74,8 +75,10 @@ class BotolintChecker:
 
     def _findings(self, source: str) -> Tuple[Finding, ...]:
         cache = _cache() if self.use_cache else None
-        if cache is None or not _triggered(source, all_rules()):
-            return tuple(analyze_source(source, self.filename, config=_config()).findings)
+        if not _triggered(source, all_rules()):
+            return ()
+        if cache is None:
+            return self._analyze(source)
         try:
             key = cache.key(Path(self.filename), source.encode("utf-8", "surrogatepass"))
             cached = cache.get(key)
@@ -83,10 +86,20 @@ class BotolintChecker:
             key, cached = None, None
         if cached is not None:
             return cached.findings
-        analysis = analyze_source(source, self.filename, config=_config())
+        findings = self._analyze(source)
         if key is not None:
             try:
-                cache.put(key, CachedResult(tuple(analysis.findings), analysis.error))
+                cache.put(key, CachedResult(findings, None))
             except Exception:
                 pass
-        return tuple(analysis.findings)
+        return findings
+
+    def _analyze(self, source: str) -> Tuple[Finding, ...]:
+        # flake8's process holds every file's results and tokens: the collector
+        # would traverse all of that again and again while LibCST builds a tree.
+        with collecting_once():
+            analysis = analyze_source(source, self.filename, config=_config())
+            # Positions and messages only: the nodes would keep the tree alive.
+            findings = tuple(Finding(f.code, f.message, f.line, f.column, node=None) for f in analysis.findings)
+            del analysis  # unreachable before the collection
+        return findings

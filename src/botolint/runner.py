@@ -9,8 +9,10 @@ worker processes with ``jobs > 1``), and yields results in discovery order.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple, Type
@@ -103,6 +105,26 @@ def _analyze_all(
         yield from pool.imap(_analyze_in_worker, paths, chunksize=CHUNK_SIZE)
 
 
+@contextmanager
+def collecting_once():
+    """Pause the cyclic garbage collector while one file is analyzed, then
+    collect once. A LibCST tree is hundreds of thousands of young objects, and
+    the semantic model's scopes and bindings make it cyclic garbage once the
+    file is done: left alone, the collector traverses the growing tree many
+    times while it is built (about 15% of the analysis time, more in a big
+    process such as flake8's) and frees it only later. Memory still peaks at
+    one file's worth."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
 def analyze_for_report(
     path: Path, config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache] = None
 ) -> FileReport:
@@ -111,13 +133,16 @@ def analyze_for_report(
         data = read_source(path, config.max_file_size)
     except SourceError as error:
         return FileReport(str(path), error=str(error))
-    analysis = analyze_source(data, str(path), rules=rules, config=config)
-    findings = tuple(
-        Finding(f.code, f.message, f.line, f.column, node=None) for f in unsuppressed(analysis)
-    )
+    with collecting_once():
+        analysis = analyze_source(data, str(path), rules=rules, config=config)
+        findings = tuple(
+            Finding(f.code, f.message, f.line, f.column, node=None) for f in unsuppressed(analysis)
+        )
+        error = analysis.error
+        del analysis  # unreachable before the collection
     if cache is not None and _triggered(data, rules):
-        cache.put(cache.key(path, data), CachedResult(findings, analysis.error))
-    return FileReport(str(path), findings, analysis.error)
+        cache.put(cache.key(path, data), CachedResult(findings, error))
+    return FileReport(str(path), findings, error)
 
 
 _worker_state: Tuple = ()
