@@ -134,6 +134,7 @@ class Report:
     python_files: int = 0
     megabytes: float = 0.0
     findings: Counter = field(default_factory=Counter)
+    files_with_findings: int = 0
     rewritten: int = 0
     functions_rewritten: int = 0
     errors: Counter = field(default_factory=Counter)
@@ -174,6 +175,7 @@ def run_corpus(project: str, workdir: Path) -> Report:
     report.findings = Counter(finding["code"] for finding in first_findings)
     report.errors = _error_reasons(first_check.stderr)
     files_with_findings = {(root / finding["path"]).resolve() for finding in first_findings}
+    report.files_with_findings = len(files_with_findings)
 
     first_fix = fix(root)
     _step_ok(report, "fix", first_fix)
@@ -254,7 +256,7 @@ def _no_findings_left_in(report: Report, path: Path, functions: Set[str]) -> Non
 
 def print_report(report: Report) -> None:
     print(f"\n== {report.name}: {report.files} files, {report.python_files} Python files, {report.megabytes} MB of Python")
-    print(f"   findings: {dict(sorted(report.findings.items())) or 'none'}")
+    print(f"   findings: {dict(sorted(report.findings.items())) or 'none'} in {report.files_with_findings} files")
     print(f"   fix rewrote {report.rewritten} files ({report.functions_rewritten} functions)")
     errors = sum(report.errors.values())
     print(f"   files check could not analyze: {errors}")
