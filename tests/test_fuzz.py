@@ -17,6 +17,7 @@ from typing import List, Optional, Set, Tuple
 
 import hypothesmith
 import libcst as cst
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,6 +38,7 @@ FUZZ = settings(
 # -- (a) grammar-generated Python -----------------------------------------------
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
 @settings(FUZZ, max_examples=60)
 @given(hypothesmith.from_grammar())
 def test_core_never_raises_on_grammar_generated_python(source):
@@ -53,6 +55,29 @@ def test_core_never_raises_on_grammar_generated_python(source):
 def test_core_never_raises_on_libcst_generated_modules(source):
     analysis = analyze_source("import boto3\n" + source, "generated.py")
     assert analysis.error is None or isinstance(analysis.error, str)
+
+
+SEED_FUNCTION = '\n\ndef _seeded_function():\n    return boto3.client("s3")\n'
+
+
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
+@settings(FUZZ, max_examples=40)
+@given(hypothesmith.from_grammar())
+def test_fix_on_grammar_generated_python_gives_code_that_parses(source):
+    """Whatever surrounds it, a fixable function is rewritten into code that
+    still parses, or the file is left alone with a reason."""
+    text = "import boto3\n" + source + SEED_FUNCTION
+    try:
+        cst.parse_module(text)
+    except Exception:  # noqa: BLE001 - seeding can make the program invalid; not this test's input
+        return
+    with tempfile.TemporaryDirectory() as directory:
+        result = _fix_once(Path(directory), text.encode())
+        if result is None or not result.changed:
+            return
+        cst.parse_module(result.new)
+        again = _fix_once(Path(directory), result.new)
+        assert again is None or not again.changed, (text, result.new, again.new)
 
 
 # -- (b) modules composed from templates, boto3 calls in random places ------------
