@@ -24,7 +24,7 @@ Comparisons (each per corpus):
   check   bare LibCST parse of the files check reads  vs  botolint check (-j1, no cache)
   cache   botolint check with an empty cache (cold)  vs  the same again (warm)
   jobs    botolint check -j1  vs  -j2 (no cache); CPU time / wall time shows the processes used
-  memory  peak RSS of check -j1 on the largest file alone  vs  on every file
+  memory  peak RSS of check -j1 on half the files (the largest among them)  vs  on all of them
 """
 
 from __future__ import annotations
@@ -338,15 +338,16 @@ def compare_jobs(corpus: Corpus, paths: List[Path], repeat: int, cwd: Path) -> C
 
 
 def compare_memory(corpus: Corpus, stats: CorpusStats, repeat: int, cwd: Path) -> Comparison:
-    """Peak RSS must not grow with the number of files: checking every file
-    should peak where checking the largest one alone does. The figure is the
-    ratio of the peaks (wall times are recorded too)."""
+    """Peak RSS must not grow with the number of files: checking all of them
+    should peak where checking half of them does. Both halves hold the largest
+    file, which sets the floor. The figure is the ratio of the peaks."""
     largest = max(stats.parsed_paths, key=lambda path: Path(path).stat().st_size)
+    half = sorted(set(stats.parsed_paths[::2]) | {largest})
     comparison = Comparison(
-        "memory", corpus.name, "check, largest file only", f"check -j1, all {len(stats.parsed_paths)} files", None
+        "memory", corpus.name, f"check -j1, {len(half)} files", f"check -j1, all {len(stats.parsed_paths)} files", None
     )
     return alternate(
-        comparison, check_command([largest], "--no-cache", "-j1"),
+        comparison, check_command(half, "--no-cache", "-j1"),
         check_command(stats.parsed_paths, "--no-cache", "-j1"), repeat, cwd=cwd,
     )
 
@@ -388,7 +389,7 @@ def report_line(comparison: Comparison) -> str:
         growth = peak(comparison.b) / peak(comparison.a)
         line += (
             f" | peak RSS {peak(comparison.a):.0f} -> {peak(comparison.b):.0f} MiB "
-            f"(x{growth:.2f}; target: no growth, <= {MEMORY_TARGET_MIB} MiB: "
+            f"(x{growth:.2f} for twice the files; target: no growth and <= {MEMORY_TARGET_MIB} MiB: "
             f"{verdict(growth <= 1.1 and peak(comparison.b) <= MEMORY_TARGET_MIB)})"
         )
     return line
