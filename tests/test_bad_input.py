@@ -281,6 +281,25 @@ def test_unreadable_file_simulated(tmp_path, monkeypatch, capsys):
     assert real_read_bytes(tmp_path / "bad.py") == GOOD.encode()
 
 
+def test_bad_files_in_worker_processes(tmp_path):
+    """With -j2 and enough files, analysis runs in worker processes: every bad
+    file is still one line, every good file still reported, in order."""
+    bad = {
+        "syntax": b"import boto3\ndef f(:\n",
+        "nul": b"import boto3\0\n",
+        "latin": b'import boto3\nx = "\xe9"\n',
+        "deep": ("import boto3\nx = " + "(" * 5000 + ")" * 5000 + "\n").encode(),
+    }
+    for index in range(12):
+        (tmp_path / f"good_{index:02d}.py").write_text(GOOD)
+    for name, data in bad.items():
+        (tmp_path / f"bad_{name}.py").write_bytes(data)
+    result = run(tmp_path, "-m", "botolint", "check", "--no-cache", "-j2", ".")
+    assert sorted(line.split(":")[0] for line in result.stderr.splitlines()) == sorted(f"bad_{n}.py" for n in bad)
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == [f"good_{i:02d}.py" for i in range(12)]
+    assert result.returncode == 1
+
+
 # -- nesting deep enough to exhaust a parser or the recursion limit ----------------
 
 DEEP = {
