@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import re
-import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple, Type, 
 import libcst as cst
 
 from botolint.config import Config
+from botolint.parsing import parse
 from botolint.positions import node_positions
 from botolint.rule import Finding, Rule, all_rules
 from botolint.semantic import Scope, SemanticModel
@@ -65,6 +65,7 @@ class Context:
         self.semantic = semantic
         self.config = config
         self.reports: List[_Report] = []
+        self._qualified_names: Dict[cst.CSTNode, FrozenSet[str]] = {}
 
     def report(self, rule: Rule, node: cst.CSTNode, *, fix: Optional[Dict[str, Any]] = None, **message_args: Any) -> None:
         message = rule.message.format(**message_args) if message_args else rule.message
@@ -74,7 +75,12 @@ class Context:
         return self.semantic.scope_of(node)
 
     def qualified_names(self, node: cst.CSTNode) -> FrozenSet[str]:
-        return frozenset(CANONICAL_NAMES.get(name, name) for name in self.semantic.qualified_names(node))
+        # Several rules ask about the same callee: resolve each node once.
+        names = self._qualified_names.get(node)
+        if names is None:
+            names = frozenset(CANONICAL_NAMES.get(name, name) for name in self.semantic.qualified_names(node))
+            self._qualified_names[node] = names
+        return names
 
     def resolves_to(self, node: cst.CSTNode, *names: str) -> bool:
         """True when ``node`` may refer to one of ``names`` (canonical spelling)."""
@@ -96,73 +102,6 @@ def _triggered(source: Union[str, bytes], rules: Sequence[Type[Rule]]) -> bool:
     return any(rule.requires_text in source for rule in rules)
 
 
-# LibCST's native parser recurses on the C stack for every level of nesting and
-# kills the interpreter (SIGSEGV: nothing to catch, the whole run is lost) a
-# little past 1,000 nested brackets or 5,000 operands of one `and`/`or` chain.
-# Python's own parser refuses such code cleanly (more than 200 nested brackets,
-# or a tree deeper than three times the recursion limit), so it reads the file
-# first; it also explains a syntax error better than LibCST does.
-_PYTHON_TOO_DEEP = ("too many nested", "too complex")
-# LibCST nests `a and b and c ...` one level per operand; Python's tree is flat.
-MAX_BOOLEAN_OPERANDS = 1000
-
-
-def _python_syntax_error(source: Union[str, bytes]) -> Optional[SyntaxError]:
-    """Python's verdict on ``source``: its syntax error, or None when it parses.
-    Raises SourceError when the code is nested too deeply to hand to LibCST."""
-    try:
-        with warnings.catch_warnings():  # e.g. "invalid escape sequence": not ours to print
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source)  # parsing only: the code is never compiled or run
-    except SyntaxError as error:
-        if any(text in str(error.msg) for text in _PYTHON_TOO_DEEP):
-            raise SourceError(f"nested too deeply to parse ({error.msg})") from None
-        return error  # LibCST may still read it (newer syntax than this Python's)
-    except (RecursionError, MemoryError):
-        raise SourceError("nested too deeply to parse") from None
-    except ValueError:  # NUL bytes, refused with their own message
-        return None
-    if _longest_boolean_chain(source, tree) > MAX_BOOLEAN_OPERANDS:
-        raise SourceError(f"nested too deeply to parse (more than {MAX_BOOLEAN_OPERANDS} operands of and/or)")
-    return None
-
-
-# Every `and`/`or` operator, and a few words of prose (a digit may touch the
-# operator: `1or x` is valid Python).
-_BOOLEAN_WORD = r"(?<![A-Za-z_])(?:and|or)(?![A-Za-z0-9_])"
-_BOOLEAN_WORDS = {str: re.compile(_BOOLEAN_WORD), bytes: re.compile(_BOOLEAN_WORD.encode())}
-
-
-def _longest_boolean_chain(source: Union[str, bytes], tree: ast.AST) -> int:
-    words = _BOOLEAN_WORDS[type(source)].findall(source)
-    if len(words) <= MAX_BOOLEAN_OPERANDS:
-        return 0  # cheap bound: no chain has more operators than the file
-    return max((len(node.values) for node in ast.walk(tree) if isinstance(node, ast.BoolOp)), default=0)
-
-
-def _parse(source: Union[str, bytes]) -> cst.Module:
-    python_error = _python_syntax_error(source)
-    try:
-        return cst.parse_module(source)
-    except cst.ParserSyntaxError as error:
-        raise SourceError(_syntax_error_message(python_error, error)) from None
-    except SyntaxError as error:  # raised for undecodable bytes and bad encoding cookies
-        raise SourceError(f"cannot decode: {error.msg}") from None
-    except (UnicodeError, LookupError) as error:
-        raise SourceError(f"cannot decode: {error}") from None
-    except RecursionError:
-        raise SourceError("nested too deeply to parse") from None
-
-
-def _syntax_error_message(python_error: Optional[SyntaxError], error: cst.ParserSyntaxError) -> str:
-    # LibCST's own positions are often a line off; Python's are exact.
-    if python_error is not None:
-        where = f"{python_error.lineno}:{python_error.offset}" if python_error.lineno else "?"
-        return f"syntax error at {where}: {python_error.msg}"
-    detail = error.message.splitlines()[0] if error.message else str(error).splitlines()[0]
-    return f"LibCST cannot parse this file, though Python can (line {error.raw_line}): {detail}"
-
-
 def _without_superseded(reports: List[_Report]) -> List[_Report]:
     by_node: Dict[cst.CSTNode, List[_Report]] = {}
     for report in reports:
@@ -180,16 +119,19 @@ def analyze_source(
     *,
     rules: Optional[Tuple[Type[Rule], ...]] = None,
     config: Optional[Config] = None,
+    python_tree: Optional[ast.Module] = None,
 ) -> FileAnalysis:
-    """Run ``rules`` (default: all) over one module's source."""
+    """Run ``rules`` (default: all) over one module's source. ``python_tree``,
+    the ``ast`` of the same source when the caller has it (flake8 does), saves
+    parsing it again."""
     rules = all_rules() if rules is None else rules
     config = config or Config()
     if not _triggered(source, rules):
         return FileAnalysis(path)
     try:
         check_text(source)
-        module = _parse(source)
-        analysis = _run_rules(path, module, rules, config)
+        module, python_tree = parse(source, python_tree)
+        analysis = _run_rules(path, module, python_tree, rules, config)
         analysis.source = source
         return analysis
     except (SourceError, RuleFailure) as error:
@@ -207,7 +149,9 @@ def analyze_path(path: Path, *, rules: Optional[Tuple[Type[Rule], ...]] = None, 
     return analyze_source(data, str(path), rules=rules, config=config)
 
 
-def _run_rules(path: str, module: cst.Module, rules: Tuple[Type[Rule], ...], config: Config) -> FileAnalysis:
+def _run_rules(
+    path: str, module: cst.Module, python_tree: Optional[ast.Module], rules: Tuple[Type[Rule], ...], config: Config
+) -> FileAnalysis:
     dispatch = _dispatch(rules)
     semantic = SemanticModel(module, frozenset(dispatch))
     ctx = Context(path, module, semantic, config)
@@ -226,7 +170,9 @@ def _run_rules(path: str, module: cst.Module, rules: Tuple[Type[Rule], ...], con
     except Exception as error:  # a bug in a rule must not end the run
         raise RuleFailure(f"internal error in {current.code}: {type(error).__name__}: {error}") from error
     reports = _without_superseded(ctx.reports)
-    positions = node_positions(module, {report.node for report in reports})
+    positions = node_positions(
+        module, {report.node for report in reports}, parents=semantic.parents, python_tree=python_tree
+    )
     findings = [
         Finding(report.rule.code, report.message, *positions[report.node], node=report.node, fix=report.fix)
         for report in reports

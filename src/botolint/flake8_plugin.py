@@ -54,6 +54,9 @@ class BotolintChecker:
     use_cache = True
 
     def __init__(self, tree: ast.AST, filename: str, lines: List[str]) -> None:
+        # flake8 parsed the file already: the core reuses the tree instead of
+        # parsing it a second time with Python's parser.
+        self.tree = tree if isinstance(tree, ast.Module) else None
         self.filename = filename
         self.lines = lines
 
@@ -98,7 +101,7 @@ class BotolintChecker:
         # flake8's process holds every file's results and tokens: the collector
         # would traverse all of that again and again while LibCST builds a tree.
         with collecting_once():
-            analysis = analyze_source(source, self.filename, config=_config())
+            analysis = analyze_source(source, self.filename, config=_config(), python_tree=self.tree)
             # Positions and messages only: the nodes would keep the tree alive.
             findings = tuple(Finding(f.code, f.message, f.line, f.column, node=None) for f in analysis.findings)
             del analysis  # unreachable before the collection
