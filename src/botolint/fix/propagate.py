@@ -279,8 +279,20 @@ def _session_to_pass(project: Project, plan: FilePlan, call: cst.Call) -> Option
     carried = plan.sessions[caller.node].name
     if any(binding.scope is not caller for binding in scope.lookup(carried)):
         return None  # shadowed where the call is (a comprehension variable, say)
+    if caller.node not in plan.fixes and not _callee_is_fixed(project, plan, call, scope, caller):
+        # Neither side changes in this run: the call keeps its behaviour (and
+        # a file without findings its bytes), even if it could pass a session.
+        return None
     param = _accepting_callee(project, plan, call, scope, caller)
     return (param.name, carried) if param is not None else None
+
+
+def _callee_is_fixed(project: Project, plan: FilePlan, call: cst.Call, scope: Scope, caller: Scope) -> bool:
+    resolved = _resolve_callee(project, plan, call, scope, caller)
+    if resolved is None:
+        return False
+    (callee_plan, callee), _ = resolved
+    return callee in callee_plan.fixes
 
 
 def _accepting_callee(project: Project, plan: FilePlan, call: cst.Call, scope: Scope, caller: Scope) -> Optional[SessionParam]:
