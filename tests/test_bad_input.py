@@ -204,7 +204,6 @@ def test_symlink_loop(tmp_path):
     assert_one_error(check(tmp_path), "loop.py", "Too many levels of symbolic links")
 
 
-@pytest.mark.xfail(strict=True, reason="fix bug: Path.resolve() in fix_paths raises RuntimeError on a symlink loop")
 def test_fix_survives_a_symlink_loop(tmp_path):
     (tmp_path / "good.py").write_text(GOOD)
     (tmp_path / "loop.py").symlink_to(tmp_path / "loop.py")
@@ -429,9 +428,6 @@ def test_fix_keeps_line_endings_encoding_and_bom(tmp_path):
     assert "\u00e9t\u00e9" in (tmp_path / "latin-1-cookie.py").read_bytes().decode("latin-1")
 
 
-# Reported to the owner of `botolint fix` (issue 7): strict, so the test fails
-# (and this marker must go) as soon as fix behaves.
-@pytest.mark.xfail(strict=True, reason="fix bug: botolint fix rewrites a chmod 444 file (os.replace ignores its mode)")
 def test_fix_leaves_a_read_only_file_untouched(tmp_path):
     bad = project(tmp_path, "readonly.py", GOOD.replace("good", "readonly").encode())
     bad.chmod(0o444)
@@ -439,7 +435,6 @@ def test_fix_leaves_a_read_only_file_untouched(tmp_path):
     assert bad.stat().st_mode & 0o777 == 0o444
 
 
-@pytest.mark.xfail(strict=True, reason="fix bug: an OSError from write_atomic escapes fix.run: internal error, exit 2")
 def test_fix_reports_a_file_it_cannot_write_and_goes_on(tmp_path, monkeypatch, capsys):
     """A write that fails (a read-only directory, a full disk) costs that file
     only: one line about it, the other files are still written."""

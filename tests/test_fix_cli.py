@@ -146,7 +146,7 @@ def test_unparsable_file_is_reported_and_the_rest_fixed(project, capsys):
     (project / "broken.py").write_text("import boto3\ndef (:\n")
     code, out, err = run(capsys, "fix", ".")
     assert code == 1
-    assert "broken.py: error: syntax error" in out
+    assert "broken.py: error: syntax error" in err
     assert (project / "app.py").read_text() == FIXED
 
 
@@ -158,9 +158,9 @@ def test_a_failed_rewrite_leaves_the_file_untouched(project, capsys, monkeypatch
         raise RewriteError("the rewritten file does not parse: simulated")
 
     monkeypatch.setattr(fix_run, "rewritten_source", fail)
-    code, out, _ = run(capsys, "fix", ".")
+    code, _, err = run(capsys, "fix", ".")
     assert code == 1
-    assert "app.py: error: the rewritten file does not parse: simulated (file left unchanged)" in out
+    assert "app.py: error: the rewritten file does not parse: simulated (file left unchanged)" in err
     assert (project / "app.py").read_text() == DIRTY
 
 

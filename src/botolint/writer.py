@@ -3,12 +3,14 @@
 A rewrite must never leave a half-written file behind (an interrupted run, a
 full disk): the new bytes go to a temporary file in the same directory, which
 then replaces the original with ``os.replace`` (atomic on POSIX and Windows).
-The original's permission bits are kept, and a symlink is followed so that the
-file it points to is rewritten rather than the link replaced.
+The original's permission bits are kept, a file without write permission is
+refused, and a symlink is followed so that the file it points to is rewritten
+rather than the link replaced.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -21,6 +23,10 @@ def write_atomic(path: Union[str, Path], data: bytes) -> None:
     original file is untouched and the temporary file is removed."""
     target = Path(os.path.realpath(path))
     mode = _permission_bits(target)
+    if mode is not None and not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        # os.replace would swap a read-only file's contents without a word
+        # (and root may write anything): its mode says to leave it alone.
+        raise PermissionError(errno.EACCES, "read-only file", str(path))
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -91,7 +91,8 @@ def unified_diff(result: FileResult) -> str:
 
 def _report_file(result: FileResult, out: TextIO) -> None:
     if result.error is not None:
-        print(f"{result.path}: error: {result.error} (file left unchanged)", file=out)
+        suffix = "" if result.error.endswith("(file left unchanged)") else " (file left unchanged)"
+        print(f"{result.path}: error: {result.error}{suffix}", file=sys.stderr)
     if result.changed:
         for function in result.functions:
             how = "new keyword-only parameter" if function.added else "existing parameter"

@@ -64,9 +64,10 @@ def fix_paths(
     results: List[FileResult] = []
     seen = set()
     for path in iter_python_files(paths, config.exclude):
-        if path.resolve() in seen:  # named twice (or a directory and a file in it)
+        identity = _identity(path)
+        if identity in seen:  # named twice (or a directory and a file in it)
             continue
-        seen.add(path.resolve())
+        seen.add(identity)
         analysis = analyze_path(path, rules=rules, config=config)
         if analysis.error is not None:
             results.append(FileResult(str(path), error=analysis.error))
@@ -120,9 +121,23 @@ def _describe(plan: FilePlan, result: FileResult) -> None:
     result.passes.sort(key=lambda item: item.line)
 
 
+def _identity(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: analysis reports it
+        return path.absolute()
+
+
 def write_result(result: FileResult) -> None:
-    if result.changed:
+    """Write a changed file; an OSError (read-only file, full disk) becomes the
+    result's error and the file is left as it was."""
+    if not result.changed:
+        return
+    try:
         write_atomic(result.path, result.new)
+    except OSError as error:
+        result.error = f"cannot write: {error.strerror or error} (file left unchanged)"
+        result.new = None
 
 
 
