@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -31,13 +33,13 @@ def corpus(tmp_path, monkeypatch) -> Path:
 def pools(monkeypatch):
     """The worker counts of every pool the runner starts."""
     started = []
-    real_pool = multiprocessing.Pool
+    real_pool = runner.ProcessPoolExecutor
 
     def pool(processes, *args, **kwargs):
         started.append(processes)
         return real_pool(processes, *args, **kwargs)
 
-    monkeypatch.setattr(runner.multiprocessing, "Pool", pool)
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", pool)
     return started
 
 
@@ -88,3 +90,28 @@ def test_job_count_argument():
     for bad in ("0", "-1", "many"):
         with pytest.raises(argparse.ArgumentTypeError):
             job_count(bad)
+
+
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork", reason="the simulated crash reaches workers only through fork"
+)
+def test_a_worker_that_dies_costs_only_its_file(corpus, capsys, pools, monkeypatch):
+    """A native crash in a worker (simulated with SIGKILL) is blamed on the
+    file being analyzed; the run neither hangs nor loses the other files."""
+    serial = run(capsys, "-j1", "corpus")
+    real = runner.analyze_for_report
+    victim = "aws101_clients_in_functions.py"
+
+    def crashing(path, *args, **kwargs):
+        if path.name == victim and path.parent.name == "default_session" and path.parts[-3] == "b":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "analyze_for_report", crashing)
+    status, out, err = run(capsys, "-j2", "corpus")
+    assert status == 1
+    crashed = f"corpus/b/default_session/{victim}"
+    assert f"{crashed}: error: internal error: analyzing this file killed the worker process" in err
+    expected = [line for line in serial[1].splitlines() if not line.startswith(crashed)]
+    assert out.splitlines() == expected
+    assert len(pools) >= 3  # the first pool, the suspect alone, a pool for the rest

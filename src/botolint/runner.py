@@ -10,9 +10,10 @@ worker processes with ``jobs > 1``), and yields results in discovery order.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple, Type
@@ -99,10 +100,30 @@ def _analyze_all(
         for path in paths:
             yield analyze_for_report(path, config, rules, cache)
         return
-    # imap hands out chunks and yields results in order as they arrive: no
-    # worker or parent holds more than a few files' results at once.
-    with multiprocessing.Pool(workers, _init_worker, (config, rules, cache)) as pool:
-        yield from pool.imap(_analyze_in_worker, paths, chunksize=CHUNK_SIZE)
+    # map hands out chunks and yields results in order as they arrive. A worker
+    # that dies (a native crash) breaks the pool: the first file without a
+    # result is then analyzed alone, to blame it or clear it, and a new pool
+    # takes the rest, so one bad file never hangs or ends the run.
+    pending = list(paths)
+    while pending:
+        done = 0
+        try:
+            with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config, rules, cache)) as pool:
+                for report in pool.map(_analyze_in_worker, pending, chunksize=CHUNK_SIZE):
+                    yield report
+                    done += 1
+            return
+        except BrokenProcessPool:
+            suspect, pending = pending[done], pending[done + 1 :]
+            yield _analyze_alone(suspect, config, rules, cache)
+
+
+def _analyze_alone(path: Path, config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache]) -> FileReport:
+    try:
+        with ProcessPoolExecutor(1, initializer=_init_worker, initargs=(config, rules, cache)) as pool:
+            return pool.submit(_analyze_in_worker, path).result()
+    except BrokenProcessPool:
+        return FileReport(str(path), error="internal error: analyzing this file killed the worker process")
 
 
 @contextmanager
