@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 from botolint.config import Config
 from botolint.engine import analyze_source
-from botolint.fix import FixOptions, fix_paths
+from botolint.fix.plan import FixOptions
+from botolint.fix.run import fix_paths
 from botolint.flake8_plugin import BotolintChecker
 from botolint.rule import all_rules
 

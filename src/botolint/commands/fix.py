@@ -7,10 +7,13 @@ import argparse
 import difflib
 import keyword
 import sys
-from typing import List, TextIO
+from typing import TYPE_CHECKING, List, TextIO
 
 from botolint.commands.common import UsageError, add_file_arguments, resolve_config, resolve_rules
-from botolint.fix import FALLBACKS, FileResult, FixOptions, fix_paths, write_result
+from botolint.fix.plan import FALLBACKS, FixOptions
+
+if TYPE_CHECKING:
+    from botolint.fix.run import FileResult
 
 NAME = "fix"
 HELP = "rewrite functions to take an optional boto3 session (AWS101/AWS102)"
@@ -64,6 +67,8 @@ def _flag(config, key: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    from botolint.fix.run import fix_paths, write_result  # the rewrite machinery: only when fixing
+
     config = resolve_config(args)
     rules = resolve_rules(config)
     options = _options(args, config)

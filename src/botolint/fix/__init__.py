@@ -1,7 +1,6 @@
 """``botolint fix``: rewrite functions that use boto3's default session to take
-an optional session (see README, "Fix")."""
+an optional session (see README, "Fix"). ``plan`` decides, ``propagate``
+passes sessions along, ``rewrite`` applies the plan, ``run`` drives a run.
 
-from botolint.fix.plan import FALLBACKS, FixOptions
-from botolint.fix.run import FileResult, fix_paths, write_result
-
-__all__ = ["FALLBACKS", "FileResult", "FixOptions", "fix_paths", "write_result"]
+Nothing is imported here: ``botolint check`` loads the CLI, and the rewrite
+machinery (libcst.codemod, matchers) costs a quarter of a second to import."""
