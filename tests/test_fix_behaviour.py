@@ -7,54 +7,33 @@ temporary directory), never code under analysis, and run them under moto.
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-import sys
 from pathlib import Path
 from unittest import mock
 
 import boto3
 import pytest
 
-from fixture_support import ROOT
+from fix_support import load_fix_fixture, use_fake_aws
 
 moto = pytest.importorskip("moto")
 
-FIX_FIXTURES = ROOT / "fixtures" / "fix"
 ORDERS = [{"id": "o-2", "body": b"second"}, {"id": "o-1", "body": b"first"}]
 
 
 @pytest.fixture(autouse=True)
 def fake_aws(monkeypatch):
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    use_fake_aws(monkeypatch)
     with moto.mock_aws():
         yield
 
 
 def _load(version: str, tmp_path: Path, fixture: str = "behaviour"):
-    name = f"{fixture}_{version}_{abs(hash(tmp_path))}"
-    path = tmp_path / f"{name}.py"
-    shutil.copy(FIX_FIXTURES / f"{fixture}.{version}.py", path)
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_fix_fixture(fixture, version, tmp_path)
 
 
 @pytest.fixture(params=["before", "after"])
 def version(request, tmp_path):
-    module = _load(request.param, tmp_path)
-    yield module
-    sys.modules.pop(module.__name__, None)
+    return _load(request.param, tmp_path)
 
 
 def _run_archive(tmp_path, version_name):

@@ -5,15 +5,12 @@ clients below come from that profile. Imports OUR fixture modules
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-import sys
 from pathlib import Path
 
 import boto3
 import pytest
 
-from fixture_support import ROOT
+from fix_support import load_fix_fixture, use_fake_aws
 
 moto = pytest.importorskip("moto")
 
@@ -23,36 +20,17 @@ KEYS = ["logs/a.txt", "logs/b.txt", "keep/c.txt"]
 
 @pytest.fixture(autouse=True)
 def fake_aws(monkeypatch, tmp_path):
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-    }.items():
-        monkeypatch.setenv(name, value)
+    use_fake_aws(monkeypatch)
     config = tmp_path / "aws-config"
     config.write_text("[profile ops]\nregion = eu-west-1\naws_access_key_id = ops-key\naws_secret_access_key = ops-secret\n")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     with moto.mock_aws():
         yield
 
 
 def _load(version: str, directory: Path):
-    directory.mkdir(parents=True, exist_ok=True)
-    name = f"{FIXTURE}_{version}_{abs(hash(directory))}"
-    path = directory / f"{name}.py"
-    shutil.copy(ROOT / "fixtures" / "fix" / f"{FIXTURE}.{version}.py", path)
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.modules.pop(name, None)
-    return module
+    return load_fix_fixture(FIXTURE, version, directory)
 
 
 def _bucket(name: str) -> str:

@@ -9,15 +9,12 @@ code under analysis.
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-import sys
 from pathlib import Path
 
 import boto3
 import pytest
 
-from fixture_support import ROOT
+from fix_support import load_fix_fixture, use_fake_aws
 
 moto = pytest.importorskip("moto")
 
@@ -27,32 +24,13 @@ KEYS = [f"data/{index:02d}.bin" for index in range(12)]
 
 @pytest.fixture(autouse=True)
 def fake_aws(monkeypatch):
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    use_fake_aws(monkeypatch)
     with moto.mock_aws():
         yield
 
 
 def _load(version: str, directory: Path):
-    directory.mkdir(parents=True, exist_ok=True)
-    name = f"{FIXTURE}_{version}_{abs(hash(directory))}"
-    path = directory / f"{name}.py"
-    shutil.copy(ROOT / "fixtures" / "fix" / f"{FIXTURE}.{version}.py", path)
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.modules.pop(name, None)
-    return module
+    return load_fix_fixture(FIXTURE, version, directory)
 
 
 def _setup(suffix: str):

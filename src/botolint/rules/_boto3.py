@@ -178,6 +178,22 @@ def bound_arguments(call: Boto3Call) -> Dict[str, cst.Arg]:
     return bound
 
 
+CREDENTIAL_PARAMETERS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
+
+
+def credential_arguments(node: cst.Call, ctx: Context) -> Iterator[Tuple[Boto3Call, str, cst.Arg]]:
+    """``(call, parameter, argument)`` for each credential ``node`` passes to
+    a boto3 Session, client or resource (by keyword or by position)."""
+    call = boto3_call(node, ctx)
+    if call is None:
+        return
+    arguments = bound_arguments(call)
+    for parameter in CREDENTIAL_PARAMETERS:
+        arg = arguments.get(parameter)
+        if arg is not None:
+            yield call, parameter, arg
+
+
 def string_value(expr: cst.BaseExpression) -> Optional[str]:
     """The text of a plain string literal (implicit concatenation included)."""
     if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):

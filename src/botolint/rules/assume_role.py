@@ -8,11 +8,10 @@ import libcst as cst
 
 from botolint.engine import Context
 from botolint.rule import Rule
-from botolint.rules._boto3 import boto3_call, bound_arguments, string_value, unseen_bindings
+from botolint.rules._boto3 import credential_arguments, string_value, unseen_bindings
 from botolint.semantic import BindingKind
 
 ASSUME_ROLE_METHODS = frozenset({"assume_role", "assume_role_with_web_identity", "assume_role_with_saml"})
-CREDENTIAL_PARAMETERS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
 # The two parameters STS's AssumeRole requires: a call passing both is STS's.
 STS_REQUIRED_KEYWORDS = frozenset({"RoleArn", "RoleSessionName"})
 
@@ -185,12 +184,7 @@ class StaticAssumedRoleCredentials(Rule):
     )
 
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
-        call = boto3_call(node, ctx)
-        if call is None:
-            return
-        arguments = bound_arguments(call)
-        for parameter in CREDENTIAL_PARAMETERS:
-            arg = arguments.get(parameter)
-            if arg is not None and holds(arg.value, ctx) == CREDENTIAL_FIELD:
+        for call, _, arg in credential_arguments(node, ctx):
+            if holds(arg.value, ctx) == CREDENTIAL_FIELD:
                 ctx.report(self, node, callee=call.callee)
                 return

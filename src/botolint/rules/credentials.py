@@ -8,9 +8,8 @@ import libcst as cst
 
 from botolint.engine import Context
 from botolint.rule import Rule
-from botolint.rules._boto3 import boto3_call, bound_arguments, constant_strings
+from botolint.rules._boto3 import constant_strings, credential_arguments
 
-CREDENTIAL_PARAMETERS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
 # Long-term (AKIA) and temporary (ASIA) access key ids: the prefix and 16 more.
 ACCESS_KEY_ID = re.compile(r"(AKIA|ASIA)[A-Z0-9]{16}")
 MIN_SECRET_LENGTH = 20
@@ -105,13 +104,6 @@ class HardcodedCredentials(Rule):
     )
 
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
-        call = boto3_call(node, ctx)
-        if call is None:
-            return
-        arguments = bound_arguments(call)
-        for parameter in CREDENTIAL_PARAMETERS:
-            arg = arguments.get(parameter)
-            if arg is None:
-                continue
+        for call, parameter, arg in credential_arguments(node, ctx):
             if any(looks_real(parameter, value) for value in constant_strings(arg.value, ctx)):
                 ctx.report(self, arg, parameter=parameter, callee=call.callee)
