@@ -140,3 +140,17 @@ def _message(code: str) -> str:
     from botolint.rule import rules_by_code
 
     return rules_by_code()[code].message
+
+
+def test_a_rule_that_crashes_is_an_internal_error_but_the_run_goes_on(project, capsys, monkeypatch):
+    from botolint.rules.default_session import DefaultSessionMutation
+
+    def explode(self, node, ctx):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(DefaultSessionMutation, "visit_Assign", explode)
+    (project / "assigns.py").write_text("import boto3\nx = 1\n")
+    code, out, err = run(capsys, "check", "--no-cache", ".")
+    assert code == 2
+    assert "app.py:5:12: AWS101" in out
+    assert "assigns.py: error: internal error in AWS104: KeyError: 'boom'" in err

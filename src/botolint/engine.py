@@ -44,6 +44,10 @@ class FileAnalysis:
         return _PYTHON_NEWLINE.split(self.source or "")
 
 
+# How a file's error begins when botolint itself failed on it (a bug, exit 2).
+INTERNAL_ERROR = "internal error"
+
+
 class RuleFailure(Exception):
     """A rule raised: reported for the file (as a bug to report), never a crash."""
 
@@ -168,7 +172,7 @@ def _run_rules(
     except RecursionError:
         raise
     except Exception as error:  # a bug in a rule must not end the run
-        raise RuleFailure(f"internal error in {current.code}: {type(error).__name__}: {error}") from error
+        raise RuleFailure(f"{INTERNAL_ERROR} in {current.code}: {type(error).__name__}: {error}") from error
     reports = _without_superseded(ctx.reports)
     positions = node_positions(
         module, {report.node for report in reports}, parents=semantic.parents, python_tree=python_tree

@@ -21,7 +21,7 @@ from typing import Iterator, List, Optional, Sequence, Tuple, Type
 from botolint.cache import Cache, CachedResult
 from botolint.config import Config
 from botolint.discovery import iter_python_files
-from botolint.engine import FileAnalysis, _triggered, analyze_path, analyze_source
+from botolint.engine import INTERNAL_ERROR, FileAnalysis, _triggered, analyze_path, analyze_source
 from botolint.noqa import unsuppressed
 from botolint.rule import Finding, Rule
 from botolint.source import SourceError, read_source
@@ -123,7 +123,7 @@ def _analyze_alone(path: Path, config: Config, rules: Tuple[Type[Rule], ...], ca
         with ProcessPoolExecutor(1, initializer=_init_worker, initargs=(config, rules, cache)) as pool:
             return pool.submit(_analyze_in_worker, path).result()
     except BrokenProcessPool:
-        return FileReport(str(path), error="internal error: analyzing this file killed the worker process")
+        return FileReport(str(path), error=f"{INTERNAL_ERROR}: analyzing this file killed the worker process")
 
 
 @contextmanager

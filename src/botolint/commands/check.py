@@ -13,6 +13,7 @@ from botolint.commands.common import (
     resolve_config,
     resolve_rules,
 )
+from botolint.engine import INTERNAL_ERROR
 from botolint.output import FORMATS, Diagnostic, render_statistics
 from botolint.runner import check_paths
 
@@ -31,11 +32,12 @@ def run(args: argparse.Namespace) -> int:
     config = resolve_config(args)
     rules = resolve_rules(config)
     diagnostics: List[Diagnostic] = []
-    failed = 0
+    failed = internal = 0
     cache = resolve_cache(args, config, rules)
     for report in check_paths(args.paths, config, rules, cache=cache, jobs=args.jobs):
         if report.error is not None:
             failed += 1
+            internal += report.error.startswith(INTERNAL_ERROR)
             print(f"{report.path}: error: {report.error}", file=sys.stderr)
             continue
         diagnostics += [Diagnostic(report.path, f.line, f.column, f.code, f.message) for f in report.findings]
@@ -43,4 +45,7 @@ def run(args: argparse.Namespace) -> int:
     if args.statistics:
         stream = sys.stdout if args.format == "text" else sys.stderr
         stream.write(render_statistics(diagnostics))
+    if internal:
+        print(f"botolint: {internal} file(s) hit an internal error: please report it", file=sys.stderr)
+        return 2
     return 1 if diagnostics or failed else 0
