@@ -138,14 +138,6 @@ def _class_body(node: cst.ClassDef) -> List[cst.CSTNode]:
     return list(body.body) if isinstance(body, cst.IndentedBlock) else []
 
 
-class _Calls(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.calls: List[cst.Call] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(node)
-
-
 def propagate(project: Project) -> int:
     """Fill in ``plan.passes`` for every plan; returns the number of call sites.
     With ``add_to_callers``, first give every function that calls one taking a
@@ -188,11 +180,10 @@ def _pass_profile_session(project: Project, plan: FilePlan, calls: List[cst.Call
 
 
 def _calls_in(plan: FilePlan) -> List[cst.Call]:
-    if plan.analysis.module is None:
+    """Every call of the file: the semantic model walked each node already."""
+    if plan.semantic is None:
         return []
-    collector = _Calls()
-    plan.analysis.module.visit(collector)
-    return collector.calls
+    return [node for node in plan.semantic.scopes if type(node) is cst.Call]
 
 
 def _recognize_carriers(project: Project, calls: Dict[int, List[cst.Call]]) -> bool:

@@ -105,7 +105,7 @@ def _describe(plan: FilePlan, result: FileResult) -> None:
     for fix in plan.fixes.values():
         line = positions[fix.node.name][0]
         result.functions.append(ChangedFunction(line, fix.qualname, fix.param.name, fix.adds_param, len(fix.findings)))
-    for call, (keyword, value) in plan.passes.items():
+    for call, (keyword, value) in sorted(plan.passes.items(), key=lambda item: positions[item[0]]):
         callee = module.code_for_node(call.func)
         result.passes.append(PassedSession(positions[call][0], callee, keyword, value))
     session = plan.module_session
@@ -118,7 +118,6 @@ def _describe(plan: FilePlan, result: FileResult) -> None:
         statement = module.code_for_node(option.session_statement).strip()
         result.profile_option = (option.finding.line, target, statement)
     result.functions.sort(key=lambda item: item.line)
-    result.passes.sort(key=lambda item: item.line)
 
 
 def _identity(path: Path) -> Path:
