@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Sequence, Type
+from typing import Callable, Dict, Sequence, Type
 
 from botolint import __version__
 from botolint.rule import Rule, doc_sections, rules_by_code

@@ -14,7 +14,7 @@ import pkgutil
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, FrozenSet, List, Mapping, Tuple, Type
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, FrozenSet, Mapping, Tuple, Type
 
 import libcst as cst
 
