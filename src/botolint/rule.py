@@ -14,7 +14,7 @@ import pkgutil
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, FrozenSet, Mapping, Tuple, Type
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, Mapping, Tuple, Type
 
 import libcst as cst
 
@@ -115,7 +115,3 @@ def select_rules(select: Tuple[str, ...], ignore: Tuple[str, ...]) -> Tuple[Type
         if selected >= 0 and selected >= ignored:
             chosen.append(rule)
     return tuple(chosen)
-
-
-def node_types_for(rules: Tuple[Type[Rule], ...]) -> FrozenSet[Type[cst.CSTNode]]:
-    return frozenset(getattr(cst, name) for rule in rules for name in rule.visitors())

@@ -1,9 +1,8 @@
-"""Running the core over many files, for the CLI front ends.
+"""Running the core over many files for ``botolint check``.
 
-``analyze_paths`` gives each file's full analysis (tree, nodes, fix data), one
-file at a time, for front ends that need the tree. ``check_paths`` gives only
-what ``botolint check`` prints, which is small enough to cache and to send
-between processes: it looks each file up in the cache, analyzes the rest (in
+``check_paths`` gives only what ``check`` prints, which is small enough to
+cache and to send between processes (``fix`` needs each file's tree and calls
+the engine itself): it looks each file up in the cache, analyzes the rest (in
 worker processes with ``jobs > 1``), and yields results in discovery order.
 """
 
@@ -21,7 +20,7 @@ from typing import Iterator, List, Optional, Sequence, Tuple, Type
 from botolint.cache import Cache, CachedResult
 from botolint.config import Config
 from botolint.discovery import iter_python_files
-from botolint.engine import INTERNAL_ERROR, FileAnalysis, _triggered, analyze_path, analyze_source
+from botolint.engine import INTERNAL_ERROR, _triggered, analyze_source
 from botolint.noqa import unsuppressed
 from botolint.rule import Finding, Rule
 from botolint.source import SourceError, read_source
@@ -33,13 +32,6 @@ MIN_FILES_PER_WORKER = 8
 # Files handed to a worker at a time: large enough to amortize the messages,
 # small enough to keep both workers busy until the end.
 CHUNK_SIZE = 4
-
-
-def analyze_paths(
-    paths: Sequence[Path], config: Config, rules: Tuple[Type[Rule], ...]
-) -> Iterator[FileAnalysis]:
-    for path in iter_python_files(paths, config.exclude):
-        yield analyze_path(path, rules=rules, config=config)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple, Type
+from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple, Type
 
 import libcst as cst
 
@@ -447,8 +447,3 @@ _HANDLERS: Dict[type, Callable[[SemanticModel, cst.CSTNode, Scope], _Children]] 
 }
 for _comprehension_type in _COMPREHENSIONS:
     _HANDLERS[_comprehension_type] = _comprehension
-
-
-def node_types(names: Iterable[str]) -> FrozenSet[Type[cst.CSTNode]]:
-    """LibCST node classes by name, e.g. ``{"Call"}`` -> ``{cst.Call}``."""
-    return frozenset(getattr(cst, name) for name in names)
