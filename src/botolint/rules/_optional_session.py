@@ -12,8 +12,7 @@ from typing import Optional
 import libcst as cst
 
 from botolint.engine import Context
-
-FACTORIES = {"boto3.client": "client", "boto3.resource": "resource"}
+from botolint.rules.default_session import DEFAULT_SESSION_FACTORIES
 
 
 def optional_session_factory(node: cst.Call, ctx: Context) -> Optional[str]:
@@ -21,8 +20,8 @@ def optional_session_factory(node: cst.Call, ctx: Context) -> Optional[str]:
     func = node.func
     if isinstance(func, cst.IfExp):
         for name in ctx.qualified_names(func.orelse):
-            if name in FACTORIES:
-                return FACTORIES[name]
+            if name in DEFAULT_SESSION_FACTORIES:
+                return DEFAULT_SESSION_FACTORIES[name]
         return None
     if not (isinstance(func, cst.Attribute) and func.attr.value in ("client", "resource")):
         return None
