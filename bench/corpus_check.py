@@ -45,7 +45,7 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from botolint.engine import analyze_path
-from botolint.fix.plan import qualified_function_name
+from botolint.fix.names import qualified_function_name
 
 BENCH = Path(__file__).resolve().parent
 DOWNLOADS = BENCH / "corpora" / "downloads"

@@ -15,15 +15,14 @@ from typing import Iterator, List, Sequence
 import libcst as cst
 
 from botolint.discovery import iter_python_files
-from botolint.rule import all_rules
+from botolint.precheck import may_have_findings
 
 
 def files_to_parse(paths: Sequence[Path]) -> Iterator[bytes]:
-    """The bytes of every discovered file that mentions a rule's required text."""
-    needles = {rule.requires_text.encode() for rule in all_rules()}
+    """The bytes of every discovered file that the text pre-check lets through."""
     for path in iter_python_files(paths):
         data = path.read_bytes()
-        if any(needle in data for needle in needles):
+        if may_have_findings(data):
             yield data
 
 

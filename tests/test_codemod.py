@@ -25,7 +25,7 @@ from libcst.codemod import CodemodContext
 from botolint.codemod import AddSessionParameterCommand
 from botolint.config import Config
 from botolint.engine import analyze_source
-from botolint.fix.plan import FixOptions
+from botolint.fix.model import FixOptions
 from botolint.fix.run import fix_paths, write_result
 from botolint.noqa import unsuppressed
 from botolint.rule import all_rules

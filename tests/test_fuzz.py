@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from botolint.config import Config
 from botolint.engine import analyze_source
-from botolint.fix.plan import FixOptions
+from botolint.fix.model import FixOptions
 from botolint.fix.run import fix_paths
 from botolint.flake8_plugin import BotolintChecker
 from botolint.rule import all_rules
@@ -271,7 +271,7 @@ def test_fix_output_parses_is_stable_and_leaves_no_fixable_finding(module, newli
         left = {(item.code) for item in result.left}
         remaining = [f for f in after.findings if f.code in ("AWS101", "AWS102")]
         for finding in remaining:
-            function = finding.fix.get("function")
+            function = finding.fix.function
             # Only what fix said it left (lambdas, ...) may still be reported.
             assert finding.code in left, (module.text, new, finding)
             if isinstance(function, cst.FunctionDef):

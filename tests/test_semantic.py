@@ -21,10 +21,12 @@ def resolve_calls(source: str):
     [
         ("import boto3\nboto3.client()", ["boto3.client"]),
         ("import boto3 as b\nb.client()", ["boto3.client"]),
-        ("import boto3.session\nboto3.session.Session()", ["boto3.session.Session"]),
-        ("import boto3.session as bs\nbs.Session()", ["boto3.session.Session"]),
+        # boto3.session.Session is boto3.Session: the model gives one canonical name.
+        ("import boto3.session\nboto3.session.Session()", ["boto3.Session"]),
+        ("import boto3.session as bs\nbs.Session()", ["boto3.Session"]),
+        ("import boto3\nboto3.Session()", ["boto3.Session"]),
         ("from boto3 import client as c\nc()", ["boto3.client"]),
-        ("from boto3.session import Session\nSession()", ["boto3.session.Session"]),
+        ("from boto3.session import Session\nSession()", ["boto3.Session"]),
         ("from . import boto3\nboto3.client()", []),
         ("client()", []),
     ],

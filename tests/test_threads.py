@@ -9,6 +9,7 @@ import libcst as cst
 import pytest
 
 from botolint.engine import analyze_source
+from botolint.fixes import Applicability, SessionParameter
 from botolint.rules.threads import ClientSharedAcrossFork, DefaultSessionOnWorkerThread, SharedResource, SharedSession
 
 
@@ -35,9 +36,11 @@ def test_worker_thread_default_session_call_carries_aws101_fix_data():
         """
     )
     assert finding.code == "AWS203"
-    assert finding.fix["kind"] == "resource"
-    assert isinstance(finding.fix["function"], cst.FunctionDef)
-    assert finding.fix["function"].name.value == "worker"
+    assert isinstance(finding.fix, SessionParameter)
+    assert finding.fix.kind == "resource"
+    assert finding.fix.fallback == "new-session" and finding.fix.applicability is Applicability.UNSAFE
+    assert isinstance(finding.fix.function, cst.FunctionDef)
+    assert finding.fix.function.name.value == "worker"
 
 
 def test_lambda_worker_fix_points_at_the_lambda():
@@ -51,7 +54,7 @@ def test_lambda_worker_fix_points_at_the_lambda():
         """
     )
     assert finding.code == "AWS203"
-    assert isinstance(finding.fix["function"], cst.Lambda)
+    assert isinstance(finding.fix.function, cst.Lambda)
 
 
 def test_aws203_replaces_aws101_on_the_same_call_only():

@@ -23,11 +23,12 @@ from typing import List, Optional, Sequence, Tuple, Type
 
 from botolint import __version__
 from botolint.config import Config
+from botolint.fixes import Applicability
 from botolint.rule import Finding, Rule
 
 DEFAULT_CACHE_DIRECTORY = ".botolint_cache"
 # Bumped when the entry format changes.
-FORMAT = "1"
+FORMAT = "2"
 _GITIGNORE = "# Created by botolint: the whole directory is a cache.\n*\n"
 _CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# botolint cache; see https://bford.info/cachedir/\n"
 
@@ -135,7 +136,10 @@ class Cache:
 
 def _encode(result: CachedResult) -> dict:
     return {
-        "findings": [[f.code, f.message, f.line, f.column] for f in result.findings],
+        "findings": [
+            [f.code, f.message, f.line, f.column, f.applicability.value if f.applicability else None]
+            for f in result.findings
+        ],
         "error": result.error,
     }
 
@@ -145,10 +149,11 @@ def _decode(data: dict) -> CachedResult:
     if error is not None and not isinstance(error, str):
         raise TypeError("error must be a string")
     findings: List[Finding] = []
-    for code, message, line, column in data["findings"]:
+    for code, message, line, column, applicability in data["findings"]:
         if not (isinstance(code, str) and isinstance(message, str) and type(line) is int and type(column) is int):
             raise TypeError("malformed finding")
-        findings.append(Finding(code, message, line, column, node=None))
+        fix = Applicability(applicability) if applicability is not None else None
+        findings.append(Finding(code, message, line, column, applicability=fix))
     return CachedResult(tuple(findings), error)
 
 

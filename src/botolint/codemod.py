@@ -18,7 +18,8 @@ from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
 
 from botolint.config import Config, ConfigError, load_config
 from botolint.engine import analyze_source
-from botolint.fix.plan import DEFAULT_PARAM_NAME, FALLBACKS, FixOptions, plan_file
+from botolint.fix.model import DEFAULT_PARAM_NAME, FALLBACKS, FixOptions
+from botolint.fix.plan import plan_file
 from botolint.fix.propagate import Project, propagate
 from botolint.fix.rewrite import check_parses, rewrite_module
 from botolint.noqa import unsuppressed

@@ -8,20 +8,20 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple, Type, Union
+from typing import Dict, List, Optional, Tuple, Type, Union
 
 import libcst as cst
 
 from botolint.config import Config
+from botolint.objects import Values, module_values
 from botolint.parsing import parse
 from botolint.positions import node_positions
-from botolint.rule import Finding, Rule, all_rules
-from botolint.semantic import Scope, SemanticModel
+from botolint.precheck import may_have_findings
+from botolint.rule import Context, Finding, Report, Rule, all_rules
+from botolint.semantic import SemanticModel
 from botolint.source import SourceError, check_text, read_source
 
 _PYTHON_NEWLINE = re.compile(r"\r\n|\r|\n")
-# Two spellings of one class; rules compare canonical names.
-CANONICAL_NAMES = {"boto3.session.Session": "boto3.Session"}
 
 
 @dataclass
@@ -33,7 +33,13 @@ class FileAnalysis:
     error: Optional[str] = None
     module: Optional[cst.Module] = None
     semantic: Optional[SemanticModel] = None
+    context: Optional[Context] = field(default=None, repr=False)
     source: Union[str, bytes, None] = field(default=None, repr=False)
+
+    @property
+    def values(self) -> Values:
+        """The file's value analysis, shared with the rules that built it."""
+        return module_values(self.context)
 
     def lines(self) -> List[str]:
         """The source's lines, decoded as the parser decoded them, split where
@@ -52,45 +58,6 @@ class RuleFailure(Exception):
     """A rule raised: reported for the file (as a bug to report), never a crash."""
 
 
-@dataclass
-class _Report:
-    rule: Rule
-    node: cst.CSTNode
-    message: str
-    fix: Dict[str, Any]
-
-
-class Context:
-    """What a rule sees of the file it checks."""
-
-    def __init__(self, path: str, module: cst.Module, semantic: SemanticModel, config: Config) -> None:
-        self.path = path
-        self.module = module
-        self.semantic = semantic
-        self.config = config
-        self.reports: List[_Report] = []
-        self._qualified_names: Dict[cst.CSTNode, FrozenSet[str]] = {}
-
-    def report(self, rule: Rule, node: cst.CSTNode, *, fix: Optional[Dict[str, Any]] = None, **message_args: Any) -> None:
-        message = rule.message.format(**message_args) if message_args else rule.message
-        self.reports.append(_Report(rule, node, message, fix or {}))
-
-    def scope_of(self, node: cst.CSTNode) -> Scope:
-        return self.semantic.scope_of(node)
-
-    def qualified_names(self, node: cst.CSTNode) -> FrozenSet[str]:
-        # Several rules ask about the same callee: resolve each node once.
-        names = self._qualified_names.get(node)
-        if names is None:
-            names = frozenset(CANONICAL_NAMES.get(name, name) for name in self.semantic.qualified_names(node))
-            self._qualified_names[node] = names
-        return names
-
-    def resolves_to(self, node: cst.CSTNode, *names: str) -> bool:
-        """True when ``node`` may refer to one of ``names`` (canonical spelling)."""
-        return not self.qualified_names(node).isdisjoint(names)
-
-
 @lru_cache(maxsize=32)
 def _dispatch(rules: Tuple[Type[Rule], ...]) -> Dict[type, Tuple[Tuple[int, str], ...]]:
     table: Dict[type, List[Tuple[int, str]]] = {}
@@ -100,14 +67,8 @@ def _dispatch(rules: Tuple[Type[Rule], ...]) -> Dict[type, Tuple[Tuple[int, str]
     return {node_type: tuple(entries) for node_type, entries in table.items()}
 
 
-def _triggered(source: Union[str, bytes], rules: Sequence[Type[Rule]]) -> bool:
-    if isinstance(source, bytes):
-        return any(rule.requires_text.encode() in source for rule in rules)
-    return any(rule.requires_text in source for rule in rules)
-
-
-def _without_superseded(reports: List[_Report]) -> List[_Report]:
-    by_node: Dict[cst.CSTNode, List[_Report]] = {}
+def _without_superseded(reports: List[Report]) -> List[Report]:
+    by_node: Dict[cst.CSTNode, List[Report]] = {}
     for report in reports:
         by_node.setdefault(report.node, []).append(report)
     kept = []
@@ -130,7 +91,7 @@ def analyze_source(
     parsing it again."""
     rules = all_rules() if rules is None else rules
     config = config or Config()
-    if not _triggered(source, rules):
+    if not may_have_findings(source):
         return FileAnalysis(path)
     try:
         check_text(source)
@@ -178,8 +139,11 @@ def _run_rules(
         module, {report.node for report in reports}, parents=semantic.parents, python_tree=python_tree
     )
     findings = [
-        Finding(report.rule.code, report.message, *positions[report.node], node=report.node, fix=report.fix)
+        Finding(
+            report.rule.code, report.message, *positions[report.node], node=report.node, fix=report.fix,
+            applicability=report.fix.applicability if report.fix is not None else None,
+        )
         for report in reports
     ]
     findings.sort(key=lambda finding: finding.sort_key)
-    return FileAnalysis(path, findings, module=module, semantic=semantic)
+    return FileAnalysis(path, findings, module=module, semantic=semantic, context=ctx)

@@ -21,7 +21,8 @@ from typing import Iterator, List, Optional, Tuple
 from botolint import __version__
 from botolint.cache import Cache, CachedResult, default_cache_directory
 from botolint.config import Config, ConfigError, load_config
-from botolint.engine import _triggered, analyze_source
+from botolint.engine import analyze_source
+from botolint.precheck import may_have_findings
 from botolint.rule import Finding, all_rules
 from botolint.runner import collecting_once
 
@@ -78,7 +79,7 @@ class BotolintChecker:
 
     def _findings(self, source: str) -> Tuple[Finding, ...]:
         cache = _cache() if self.use_cache else None
-        if not _triggered(source, all_rules()):
+        if not may_have_findings(source):
             return ()
         if cache is None:
             return self._analyze(source)
@@ -103,6 +104,6 @@ class BotolintChecker:
         with collecting_once():
             analysis = analyze_source(source, self.filename, config=_config(), python_tree=self.tree)
             # Positions and messages only: the nodes would keep the tree alive.
-            findings = tuple(Finding(f.code, f.message, f.line, f.column, node=None) for f in analysis.findings)
+            findings = tuple(finding.detached() for finding in analysis.findings)
             del analysis  # unreachable before the collection
         return findings

@@ -1,9 +1,12 @@
-"""What a rule is: a code, a message, its documentation and ``visit_<Node>`` methods.
+"""The rule API: what a rule is, what it sees of a file, and what it reports.
 
-A rule module under ``botolint.rules`` defines ``Rule`` subclasses; they are
-found by ``all_rules()``, so adding a rule touches nothing else. The class
-docstring is the rule's page, in Markdown with the sections listed in
-``DOC_SECTIONS``; ``botolint rule CODE`` prints it and a test checks it.
+A rule is a ``Rule`` subclass with a code, a message, its documentation and
+``visit_<Node>`` methods taking ``(node, ctx)``. A rule module under
+``botolint.rules`` defines them; ``all_rules()`` finds them, so adding a rule
+touches nothing else. The class docstring is the rule's page, in Markdown with
+the sections listed in ``DOC_SECTIONS``; ``botolint rule CODE`` prints it and
+a test checks it. A rule reports through its ``Context``, attaching a typed
+fix intent (``botolint.fixes``) when the finding can be rewritten.
 """
 
 from __future__ import annotations
@@ -12,14 +15,17 @@ import importlib
 import inspect
 import pkgutil
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, Mapping, Tuple, Type
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, FrozenSet, List, Optional, Tuple, Type
 
-import libcst as cst
+from botolint.fixes import Applicability, Fix
 
 if TYPE_CHECKING:
-    from botolint.engine import Context
+    import libcst as cst
+
+    from botolint.config import Config
+    from botolint.semantic import Scope, SemanticModel
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "References")
 CODE_PATTERN = re.compile(r"^AWS\d{3}$")
@@ -27,18 +33,68 @@ CODE_PATTERN = re.compile(r"^AWS\d{3}$")
 
 @dataclass(frozen=True)
 class Finding:
-    """One diagnostic: what every front end (flake8, CLI, codemod) consumes."""
+    """One diagnostic: what every front end (flake8, CLI, codemod) consumes.
+    ``node`` and ``fix`` tie it to the tree it was found in; a detached finding
+    (see ``detached``) has neither and can be cached or sent to another process."""
 
     code: str
     message: str
     line: int
     column: int  # 1-based, like the text output; flake8 gets ``column - 1``
-    node: cst.CSTNode = field(compare=False, repr=False)
-    fix: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    node: Optional["cst.CSTNode"] = field(default=None, compare=False, repr=False)
+    fix: Optional[Fix] = field(default=None, compare=False, repr=False)
+    # The fix's applicability, kept when the finding is detached from its tree.
+    applicability: Optional[Applicability] = field(default=None, compare=False)
 
     @property
     def sort_key(self) -> Tuple[int, int, str]:
         return (self.line, self.column, self.code)
+
+    def detached(self) -> "Finding":
+        return replace(self, node=None, fix=None)
+
+
+@dataclass
+class Report:
+    """What a rule said about a node, before positions are known."""
+
+    rule: Type["Rule"]
+    node: "cst.CSTNode"
+    message: str
+    fix: Optional[Fix]
+
+
+class Context:
+    """What a rule sees of the file it checks: the tree, the semantic model, the
+    configuration, and a memo for facts several rules share."""
+
+    def __init__(self, path: str, module: "cst.Module", semantic: "SemanticModel", config: "Config") -> None:
+        self.path = path
+        self.module = module
+        self.semantic = semantic
+        self.config = config
+        self.reports: List[Report] = []
+        self._memo: Dict[Any, Any] = {}
+
+    def report(self, rule: "Rule", node: "cst.CSTNode", *, fix: Optional[Fix] = None, **message_args: Any) -> None:
+        message = rule.message.format(**message_args) if message_args else rule.message
+        self.reports.append(Report(type(rule), node, message, fix))
+
+    def memo(self, factory: Callable[["Context"], Any]) -> Any:
+        """``factory(self)``, computed once per file however many rules ask."""
+        if factory not in self._memo:
+            self._memo[factory] = factory(self)
+        return self._memo[factory]
+
+    def scope_of(self, node: "cst.CSTNode") -> "Scope":
+        return self.semantic.scope_of(node)
+
+    def qualified_names(self, node: "cst.CSTNode") -> FrozenSet[str]:
+        return self.semantic.qualified_names(node)
+
+    def resolves_to(self, node: "cst.CSTNode", *names: str) -> bool:
+        """True when ``node`` may refer to one of ``names`` (canonical spelling)."""
+        return not self.qualified_names(node).isdisjoint(names)
 
 
 class Rule:
@@ -50,10 +106,12 @@ class Rule:
     message: ClassVar[str]
     # Codes this rule replaces when both would report the same node.
     supersedes: ClassVar[Tuple[str, ...]] = ()
-    # Text without this cannot hold a finding: such files are not even parsed.
-    requires_text: ClassVar[str] = "boto3"
+    # The applicability of the fix this rule's findings carry (None: no fix).
+    fix_applicability: ClassVar[Optional[Applicability]] = None
+    # What ``botolint fix`` says of a finding it leaves because the rule has no fix.
+    no_fix_reason: ClassVar[str] = ""
 
-    def finish(self, ctx: "Context") -> None:
+    def finish(self, ctx: Context) -> None:
         """Called once per file after every node was visited."""
 
     @classmethod
@@ -115,3 +173,8 @@ def select_rules(select: Tuple[str, ...], ignore: Tuple[str, ...]) -> Tuple[Type
         if selected >= 0 and selected >= ignored:
             chosen.append(rule)
     return tuple(chosen)
+
+
+def fixable_codes(applicability: Applicability) -> Tuple[str, ...]:
+    """The codes of the rules whose findings carry fixes of ``applicability``."""
+    return tuple(rule.code for rule in all_rules() if rule.fix_applicability is applicability)

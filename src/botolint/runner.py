@@ -20,8 +20,9 @@ from typing import Iterator, List, Optional, Sequence, Tuple, Type
 from botolint.cache import Cache, CachedResult
 from botolint.config import Config
 from botolint.discovery import iter_python_files
-from botolint.engine import INTERNAL_ERROR, _triggered, analyze_source
+from botolint.engine import INTERNAL_ERROR, analyze_source
 from botolint.noqa import unsuppressed
+from botolint.precheck import may_have_findings
 from botolint.rule import Finding, Rule
 from botolint.source import SourceError, read_source
 
@@ -71,7 +72,7 @@ def _answer_without_parsing(
         data = read_source(path, config.max_file_size)
     except SourceError as error:
         return FileReport(str(path), error=str(error))
-    if not _triggered(data, rules):
+    if not may_have_findings(data):
         return FileReport(str(path))
     if cache is not None:
         cached = cache.get(cache.key(path, data))
@@ -148,12 +149,10 @@ def analyze_for_report(
         return FileReport(str(path), error=str(error))
     with collecting_once():
         analysis = analyze_source(data, str(path), rules=rules, config=config)
-        findings = tuple(
-            Finding(f.code, f.message, f.line, f.column, node=None) for f in unsuppressed(analysis)
-        )
+        findings = tuple(finding.detached() for finding in unsuppressed(analysis))
         error = analysis.error
         del analysis  # unreachable before the collection
-    if cache is not None and _triggered(data, rules):
+    if cache is not None and may_have_findings(data):
         cache.put(cache.key(path, data), CachedResult(findings, error))
     return FileReport(str(path), findings, error)
 

@@ -13,9 +13,13 @@ from __future__ import annotations
 import dataclasses
 import enum
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple, Type
+from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple, Type, Union
 
 import libcst as cst
+
+
+# Two spellings of one class: every qualified name the model gives is canonical.
+CANONICAL_NAMES = {"boto3.session.Session": "boto3.Session"}
 
 
 class ScopeKind(enum.Enum):
@@ -24,6 +28,11 @@ class ScopeKind(enum.Enum):
     FUNCTION = "function"
     LAMBDA = "lambda"
     COMPREHENSION = "comprehension"
+
+
+Function = Union[cst.FunctionDef, cst.Lambda]
+# What a function-level fact is keyed by: the function or lambda, None for import time.
+Owner = Optional[Function]
 
 
 class BindingKind(enum.Enum):
@@ -55,6 +64,20 @@ class Scope:
     bindings: Dict[str, List[Binding]] = field(default_factory=dict)
     global_names: Set[str] = field(default_factory=set)
     nonlocal_names: Set[str] = field(default_factory=set)
+    children: List["Scope"] = field(default_factory=list)
+    # Every name read in this scope (not in nested ones), in source order.
+    loads: List[cst.Name] = field(default_factory=list)
+    # Names spelled here that neither read nor bind a variable: the package of
+    # ``from pkg import x``. A new name must avoid them too.
+    mentions: Set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        if self.kind in (ScopeKind.FUNCTION, ScopeKind.LAMBDA):
+            self._function: Optional[Scope] = self
+        else:
+            self._function = self.parent._function if self.parent is not None else None
+        # The function (or lambda) whose code runs this scope's code; None at import time.
+        self.owner: Owner = self._function.node if self._function is not None else None
 
     @property
     def module(self) -> "Scope":
@@ -72,10 +95,7 @@ class Scope:
     @property
     def enclosing_function(self) -> Optional["Scope"]:
         """The nearest function or lambda scope, this one included."""
-        scope: Optional[Scope] = self
-        while scope is not None and scope.kind not in (ScopeKind.FUNCTION, ScopeKind.LAMBDA):
-            scope = scope.parent
-        return scope
+        return self._function
 
     def defining_scope(self, name: str) -> Optional["Scope"]:
         """The scope whose binding of ``name`` a reference in this scope sees."""
@@ -96,6 +116,24 @@ class Scope:
     def lookup(self, name: str) -> List[Binding]:
         scope = self.defining_scope(name)
         return scope.bindings[name] if scope is not None else []
+
+    def walk(self) -> Iterator["Scope"]:
+        """This scope and every scope nested in it."""
+        todo = [self]
+        while todo:
+            scope = todo.pop()
+            yield scope
+            todo.extend(reversed(scope.children))
+
+    def names_used(self) -> Set[str]:
+        """Every variable name read, bound or declared in this scope and the
+        scopes nested in it."""
+        names: Set[str] = set()
+        for scope in self.walk():
+            names.update(scope.bindings)
+            names.update(name.value for name in scope.loads)
+            names |= scope.global_names | scope.nonlocal_names | scope.mentions
+        return names
 
 
 # Fields that only ever hold whitespace, comments or punctuation: never a name.
@@ -134,6 +172,37 @@ def iter_children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
                     yield item
 
 
+def names_in_expression(node: cst.CSTNode) -> Set[str]:
+    """The variable names spelled in a small expression the model did not
+    attribute to a scope of its own (a function's decorators, annotations and
+    defaults): attribute names and keyword names are not variables."""
+    names: Set[str] = set()
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, cst.Name):
+            names.add(current.value)
+        elif isinstance(current, cst.Attribute):
+            todo.append(current.value)
+        elif isinstance(current, cst.Arg):
+            todo.append(current.value)
+        else:
+            todo.extend(iter_children(current))
+    return names
+
+
+def iter_params(params: cst.Parameters) -> Iterator[cst.Param]:
+    """Every parameter, in order: positional-only, positional, ``*args``,
+    keyword-only, ``**kwargs``."""
+    yield from params.posonly_params
+    yield from params.params
+    if isinstance(params.star_arg, cst.Param):
+        yield params.star_arg
+    yield from params.kwonly_params
+    if params.star_kwarg is not None:
+        yield params.star_kwarg
+
+
 def dotted_name(node: cst.CSTNode) -> Optional[str]:
     """``a.b.c`` for a Name/Attribute chain, None for anything else."""
     if isinstance(node, cst.Name):
@@ -149,22 +218,52 @@ _Frame = Tuple[cst.CSTNode, Scope, Optional[cst.CSTNode]]
 
 
 class SemanticModel:
-    """Scopes, bindings, parents and the collected nodes of one module."""
+    """Scopes, bindings, references, calls, parents and the collected nodes of one module."""
 
     def __init__(self, module: cst.Module, collect: FrozenSet[Type[cst.CSTNode]] = frozenset()) -> None:
         self.module = module
         self.module_scope = Scope(ScopeKind.MODULE, module, None)
         self.parents: Dict[cst.CSTNode, Optional[cst.CSTNode]] = {}
-        self.scopes: Dict[cst.CSTNode, Scope] = {}
-        self.function_scopes: Dict[cst.CSTNode, Scope] = {}
+        # The scope each walked node is in.
+        self.scope_by_node: Dict[cst.CSTNode, Scope] = {}
+        # The scope each def, class, lambda and comprehension opens.
+        self.scope_created_by: Dict[cst.CSTNode, Scope] = {}
+        # Every call, and every name or attribute read, by the function whose
+        # code runs it (a comprehension's or class body's code belongs to the
+        # function around it), in source order.
+        self.calls: Dict[Owner, List[cst.Call]] = {}
+        self.call_order: List[cst.Call] = []  # every call, in source order
+        self.reads: Dict[Owner, List[Union[cst.Name, cst.Attribute]]] = {}
+        # ``target = value`` assignments to attributes: (target, value or None, statement).
+        self.attribute_stores: List[Tuple[cst.Attribute, Optional[cst.BaseExpression], cst.CSTNode]] = []
         self.collected: List[cst.CSTNode] = []
         self._collect = collect
+        self._store_targets: Set[cst.CSTNode] = set()
+        self._qualified_names: Dict[cst.CSTNode, FrozenSet[str]] = {}
         self._walk()
 
     # -- queries -------------------------------------------------------------
 
     def scope_of(self, node: cst.CSTNode) -> Scope:
-        return self.scopes[node]
+        return self.scope_by_node[node]
+
+    def names_used_in(self, function: cst.FunctionDef) -> Set[str]:
+        """Every variable name a ``def`` reads, binds or declares, its own name,
+        decorators, annotations and defaults included."""
+        names = self.scope_created_by[function].names_used()
+        names.add(function.name.value)
+        header: List[cst.CSTNode] = [decorator.decorator for decorator in function.decorators]
+        for param in iter_params(function.params):
+            header += [part for part in (param.annotation, param.default) if part is not None]
+        if function.returns is not None:
+            header.append(function.returns)
+        for node in header:
+            names |= names_in_expression(node)
+        return names
+
+    def is_store(self, node: cst.CSTNode) -> bool:
+        """True for an attribute or subscript that an assignment writes."""
+        return node in self._store_targets
 
     def parent_of(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
         return self.parents.get(node)
@@ -177,23 +276,34 @@ class SemanticModel:
 
     def qualified_names(self, node: cst.CSTNode, scope: Optional[Scope] = None) -> FrozenSet[str]:
         """What a Name/Attribute chain may refer to through imports, e.g.
-        ``{"boto3.client"}`` for ``b.client`` after ``import boto3 as b``."""
+        ``{"boto3.client"}`` for ``b.client`` after ``import boto3 as b``, in
+        canonical spelling. ``scope`` is where the chain is read (default: where
+        the node is)."""
+        if scope is None:
+            # Several rules ask about the same callee: resolve each node once.
+            names = self._qualified_names.get(node)
+            if names is None:
+                names = self._qualified_names[node] = self._resolve(node, self.scope_by_node.get(node, self.module_scope))
+            return names
+        return self._resolve(node, scope)
+
+    def _resolve(self, node: cst.CSTNode, scope: Scope) -> FrozenSet[str]:
         dotted = dotted_name(node)
         if dotted is None:
             return frozenset()
         head, _, rest = dotted.partition(".")
-        scope = scope if scope is not None else self.scopes.get(node, self.module_scope)
         names = set()
         for binding in scope.lookup(head):
             if binding.qualified_name is not None:
-                names.add(f"{binding.qualified_name}.{rest}" if rest else binding.qualified_name)
+                name = f"{binding.qualified_name}.{rest}" if rest else binding.qualified_name
+                names.add(CANONICAL_NAMES.get(name, name))
         return frozenset(names)
 
     # -- the walk ------------------------------------------------------------
 
     def _walk(self) -> None:
         stack: List[_Frame] = [(self.module, self.module_scope, None)]
-        parents, scopes, collect, collected = self.parents, self.scopes, self._collect, self.collected
+        parents, scopes, collect, collected = self.parents, self.scope_by_node, self._collect, self.collected
         while stack:
             node, scope, parent = stack.pop()
             parents[node] = parent
@@ -234,25 +344,23 @@ class SemanticModel:
             return self._bind_target(target.value, scope, kind, node)
         return [(target, scope)]
 
+    def _store(self, target: cst.CSTNode, value: Optional[cst.BaseExpression], statement: cst.CSTNode) -> None:
+        """An assignment statement's attribute or subscript target."""
+        self._store_targets.add(target)
+        if isinstance(target, cst.Attribute):
+            self.attribute_stores.append((target, value, statement))
+
     def _new_scope(self, kind: ScopeKind, node: cst.CSTNode, parent: Scope) -> Scope:
         scope = Scope(kind, node, parent)
-        self.function_scopes[node] = scope
+        parent.children.append(scope)
+        self.scope_created_by[node] = scope
         return scope
 
     def _bind_parameters(self, params: cst.Parameters, scope: Scope) -> None:
-        for param in _all_params(params):
+        for param in iter_params(params):
             annotation = param.annotation.annotation if param.annotation is not None else None
             self._bind(param.name.value, scope, BindingKind.PARAMETER, param, annotation=annotation)
 
-
-def _all_params(params: cst.Parameters) -> Iterator[cst.Param]:
-    yield from params.posonly_params
-    yield from params.params
-    if isinstance(params.star_arg, cst.Param):
-        yield params.star_arg
-    yield from params.kwonly_params
-    if params.star_kwarg is not None:
-        yield params.star_kwarg
 
 
 def _import_qualified_name(name: cst.CSTNode) -> str:
@@ -332,13 +440,18 @@ def _comp_for(model: SemanticModel, node: cst.CompFor, scope: Scope) -> _Childre
 def _assign(model: SemanticModel, node: cst.Assign, scope: Scope) -> _Children:
     children: _Children = []
     for target in node.targets:
-        children += model._bind_target(target.target, scope, BindingKind.ASSIGNMENT, node, node.value)
+        walked = model._bind_target(target.target, scope, BindingKind.ASSIGNMENT, node, node.value)
+        if walked and walked[0][0] is target.target:
+            model._store(target.target, node.value, node)
+        children += walked
     children.append((node.value, scope))
     return children
 
 
 def _ann_assign(model: SemanticModel, node: cst.AnnAssign, scope: Scope) -> _Children:
     children = model._bind_target(node.target, scope, BindingKind.ASSIGNMENT, node, node.value)
+    if children:
+        model._store(node.target, node.value, node)
     children.append((node.annotation, scope))
     if node.value is not None:
         children.append((node.value, scope))
@@ -347,6 +460,8 @@ def _ann_assign(model: SemanticModel, node: cst.AnnAssign, scope: Scope) -> _Chi
 
 def _aug_assign(model: SemanticModel, node: cst.AugAssign, scope: Scope) -> _Children:
     children = model._bind_target(node.target, scope, BindingKind.OTHER, node)
+    if children:
+        model._store(node.target, None, node)
     children.append((node.value, scope))
     return children
 
@@ -396,6 +511,8 @@ def _import(model: SemanticModel, node: cst.Import, scope: Scope) -> _Children:
 
 
 def _import_from(model: SemanticModel, node: cst.ImportFrom, scope: Scope) -> _Children:
+    if node.module is not None:
+        scope.mentions.add((dotted_name(node.module) or "").partition(".")[0])
     if isinstance(node.names, cst.ImportStar):
         return []
     module = _module_name(node)
@@ -424,7 +541,35 @@ def _match_capture(model: SemanticModel, node: cst.CSTNode, scope: Scope) -> _Ch
     return [(pattern, scope)] if pattern is not None else []
 
 
+def _name(model: SemanticModel, node: cst.Name, scope: Scope) -> _Children:
+    # Every Name the walk reaches is read: bound names, attribute names and
+    # keyword names are never walked.
+    scope.loads.append(node)
+    model.reads.setdefault(scope.owner, []).append(node)
+    return []
+
+
+def _attribute(model: SemanticModel, node: cst.Attribute, scope: Scope) -> _Children:
+    if node not in model._store_targets:
+        model.reads.setdefault(scope.owner, []).append(node)
+    return [(node.value, scope)]
+
+
+def _arg(model: SemanticModel, node: cst.Arg, scope: Scope) -> _Children:
+    return [(node.value, scope)]
+
+
+def _call(model: SemanticModel, node: cst.Call, scope: Scope) -> _Children:
+    model.calls.setdefault(scope.owner, []).append(node)
+    model.call_order.append(node)
+    return [(node.func, scope), *((arg, scope) for arg in node.args)]
+
+
 _HANDLERS: Dict[type, Callable[[SemanticModel, cst.CSTNode, Scope], _Children]] = {
+    cst.Name: _name,
+    cst.Attribute: _attribute,
+    cst.Arg: _arg,
+    cst.Call: _call,
     cst.FunctionDef: _function_def,
     cst.Lambda: _lambda,
     cst.Param: _param,

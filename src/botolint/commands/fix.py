@@ -10,7 +10,7 @@ import sys
 from typing import TYPE_CHECKING, List, TextIO
 
 from botolint.commands.common import UsageError, add_file_arguments, resolve_config, resolve_rules
-from botolint.fix.plan import FALLBACKS, FixOptions
+from botolint.fix.model import FALLBACKS, FixOptions
 
 if TYPE_CHECKING:
     from botolint.fix.run import FileResult
@@ -106,13 +106,8 @@ def _report_file(result: FileResult, out: TextIO) -> None:
                 print(f"{result.path}:{function.line}: {function.name}() uses `{function.param}` ({how}) in {function.calls} {calls}", file=out)
             else:
                 print(f"{result.path}:{function.line}: {function.name}() gets `{function.param}` ({how}) to pass on", file=out)
-        if result.module_session is not None:
-            line, name, calls = result.module_session
-            print(f"{result.path}:{line}: module-level `{name} = boto3.Session()` added for {calls} import-time "
-                  f"call{'s' * (calls != 1)} (unsafe fix)", file=out)
-        if result.profile_option is not None:
-            line, parser, statement = result.profile_option
-            print(f"{result.path}:{line}: `--profile` option added to {parser}; `{statement}` after parsing (unsafe fix)", file=out)
+        for line, text in result.notes:
+            print(f"{result.path}:{line}: {text}", file=out)
         for passed in result.passes:
             print(f"{result.path}:{passed.line}: {passed.callee}() is passed `{passed.keyword}={passed.value}`", file=out)
     for left in result.left:

@@ -20,8 +20,10 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from botolint.fix.profile_option import calls_after_parsing, finish_profile_option
-from botolint.fix.plan import FilePlan, FixOptions, SessionParam, add_passing_parameter, session_like_params
+from botolint.fix.build import session_statement
+from botolint.fix.model import SECOND_PARAM_NAME, FilePlan, FixOptions, SessionParam, SessionSource
+from botolint.fix.names import choose_param_name, free_module_name
+from botolint.fix.session_parameter import add_passing_parameter, leftover, session_like_params
 from botolint.semantic import BindingKind, Scope, ScopeKind, dotted_name
 
 Target = Tuple[FilePlan, cst.FunctionDef]
@@ -102,7 +104,7 @@ def _defined_callable(plan: FilePlan, scope: Scope, name: str) -> Optional[Tuple
         return target, False
     bindings = scope.bindings.get(name, [])
     if len(bindings) == 1 and isinstance(bindings[0].node, cst.ClassDef) and not bindings[0].node.decorators:
-        class_scope = plan.semantic.function_scopes.get(bindings[0].node)
+        class_scope = plan.semantic.scope_created_by.get(bindings[0].node)
         init = _defined_function(plan, class_scope, "__init__") if class_scope is not None else None
         if init is not None:
             return init, True
@@ -124,7 +126,7 @@ def _session_safe_method_names(plans: Iterable[FilePlan]) -> Set[str]:
     for plan in plans:
         if plan.semantic is None:
             continue
-        for node, scope in plan.semantic.function_scopes.items():
+        for node, scope in plan.semantic.scope_created_by.items():
             if scope.kind is not ScopeKind.CLASS:
                 continue
             for statement in _class_body(node):
@@ -141,8 +143,9 @@ def _class_body(node: cst.ClassDef) -> List[cst.CSTNode]:
 def propagate(project: Project) -> int:
     """Fill in ``plan.passes`` for every plan; returns the number of call sites.
     With ``add_to_callers``, first give every function that calls one taking a
-    session a parameter of its own, repeating until no caller is added."""
-    calls = {id(plan): _calls_in(plan) for plan in project.plans}
+    session a parameter of its own, repeating until no caller is added. Then
+    settle the session sources (``--profile``) and pass sessions along."""
+    calls = {id(plan): plan.semantic.call_order for plan in project.plans}
     while True:
         changed = _recognize_carriers(project, calls)
         if project.options.add_to_callers:
@@ -150,7 +153,7 @@ def propagate(project: Project) -> int:
         if not changed:
             break
         project.method_names = _session_safe_method_names(project.plans)
-    count = sum(_pass_profile_session(project, plan, calls[id(plan)]) for plan in project.plans)
+    count = sum(_pass_from_sources(project, plan) for plan in project.plans)
     for plan in project.plans:
         if not plan.sessions:
             continue
@@ -162,28 +165,69 @@ def propagate(project: Project) -> int:
     return count
 
 
-def _pass_profile_session(project: Project, plan: FilePlan, calls: List[cst.Call]) -> int:
-    """AWS105's fix (--unsafe-fixes): the session made from ``--profile`` after
-    parse_args() goes to the calls after it that accept one. When the function
-    has a session parameter of its own, the general pass below does it."""
-    name = finish_profile_option(plan, project.options)
-    if name is None:
-        return 0
+def _pass_from_sources(project: Project, plan: FilePlan) -> int:
+    """Settle each session source and pass it to the calls after it that
+    accept one. When its function has a session parameter of its own, the
+    source keeps a caller's session (``session = session or ...``) and the
+    general pass passes that parameter."""
     count = 0
-    for call in calls_after_parsing(plan, calls):
-        scope = plan.semantic.scopes[call]
-        param = _accepting_callee(project, plan, call, scope, scope)
-        if param is not None and call not in plan.passes:
-            plan.passes[call] = (param.name, name)
-            count += 1
+    for source in plan.sources:
+        name = _settle(plan, source, project.options)
+        if name is None:
+            continue
+        for call in _calls_after(plan, source):
+            scope = plan.semantic.scope_of(call)
+            param = _accepting_callee(project, plan, call, scope, scope)
+            if param is not None and call not in plan.passes:
+                plan.passes[call] = (param.name, name)
+                count += 1
     return count
 
 
-def _calls_in(plan: FilePlan) -> List[cst.Call]:
-    """Every call of the file: the semantic model walked each node already."""
-    if plan.semantic is None:
-        return []
-    return [node for node in plan.semantic.scopes if type(node) is cst.Call]
+def _settle(plan: FilePlan, source: SessionSource, options: FixOptions) -> Optional[str]:
+    """Choose the source's name and queue its edits. Returns the name the calls
+    after it are to pass: None when no name is free, or when the function's own
+    session parameter is the name (the general pass passes that)."""
+    owner = source.scope.node
+    param = plan.sessions.get(owner) if isinstance(owner, cst.FunctionDef) else None
+    keeps_parameter = param is not None
+    if param is not None:
+        name = param.name
+    else:
+        if isinstance(owner, cst.FunctionDef):
+            name = choose_param_name(owner, plan.semantic, options.param_name)
+        else:
+            name = free_module_name(plan.semantic, (options.param_name, SECOND_PARAM_NAME))
+        if name is None:
+            reason = f"not fixable: the names {options.param_name!r} and {SECOND_PARAM_NAME!r} are taken"
+            plan.left.append(leftover(source.finding, reason))
+            return None
+    plan.needs_boto3_import |= source.needs_import
+    for statement, option in source.option_after.items():
+        plan.insert_after[statement] = [option]
+    plan.add_decorators.update(source.option_decorators)
+    for function, parameter in source.option_params.items():
+        plan.new_params.setdefault(function, []).append(parameter)
+    statement = session_statement(name, source.boto3_name, source.profile, keeps_parameter)
+    if source.after is not None:
+        plan.insert_after.setdefault(source.after, []).append(statement)
+    else:
+        plan.insert_first[source.block] = [statement]
+    code = plan.module.code_for_node(statement).strip()
+    plan.notes.append((source.finding.node, f"`--profile` option added to {source.target}; `{code}` after parsing (unsafe fix)"))
+    return None if keeps_parameter else name
+
+
+def _calls_after(plan: FilePlan, source: SessionSource) -> List[cst.Call]:
+    """The calls that run after the source's statement: in the same scope,
+    inside a statement that follows it in its block."""
+    body = list(source.block.body)
+    later = set(body[body.index(source.after) + 1 :] if source.after is not None else body)
+    return [
+        call
+        for call in plan.semantic.calls.get(source.scope.owner, [])
+        if plan.semantic.scope_of(call) is source.scope and any(ancestor in later for ancestor in plan.semantic.ancestors(call))
+    ]
 
 
 def _recognize_carriers(project: Project, calls: Dict[int, List[cst.Call]]) -> bool:
@@ -192,7 +236,7 @@ def _recognize_carriers(project: Project, calls: Dict[int, List[cst.Call]]) -> b
     too (an earlier fix added them; this keeps a second run from adding more)."""
     found = False
     for plan in project.plans:
-        for node, scope in plan.semantic.function_scopes.items():
+        for node, scope in plan.semantic.scope_created_by.items():
             if not isinstance(node, cst.FunctionDef) or node in plan.sessions:
                 continue
             for param in session_like_params(node, project.options):
@@ -204,51 +248,40 @@ def _recognize_carriers(project: Project, calls: Dict[int, List[cst.Call]]) -> b
 
 
 def _only_passed_on(project: Project, plan: FilePlan, function: cst.FunctionDef, scope: Scope, name: str, calls: List[cst.Call]) -> bool:
-    uses = _NameUses(name)
-    function.body.visit(uses)
-    if not uses.count:
+    """Whether every mention of the parameter ``name`` in the function's code
+    is ``name=name`` passing it to a function that takes a session."""
+    scopes = list(scope.walk())
+    parameter_only = scope.bindings.get(name, []) and all(b.kind is BindingKind.PARAMETER for b in scope.bindings[name])
+    if not parameter_only or len(scope.bindings[name]) != 1:
+        return False
+    if any(
+        name in other.global_names or name in other.nonlocal_names or name in other.mentions
+        or (other is not scope and name in other.bindings)
+        for other in scopes
+    ):
+        return False  # bound or declared again: more than passing it on
+    uses = {load for other in scopes for load in other.loads if load.value == name}
+    if not uses:
         return False
     passed = 0
     for call in calls:
         for arg in call.args:
-            if isinstance(arg.value, cst.Name) and arg.value.value == name and arg.value in uses.nodes:
-                call_scope = plan.semantic.scopes.get(call)
+            if isinstance(arg.value, cst.Name) and arg.value.value == name and arg.value in uses:
+                call_scope = plan.semantic.scope_by_node.get(call)
                 if call_scope is None or call_scope.enclosing_function is not scope:
                     return False
                 param = _accepting_callee_ignoring_keyword(project, plan, call, call_scope, scope)
                 if param is None or arg.keyword is None or arg.keyword.value != param.name:
                     return False
                 passed += 1
-    return passed == uses.count
-
-
-class _NameUses(cst.CSTVisitor):
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.nodes: Set[cst.Name] = set()
-
-    @property
-    def count(self) -> int:
-        return len(self.nodes)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if node.value == self.name:
-            self.nodes.add(node)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
-        return False
+    return passed == len(uses)
 
 
 def _add_callers(project: Project, calls: Dict[int, List[cst.Call]]) -> bool:
     added = False
     for plan in project.plans:
         for call in calls[id(plan)]:
-            scope = plan.semantic.scopes.get(call)
+            scope = plan.semantic.scope_by_node.get(call)
             caller = scope.enclosing_function if scope is not None else None
             if caller is None or caller.kind is not ScopeKind.FUNCTION or caller.node in plan.sessions:
                 continue
@@ -261,7 +294,7 @@ def _add_callers(project: Project, calls: Dict[int, List[cst.Call]]) -> bool:
 
 def _session_to_pass(project: Project, plan: FilePlan, call: cst.Call) -> Optional[Tuple[str, str]]:
     semantic = plan.semantic
-    scope = semantic.scopes.get(call)
+    scope = semantic.scope_by_node.get(call)
     if scope is None:
         return None
     caller = scope.enclosing_function

@@ -9,9 +9,9 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
+from botolint.fix.build import no_space_equal
 from botolint.fix.layout import insert_items
-from botolint.fix.module_session import session_statement
-from botolint.fix.plan import FilePlan, FunctionFix, SessionParam
+from botolint.fix.model import FilePlan
 
 
 class RewriteError(Exception):
@@ -33,33 +33,34 @@ class _Rewriter(cst.CSTTransformer):
         return updated
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        session = self.plan.module_session
-        body = []
-        for index, (old, new) in enumerate(zip(original.body, updated.body)):
-            if session is not None and index == session.index:
-                body += session_statement(session, new)
-            else:
-                body.append(new)
-            body += self.plan.insert_after.get(old, [])
-        return updated.with_changes(body=body)
+        body = self._statements(original.body, updated.body, [])
+        return updated if body is None else updated.with_changes(body=body)
 
     def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
-        first = self.plan.insert_first.get(original, [])
-        if not first and not any(statement in self.plan.insert_after for statement in original.body):
-            return updated
+        body = self._statements(original.body, updated.body, self.plan.insert_first.get(original, []))
+        return updated if body is None else updated.with_changes(body=body)
+
+    def _statements(self, originals, updates, first) -> Optional[list]:
+        """A block's statements with the plan's insertions, or None if it has none."""
+        plan = self.plan
+        if not first and not any(s in plan.insert_after or s in plan.insert_before for s in originals):
+            return None
         body = list(first)
-        for old, new in zip(original.body, updated.body):
-            body += [new, *self.plan.insert_after.get(old, [])]
-        return updated.with_changes(body=body)
+        for old, new in zip(originals, updates):
+            before = plan.insert_before.get(old)
+            if before:
+                body += _before(before, new)
+            else:
+                body.append(new)
+            body += plan.insert_after.get(old, [])
+        return body
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         fix = self.plan.fixes.get(original)
         if fix is not None and fix.adds_param:
-            updated = updated.with_changes(params=_with_keyword_only(updated, fix))
-        extra = self.plan.add_params.get(original)
-        if extra is not None:
-            param = FunctionFix(original, extra, SessionParam(extra), True, None, [])
-            updated = updated.with_changes(params=_with_keyword_only(updated, param))
+            updated = updated.with_changes(params=_with_keyword_only(updated, _new_param(fix.param.name, fix.annotation)))
+        for name in self.plan.new_params.get(original, []):
+            updated = updated.with_changes(params=_with_keyword_only(updated, _new_param(name, None)))
         decorator = self.plan.add_decorators.get(original)
         if decorator is not None:
             index, new = decorator
@@ -69,25 +70,34 @@ class _Rewriter(cst.CSTTransformer):
         return updated
 
 
+def _before(inserted, statement: cst.CSTNode) -> list:
+    """``inserted`` then ``statement``: blank lines above the statement move
+    above the new lines; comments stay with the statement they describe."""
+    leading = list(getattr(statement, "leading_lines", ()))
+    blank = 0
+    while blank < len(leading) and leading[blank].comment is None:
+        blank += 1
+    first, *rest = inserted
+    return [first.with_changes(leading_lines=leading[:blank]), *rest, statement.with_changes(leading_lines=leading[blank:])]
+
+
 def _with_keyword(call: cst.Call, keyword: str, value: str):
-    no_space = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
-    arg = cst.Arg(keyword=cst.Name(keyword), value=cst.Name(value), equal=no_space)
+    arg = cst.Arg(keyword=cst.Name(keyword), value=cst.Name(value), equal=no_space_equal())
     return insert_items(call.args, len(call.args), [arg], call.whitespace_before_args)
 
 
-def _new_param(fix: FunctionFix) -> cst.Param:
-    if fix.annotation is None:
-        equal = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
-        return cst.Param(cst.Name(fix.param.name), default=cst.Name("None"), equal=equal)
+def _new_param(name: str, annotation: Optional[str]) -> cst.Param:
+    if annotation is None:
+        return cst.Param(cst.Name(name), default=cst.Name("None"), equal=no_space_equal())
     return cst.Param(
-        cst.Name(fix.param.name),
-        annotation=cst.Annotation(cst.SimpleString(fix.annotation)),
+        cst.Name(name),
+        annotation=cst.Annotation(cst.SimpleString(annotation)),
         default=cst.Name("None"),
         equal=cst.AssignEqual(),
     )
 
 
-def _with_keyword_only(function: cst.FunctionDef, fix: FunctionFix) -> cst.Parameters:
+def _with_keyword_only(function: cst.FunctionDef, new_param: cst.Param) -> cst.Parameters:
     """The parameters with the session added as the last keyword-only one
     (after ``*`` or ``*args``, before ``**kwargs``)."""
     params = function.params
@@ -103,7 +113,7 @@ def _with_keyword_only(function: cst.FunctionDef, fix: FunctionFix) -> cst.Param
     if params.star_kwarg is not None:
         slots.append(("starkw", params.star_kwarg))
     index = len(slots) - (1 if params.star_kwarg is not None else 0)
-    new = [("kwonly", _new_param(fix))] if has_star else [("star", cst.ParamStar()), ("kwonly", _new_param(fix))]
+    new = [("kwonly", new_param)] if has_star else [("star", cst.ParamStar()), ("kwonly", new_param)]
     items = insert_items([node for _, node in slots], index, [node for _, node in new], function.whitespace_before_params)
     kinds = [kind for kind, _ in slots[:index]] + [kind for kind, _ in new] + [kind for kind, _ in slots[index:]]
     return _parameters_from(kinds, items)

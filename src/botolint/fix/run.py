@@ -10,7 +10,8 @@ from typing import List, Optional, Sequence, Tuple, Type
 from botolint.config import Config
 from botolint.discovery import iter_python_files
 from botolint.engine import analyze_path
-from botolint.fix.plan import FilePlan, FixOptions, Leftover, plan_file
+from botolint.fix.model import FilePlan, FixOptions, Leftover
+from botolint.fix.plan import plan_file
 from botolint.fix.propagate import Project, propagate
 from botolint.fix.rewrite import RewriteError, rewritten_source
 from botolint.noqa import unsuppressed
@@ -44,10 +45,8 @@ class FileResult:
     functions: List[ChangedFunction] = field(default_factory=list)
     passes: List[PassedSession] = field(default_factory=list)
     left: List[Leftover] = field(default_factory=list)
-    # ``boto3_session = boto3.Session()`` added (--unsafe-fixes): (line, name, calls).
-    module_session: Optional[Tuple[int, str, int]] = None
-    # ``--profile`` added to a parser (--unsafe-fixes, AWS105): (line, parser, session statement).
-    profile_option: Optional[Tuple[int, str, str]] = None
+    # What else the fix did, e.g. an unsafe fix's summary: (line, text).
+    notes: List[Tuple[int, str]] = field(default_factory=list)
     error: Optional[str] = None
     encoding: str = "utf-8"
 
@@ -101,22 +100,14 @@ def rewrite_plan(plan: FilePlan) -> FileResult:
 def _describe(plan: FilePlan, result: FileResult) -> None:
     module = plan.analysis.module
     names = [fix.node.name for fix in plan.fixes.values()]
-    positions = node_positions(module, [*names, *plan.passes])
+    positions = node_positions(module, [*names, *plan.passes, *(node for node, _ in plan.notes)])
     for fix in plan.fixes.values():
         line = positions[fix.node.name][0]
-        result.functions.append(ChangedFunction(line, fix.qualname, fix.param.name, fix.adds_param, len(fix.findings)))
+        result.functions.append(ChangedFunction(line, fix.qualname, fix.param.name, fix.adds_param, fix.calls))
     for call, (keyword, value) in sorted(plan.passes.items(), key=lambda item: positions[item[0]]):
         callee = module.code_for_node(call.func)
         result.passes.append(PassedSession(positions[call][0], callee, keyword, value))
-    session = plan.module_session
-    if session is not None:
-        line = node_positions(module, [module.body[session.index]])[module.body[session.index]][0]
-        result.module_session = (line, session.name, session.calls)
-    option = plan.profile_option
-    if option is not None and option.session_statement is not None:
-        target = f"`{option.parser_name}`" if option.parser_statement is not None else f"{option.command.name.value}()"
-        statement = module.code_for_node(option.session_statement).strip()
-        result.profile_option = (option.finding.line, target, statement)
+    result.notes = [(positions[node][0], text) for node, text in plan.notes]
     result.functions.sort(key=lambda item: item.line)
 
 

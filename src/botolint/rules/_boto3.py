@@ -16,11 +16,9 @@ from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from botolint.engine import Context
-from botolint.rules.default_session import default_session_factory
+from botolint.objects import SESSION_CLASS, ObjectKind, default_session_factory, module_values
+from botolint.rule import Context
 from botolint.semantic import Binding, BindingKind
-
-SESSION = "boto3.Session"
 # How many bindings one query may follow: plenty for real code, and a bound
 # on the work a generated file with thousands of rebindings can cause.
 MAX_BINDINGS_FOLLOWED = 64
@@ -37,37 +35,23 @@ class Boto3Call:
 
 def boto3_call(node: cst.Call, ctx: Context) -> Optional[Boto3Call]:
     """The boto3 factory ``node`` calls: ``boto3.Session(...)``,
-    ``boto3.client/resource(...)``, or ``client/resource`` on an expression
-    known to be a boto3 Session (see ``is_session``)."""
-    if ctx.resolves_to(node.func, SESSION):
-        return Boto3Call("session", SESSION, node)
-    kind = default_session_factory(node, ctx)
+    ``boto3.client/resource(...)``, or ``client/resource`` on an expression that
+    is a boto3 Session or the boto3 module (``(session or boto3).client(...)``)."""
+    if ctx.resolves_to(node.func, SESSION_CLASS):
+        return Boto3Call("session", SESSION_CLASS, node)
+    kind = default_session_factory(node, ctx.semantic)
     if kind is not None:
         return Boto3Call(kind, f"boto3.{kind}", node)
     func = node.func
     if isinstance(func, cst.Attribute) and func.attr.value in ("client", "resource"):
-        if is_session(func.value, ctx) or _is_session_or_boto3(func.value, ctx):
+        if module_values(ctx).kinds_of(func.value) & {ObjectKind.SESSION, ObjectKind.MODULE}:
             return Boto3Call(func.attr.value, f"Session.{func.attr.value}", node)
     return None
 
 
-def is_session(expr: cst.BaseExpression, ctx: Context, seen: Optional[Set[int]] = None) -> bool:
-    """True when ``expr`` is known to be a boto3 Session: a ``boto3.Session(...)``
-    call, a name bound to one (or to ``x or boto3.Session()``) in a scope it
-    sees, or a parameter annotated ``boto3.Session``."""
-    seen = set() if seen is None else seen
-    if isinstance(expr, cst.Call):
-        return ctx.resolves_to(expr.func, SESSION)
-    if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
-        return is_session(expr.left, ctx, seen) or is_session(expr.right, ctx, seen)
-    if isinstance(expr, cst.Name):
-        return any(_binding_is_session(binding, ctx, seen) for binding in unseen_bindings(expr, ctx, seen))
-    return False
-
-
 def bindings_of(name: cst.Name, ctx: Context) -> List[Binding]:
     """The bindings a name read sees ([] for a node outside the model)."""
-    scope = ctx.semantic.scopes.get(name)
+    scope = ctx.semantic.scope_by_node.get(name)
     return scope.lookup(name.value) if scope is not None else []
 
 
@@ -79,27 +63,6 @@ def unseen_bindings(name: cst.Name, ctx: Context, seen: Set[int]) -> Iterator[Bi
         if id(binding) not in seen and len(seen) < MAX_BINDINGS_FOLLOWED:
             seen.add(id(binding))
             yield binding
-
-
-def _binding_is_session(binding: Binding, ctx: Context, seen: Set[int]) -> bool:
-    if binding.kind is BindingKind.PARAMETER:
-        return binding.annotation is not None and ctx.resolves_to(binding.annotation, SESSION)
-    return binding.value is not None and is_session(binding.value, ctx, seen)
-
-
-def _is_session_or_boto3(expr: cst.BaseExpression, ctx: Context) -> bool:
-    """``session or boto3``: the session-first fallback, a Session either way."""
-    if not (isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or)):
-        return False
-    operands = (expr.left, expr.right)
-    return any(_is_boto3_module(operand, ctx) for operand in operands) and all(
-        _is_boto3_module(operand, ctx) or isinstance(operand, cst.Name) or is_session(operand, ctx)
-        for operand in operands
-    )
-
-
-def _is_boto3_module(expr: cst.BaseExpression, ctx: Context) -> bool:
-    return isinstance(expr, cst.Name) and ctx.resolves_to(expr, "boto3")
 
 
 # -- boto3's own signatures and service lists ----------------------------------

@@ -10,7 +10,7 @@ from typing import Any, FrozenSet, Tuple
 
 import libcst as cst
 
-from botolint.engine import Context
+from botolint.rule import Context
 
 OPTION = "lambda-handlers"
 DEFAULT_HANDLER_NAMES = ("lambda_handler", "handler")

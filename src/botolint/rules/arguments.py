@@ -8,8 +8,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from botolint.engine import Context
-from botolint.rule import Rule
+from botolint.rule import Context, Rule
 from botolint.rules._boto3 import (
     Boto3Call,
     available_resources,

@@ -6,8 +6,7 @@ from typing import Optional, Set
 
 import libcst as cst
 
-from botolint.engine import Context
-from botolint.rule import Rule
+from botolint.rule import Context, Rule
 from botolint.rules._boto3 import credential_arguments, string_value, unseen_bindings
 from botolint.semantic import BindingKind
 

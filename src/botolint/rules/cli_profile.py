@@ -6,11 +6,10 @@ from typing import Optional
 
 import libcst as cst
 
-from botolint.engine import Context
-from botolint.rule import Rule
+from botolint.fixes import Applicability, ProfileOption
+from botolint.objects import default_session_factory, optional_session_factory
+from botolint.rule import Context, Rule
 from botolint.rules._boto3 import bindings_of, string_value
-from botolint.rules._optional_session import optional_session_factory
-from botolint.rules.default_session import default_session_factory
 from botolint.semantic import BindingKind
 
 PARSER_CLASSES = ("argparse.ArgumentParser",)
@@ -145,6 +144,9 @@ class MissingProfileOption(Rule):
         "add one and create boto3.Session(profile_name=...) from it"
     )
 
+    fix_applicability = Applicability.UNSAFE
+    UNSAFE_REASON = "needs --unsafe-fixes: adding a --profile option changes the script's command-line interface"
+
     def __init__(self) -> None:
         self._uses_default_session = False
         self._has_profile_option = False
@@ -152,7 +154,7 @@ class MissingProfileOption(Rule):
         self._framework = ""
 
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
-        if default_session_factory(node, ctx) is not None or optional_session_factory(node, ctx) is not None:
+        if default_session_factory(node, ctx.semantic) is not None or optional_session_factory(node, ctx.semantic) is not None:
             # The AWS101/AWS102 fix's ``(session or boto3).client(...)`` still
             # uses the default session when, as in this script, none is passed.
             self._uses_default_session = True
@@ -179,7 +181,11 @@ class MissingProfileOption(Rule):
 
     def finish(self, ctx: Context) -> None:
         if self._uses_default_session and self._anchor is not None and not self._has_profile_option:
-            ctx.report(self, self._anchor, fix={"framework": self._framework})
+            fix = ProfileOption(
+                anchor=self._anchor, framework=self._framework,
+                applicability=Applicability.UNSAFE, unsafe_reason=self.UNSAFE_REASON,
+            )
+            ctx.report(self, self._anchor, fix=fix)
 
     def _anchor_at(self, node: cst.CSTNode, framework: str) -> None:
         if self._anchor is None:

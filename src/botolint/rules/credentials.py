@@ -6,8 +6,7 @@ import re
 
 import libcst as cst
 
-from botolint.engine import Context
-from botolint.rule import Rule
+from botolint.rule import Context, Rule
 from botolint.rules._boto3 import constant_strings, credential_arguments
 
 # Long-term (AKIA) and temporary (ASIA) access key ids: the prefix and 16 more.

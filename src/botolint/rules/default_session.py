@@ -6,35 +6,25 @@ from typing import Optional
 
 import libcst as cst
 
-from botolint.engine import Context
-from botolint.rule import Rule
+from botolint.fixes import Applicability, ModuleSession, SessionParameter
+from botolint.objects import default_session_factory
+from botolint.rule import Context, Rule
 from botolint.rules._lambda import lambda_handlers
 
 SESSION_GUIDE = "https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html"
 CLIENTS_GUIDE = "https://boto3.amazonaws.com/v1/documentation/api/latest/guide/clients.html"
 ISSUE_1592 = "https://github.com/boto/boto3/issues/1592"
 
-DEFAULT_SESSION_FACTORIES = {"boto3.client": "client", "boto3.resource": "resource"}
-
-
-def default_session_factory(node: cst.Call, ctx: Context) -> Optional[str]:
-    """``"client"`` or ``"resource"`` when ``node`` calls boto3's module-level
-    factory (through any import spelling), else None."""
-    for name in ctx.qualified_names(node.func):
-        if name in DEFAULT_SESSION_FACTORIES:
-            return DEFAULT_SESSION_FACTORIES[name]
-    return None
-
-
 class _InFunction(Rule):
     kind: str
+    fix_applicability = Applicability.SAFE
 
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
-        if default_session_factory(node, ctx) != self.kind:
+        if default_session_factory(node, ctx.semantic) != self.kind:
             return
         function = ctx.scope_of(node).enclosing_function
         if function is not None:
-            ctx.report(self, node, fix={"kind": self.kind, "function": function.node})
+            ctx.report(self, node, fix=SessionParameter(function=function.node, call=node, kind=self.kind))
 
 
 class DefaultSessionClient(_InFunction):
@@ -209,18 +199,22 @@ class ImportTimeDefaultSession(Rule):
         "can choose one: create it from a session passed in"
     )
 
+    fix_applicability = Applicability.UNSAFE
+    UNSAFE_REASON = "not fixable: runs at import time (module or class body, default value or decorator); see --unsafe-fixes"
+
     def __init__(self) -> None:
         self._in_lambda_module: Optional[bool] = None
 
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
-        kind = default_session_factory(node, ctx)
+        kind = default_session_factory(node, ctx.semantic)
         if kind is None or not ctx.scope_of(node).runs_at_import:
             return
         if self._in_lambda_module is None:
             # Lambda reuses what module scope creates: there it is the advice (AWS301).
             self._in_lambda_module = bool(lambda_handlers(ctx))
         if not self._in_lambda_module:
-            ctx.report(self, node, kind=kind, fix={"kind": kind})
+            fix = ModuleSession(call=node, kind=kind, applicability=Applicability.UNSAFE, unsafe_reason=self.UNSAFE_REASON)
+            ctx.report(self, node, kind=kind, fix=fix)
 
 
 class DefaultSessionMutation(Rule):

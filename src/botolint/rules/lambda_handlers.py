@@ -6,12 +6,11 @@ from typing import FrozenSet, Optional
 
 import libcst as cst
 
-from botolint.engine import Context
-from botolint.rule import Rule
-from botolint.rules._boto3 import SESSION, bindings_of
+from botolint.fixes import Applicability, SessionParameter
+from botolint.rule import Context, Rule
+from botolint.objects import SESSION_CLASS, default_session_factory, optional_session_factory
+from botolint.rules._boto3 import bindings_of
 from botolint.rules._lambda import lambda_handlers
-from botolint.rules._optional_session import optional_session_factory
-from botolint.rules.default_session import default_session_factory
 
 
 class LambdaHandlerClientCreation(Rule):
@@ -112,6 +111,8 @@ class LambdaHandlerClientCreation(Rule):
         "create it once at module scope and reuse it"
     )
     supersedes = ("AWS101", "AWS102")
+    fix_applicability = Applicability.SAFE
+    no_fix_reason = "not rewritten: creating it once at module scope (AWS301's advice) is a manual change"
 
     def __init__(self) -> None:
         self._handlers: Optional[FrozenSet[cst.FunctionDef]] = None
@@ -127,14 +128,14 @@ class LambdaHandlerClientCreation(Rule):
             ctx.report(self, node, fix=self._fix_data(node, ctx), what=what, handler=handler.name.value)
 
     @staticmethod
-    def _fix_data(node: cst.Call, ctx: Context) -> dict:
-        """For ``boto3.client/resource(...)``, AWS101's fix data: ``botolint fix``
+    def _fix_data(node: cst.Call, ctx: Context) -> Optional[SessionParameter]:
+        """For ``boto3.client/resource(...)``, AWS101's fix: ``botolint fix``
         gives the handler (or the function nested in it) a session parameter."""
-        kind = default_session_factory(node, ctx)
+        kind = default_session_factory(node, ctx.semantic)
         function = ctx.scope_of(node).enclosing_function
         if kind is None or function is None:
-            return {}
-        return {"kind": kind, "function": function.node}
+            return None
+        return SessionParameter(function=function.node, call=node, kind=kind)
 
     def _enclosing_handler(self, node: cst.CSTNode, ctx: Context) -> Optional[cst.FunctionDef]:
         scope = ctx.scope_of(node)
@@ -146,16 +147,16 @@ class LambdaHandlerClientCreation(Rule):
 
     def _creation(self, node: cst.Call, ctx: Context) -> Optional[str]:
         """How the message names what ``node`` creates, or None."""
-        if ctx.resolves_to(node.func, SESSION):
+        if ctx.resolves_to(node.func, SESSION_CLASS):
             return "boto3.Session()"
-        kind = default_session_factory(node, ctx)
+        kind = default_session_factory(node, ctx.semantic)
         if kind is not None:
             return f"boto3.{kind}()"
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in ("client", "resource"):
             if isinstance(func.value, cst.Name) and self._session_made_in_handler(func.value, ctx):
                 return f"{func.value.value}.{func.attr.value}()"
-        kind = optional_session_factory(node, ctx)  # a call `botolint fix` wrote
+        kind = optional_session_factory(node, ctx.semantic)  # a call `botolint fix` wrote
         return f"boto3.{kind}()" if kind is not None else None
 
     def _session_made_in_handler(self, name: cst.Name, ctx: Context) -> bool:
@@ -164,7 +165,7 @@ class LambdaHandlerClientCreation(Rule):
         return any(
             binding.value is not None
             and isinstance(binding.value, cst.Call)
-            and ctx.resolves_to(binding.value.func, SESSION)
+            and ctx.resolves_to(binding.value.func, SESSION_CLASS)
             and not binding.scope.runs_at_import
             for binding in bindings_of(name, ctx)
         )

@@ -3,9 +3,10 @@ process. What runs where is worked out in ``rules/_concurrency.py``."""
 
 from __future__ import annotations
 
-from botolint.engine import Context
-from botolint.rule import Rule
-from botolint.rules._concurrency import ObjectKind, SharedUse, concurrency_facts, object_text
+from botolint.fixes import Applicability, SessionParameter
+from botolint.rule import Context, Rule
+from botolint.objects import ObjectKind
+from botolint.rules._sharing import SharedUse, concurrency_facts, object_text
 
 
 class _SharedObject(Rule):
@@ -287,9 +288,18 @@ class DefaultSessionOnWorkerThread(Rule):
         "resource": "create a Session per thread and the resource from it",
     }
 
+    fix_applicability = Applicability.UNSAFE
+    UNSAFE_REASON = (
+        "needs --unsafe-fixes (or --fallback new-session): its fix makes a new boto3.Session() per call, "
+        "which ignores setup_default_session() and patches of boto3.client/resource"
+    )
+
     def finish(self, ctx: Context) -> None:
         for found in concurrency_facts(ctx).default_session_calls:
-            fix = {"kind": found.kind, "function": found.function}
+            fix = SessionParameter(
+                function=found.function, call=found.call, kind=found.kind, fallback="new-session",
+                applicability=Applicability.UNSAFE, unsafe_reason=self.UNSAFE_REASON,
+            )
             ctx.report(self, found.call, fix=fix, kind=found.kind, advice=self.ADVICE[found.kind])
 
 

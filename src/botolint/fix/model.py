@@ -1,0 +1,139 @@
+"""What ``botolint fix`` will change in one file: the plan the planners fill in,
+propagation completes and the rewriter applies.
+
+A plan holds edits only (replace a call's callee, add a keyword argument, add
+a keyword-only parameter, insert statements, add a decorator, add or drop an
+import), plus what propagation needs to know: which functions carry a session
+and where else a session is made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple, Union
+
+import libcst as cst
+
+from botolint.engine import FileAnalysis
+from botolint.rule import Finding
+from botolint.semantic import Scope, SemanticModel
+
+DEFAULT_PARAM_NAME = "session"
+SECOND_PARAM_NAME = "boto3_session"
+FALLBACKS = ("default", "new-session")
+Block = Union[cst.Module, cst.IndentedBlock]
+
+
+@dataclass(frozen=True)
+class FixOptions:
+    param_name: str = DEFAULT_PARAM_NAME
+    # "default": ``(session or boto3).client(...)``, which keeps the module's
+    # default session; "new-session": ``(session or boto3.Session()).client(...)``.
+    fallback: str = "default"
+    # Also give a session parameter to functions that call a function taking
+    # one, up their call chains, so that the session can be passed from the top.
+    add_to_callers: bool = False
+    # Apply fixes whose applicability is unsafe (they change behaviour).
+    unsafe_fixes: bool = False
+
+
+@dataclass(frozen=True)
+class SessionParam:
+    """A parameter through which a function receives a boto3 session."""
+
+    name: str
+    # Index among the positional parameters, None when keyword-only.
+    position: Optional[int] = None
+    keyword_ok: bool = True
+
+
+@dataclass(eq=False)
+class FunctionFix:
+    """A function the fix gives (or finds) a session parameter."""
+
+    node: cst.FunctionDef
+    qualname: str
+    param: SessionParam
+    adds_param: bool
+    annotation: Optional[str]  # of the new parameter, e.g. '"boto3.session.Session | None"'
+    calls: int  # calls it rewrote
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A finding ``fix`` does not rewrite, and why."""
+
+    line: int
+    column: int
+    code: str
+    reason: str
+
+
+@dataclass(eq=False)
+class SessionSource:
+    """A session the fix makes in a block (``session = boto3.Session(profile_name=...)``
+    after ``parse_args()``): calls after it can be passed it, as if it were a
+    parameter. Its name is settled by propagation: the function's own session
+    parameter when it has one (the line then keeps a caller's session), else a
+    free name."""
+
+    scope: Scope
+    block: Block
+    after: Optional[cst.BaseStatement]  # the statement it follows (None: first in the block)
+    profile: cst.BaseExpression  # ``args.profile`` / ``profile``
+    boto3_name: str
+    needs_import: bool
+    finding: Finding
+    # What the report calls the option's target: "`parser`" or "main()".
+    target: str
+    # Edits that come with the session, applied once its name is settled:
+    # the ``--profile`` option itself (after a statement, or a decorator and a parameter).
+    option_after: Dict[cst.CSTNode, cst.BaseStatement] = field(default_factory=dict)
+    option_decorators: Dict[cst.FunctionDef, Tuple[int, cst.Decorator]] = field(default_factory=dict)
+    option_params: Dict[cst.FunctionDef, str] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class FilePlan:
+    path: str
+    analysis: FileAnalysis
+    # Functions given (or found to have) a session parameter, for the report.
+    fixes: Dict[cst.FunctionDef, FunctionFix] = field(default_factory=dict)
+    # Every function that has a session parameter once the fix is applied.
+    sessions: Dict[cst.FunctionDef, SessionParam] = field(default_factory=dict)
+    sources: List[SessionSource] = field(default_factory=list)
+    # -- edits ---------------------------------------------------------------
+    call_funcs: Dict[cst.Call, cst.BaseExpression] = field(default_factory=dict)  # a call's new callee
+    passes: Dict[cst.Call, Tuple[str, str]] = field(default_factory=dict)  # call -> (keyword, value) to add
+    # Keyword-only parameters defaulting to None, after the session parameter
+    # of ``fixes`` when there is one (a click command's ``profile``).
+    new_params: Dict[cst.FunctionDef, List[str]] = field(default_factory=dict)
+    # Statements inserted before one (taking the blank lines above it), after
+    # one, or first in a block.
+    insert_before: Dict[cst.CSTNode, List[cst.BaseStatement]] = field(default_factory=dict)
+    insert_after: Dict[cst.CSTNode, List[cst.BaseStatement]] = field(default_factory=dict)
+    insert_first: Dict[cst.IndentedBlock, List[cst.BaseStatement]] = field(default_factory=dict)
+    add_decorators: Dict[cst.FunctionDef, Tuple[int, cst.Decorator]] = field(default_factory=dict)
+    needs_boto3_import: bool = False
+    # ``from boto3 import client [as name]`` imports that may now be unused:
+    # (object, alias); RemoveImportsVisitor drops only those nothing else uses.
+    maybe_unused: List[Tuple[str, Optional[str]]] = field(default_factory=list)
+    # -- the report ------------------------------------------------------------
+    left: List[Leftover] = field(default_factory=list)
+    # (node whose line the note gives, text), e.g. an unsafe fix's summary.
+    notes: List[Tuple[cst.CSTNode, str]] = field(default_factory=list)
+
+    @property
+    def semantic(self) -> SemanticModel:
+        return self.analysis.semantic
+
+    @property
+    def module(self) -> cst.Module:
+        return self.analysis.module
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(
+            self.call_funcs or self.passes or self.new_params or self.insert_before
+            or self.insert_after or self.insert_first or self.add_decorators
+        )
