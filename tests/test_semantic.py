@@ -27,7 +27,9 @@ def resolve_calls(source: str):
         ("import boto3\nboto3.Session()", ["boto3.Session"]),
         ("from boto3 import client as c\nc()", ["boto3.client"]),
         ("from boto3.session import Session\nSession()", ["boto3.Session"]),
-        ("from . import boto3\nboto3.client()", []),
+        # A relative import keeps its dots: a local module named boto3 is not boto3.
+        ("from . import boto3\nboto3.client()", [".boto3.client"]),
+        ("from ..pkg import aws\naws.make()", ["..pkg.aws.make"]),
         ("client()", []),
     ],
 )

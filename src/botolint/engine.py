@@ -13,12 +13,17 @@ from typing import Dict, List, Optional, Tuple, Type, Union
 import libcst as cst
 
 from botolint.config import Config
+from botolint.handlers import lambda_handlers
 from botolint.objects import Values, module_values
 from botolint.parsing import parse
+from botolint.project.project import SINGLE_MODULE, Project
+from botolint.project.summary import ModuleSummary, summarize
+from botolint.project.view import Dependencies, ProjectView
 from botolint.positions import node_positions
 from botolint.precheck import may_have_findings
 from botolint.rule import Context, Finding, Report, Rule, all_rules
 from botolint.semantic import SemanticModel
+from botolint.workers import module_workers
 from botolint.source import SourceError, check_text, read_source
 
 _PYTHON_NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -35,6 +40,9 @@ class FileAnalysis:
     semantic: Optional[SemanticModel] = None
     context: Optional[Context] = field(default=None, repr=False)
     source: Union[str, bytes, None] = field(default=None, repr=False)
+    # What other modules need of this one, and what its findings depend on of them.
+    summary: Optional[ModuleSummary] = field(default=None, repr=False)
+    dependencies: Dependencies = field(default_factory=list, repr=False)
 
     @property
     def values(self) -> Values:
@@ -85,10 +93,15 @@ def analyze_source(
     rules: Optional[Tuple[Type[Rule], ...]] = None,
     config: Optional[Config] = None,
     python_tree: Optional[ast.Module] = None,
+    project: Optional[Project] = None,
+    reach: bool = True,
 ) -> FileAnalysis:
     """Run ``rules`` (default: all) over one module's source. ``python_tree``,
     the ``ast`` of the same source when the caller has it (flake8 does), saves
-    parsing it again."""
+    parsing it again. ``project`` is the project the file belongs to (default:
+    the file alone); with ``reach`` the modules that can reach this one are
+    read too, else only what the project already knows counts (a run that will
+    check the answers once every module is summarised)."""
     rules = all_rules() if rules is None else rules
     config = config or Config()
     if not may_have_findings(source):
@@ -96,7 +109,7 @@ def analyze_source(
     try:
         check_text(source)
         module, python_tree = parse(source, python_tree)
-        analysis = _run_rules(path, module, python_tree, rules, config)
+        analysis = _run_rules(path, module, python_tree, rules, config, project or Project(None), reach)
         analysis.source = source
         return analysis
     except (SourceError, RuleFailure) as error:
@@ -114,14 +127,49 @@ def analyze_path(path: Path, *, rules: Optional[Tuple[Type[Rule], ...]] = None, 
     return analyze_source(data, str(path), rules=rules, config=config)
 
 
+def summarize_source(source: Union[str, bytes], path: str, config: Config) -> Optional[ModuleSummary]:
+    """What the project layer needs of a module it does not check: its summary,
+    or None when it cannot be read (it is then unknown, never guessed)."""
+    try:
+        check_text(source)
+        module, python_tree = parse(source)
+        semantic = SemanticModel(module)
+        return _summary(Context(path, module, semantic, config), python_tree)
+    except (SourceError, RecursionError):
+        return None
+    except Exception:  # a bug in the summary of another module must not end the run
+        return None
+
+
+def _summary(ctx: Context, python_tree: Optional[ast.Module]) -> ModuleSummary:
+    def lines(nodes):
+        positions = node_positions(ctx.module, set(nodes), parents=ctx.semantic.parents, python_tree=python_tree)
+        return {node: position[0] for node, position in positions.items()}
+
+    handlers = lambda_handlers(ctx.module, ctx.config)
+    return summarize(ctx.semantic, module_values(ctx), module_workers(ctx), handlers, lines)
+
+
 def _run_rules(
-    path: str, module: cst.Module, python_tree: Optional[ast.Module], rules: Tuple[Type[Rule], ...], config: Config
+    path: str, module: cst.Module, python_tree: Optional[ast.Module], rules: Tuple[Type[Rule], ...], config: Config,
+    project: Project, reach: bool,
 ) -> FileAnalysis:
     dispatch = _dispatch(rules)
     semantic = SemanticModel(module, frozenset(dispatch))
     ctx = Context(path, module, semantic, config)
     instances = [rule() for rule in rules]
     current = rules[0] if rules else None
+    try:
+        summary = _summary(ctx, python_tree)
+    except RecursionError:
+        raise
+    except Exception as error:
+        raise RuleFailure(f"{INTERNAL_ERROR} in the project summary: {type(error).__name__}: {error}") from error
+    name = project.module_name(Path(path)) if path != "<string>" else SINGLE_MODULE
+    project.add(name, Path(path) if path != "<string>" else None, summary)
+    view = ProjectView(project.facts(project.relevant([name]) if reach else [name]), name, semantic)
+    module_values(ctx).resolver = view
+    ctx.project = view
     try:
         for node in semantic.collected:
             for index, method in dispatch[type(node)]:
@@ -146,4 +194,7 @@ def _run_rules(
         for report in reports
     ]
     findings.sort(key=lambda finding: finding.sort_key)
-    return FileAnalysis(path, findings, module=module, semantic=semantic, context=ctx)
+    return FileAnalysis(
+        path, findings, module=module, semantic=semantic, context=ctx, summary=summary,
+        dependencies=view.dependencies(),
+    )

@@ -17,7 +17,7 @@ An expression whose origin is unknown has no kind.
 from __future__ import annotations
 
 import enum
-from typing import Dict, Iterator, List, Optional, Set, Union
+from typing import AbstractSet, Dict, FrozenSet, Iterable, Iterator, List, Optional, Protocol, Set, Tuple, Union
 
 import libcst as cst
 
@@ -37,7 +37,36 @@ class ObjectKind(enum.Enum):
     RESOURCE = "resource"
     CLIENT = "client"
     MODULE = "boto3"  # the boto3 module itself, as in ``(session or boto3).client(...)``
+    STS_CLIENT = "STS client"
+    ROLE_RESPONSE = "assume-role response"  # sts.assume_role(...)
+    ROLE_CREDENTIALS = "assume-role credentials"  # its ["Credentials"]
+    ROLE_FIELD = "assume-role credential"  # one of their keys
+    THREAD_EXECUTOR = "thread pool executor"
+    PROCESS_EXECUTOR = "process pool executor"
+    EXECUTOR = "executor"  # concurrent.futures.Executor: threads or processes
+    THREAD_POOL = "thread pool"  # multiprocessing.pool.ThreadPool
+    PROCESS_POOL = "process pool"  # multiprocessing.Pool
 
+
+BOTO3_KINDS = frozenset({ObjectKind.SESSION, ObjectKind.RESOURCE, ObjectKind.CLIENT})
+
+# Constructors of executors and pools, by canonical name.
+EXECUTOR_CLASSES = {
+    "concurrent.futures.ThreadPoolExecutor": ObjectKind.THREAD_EXECUTOR,
+    "concurrent.futures.thread.ThreadPoolExecutor": ObjectKind.THREAD_EXECUTOR,
+    "concurrent.futures.ProcessPoolExecutor": ObjectKind.PROCESS_EXECUTOR,
+    "concurrent.futures.process.ProcessPoolExecutor": ObjectKind.PROCESS_EXECUTOR,
+    "concurrent.futures.Executor": ObjectKind.EXECUTOR,
+    "multiprocessing.Pool": ObjectKind.PROCESS_POOL,
+    "multiprocessing.pool.Pool": ObjectKind.PROCESS_POOL,
+    "multiprocessing.pool.ThreadPool": ObjectKind.THREAD_POOL,
+    "multiprocessing.dummy.Pool": ObjectKind.THREAD_POOL,
+}
+ASSUME_ROLE_METHODS = frozenset({"assume_role", "assume_role_with_web_identity", "assume_role_with_saml"})
+# The two parameters STS's AssumeRole requires: a call passing both is STS's.
+STS_REQUIRED_KEYWORDS = frozenset({"RoleArn", "RoleSessionName"})
+# Returns a refreshing Session, not a response.
+REFRESHING_ASSUME_ROLE = "aws_assume_role_lib."
 
 # Annotations naming a client or resource class (boto3's own bases and the
 # boto3-stubs packages, whose classes end in ``Client`` / ``ServiceResource``).
@@ -45,20 +74,24 @@ _CLIENT_CLASSES = frozenset({"botocore.client.BaseClient"})
 _RESOURCE_CLASSES = frozenset({"boto3.resources.base.ServiceResource"})
 
 
-def kind_of_class(qualified_name: str) -> Optional[ObjectKind]:
-    """The kind of object an annotation's class name stands for."""
+def kinds_of_class(qualified_name: str) -> FrozenSet[ObjectKind]:
+    """The kinds of object an annotation's class name stands for."""
     if qualified_name == SESSION_CLASS:
-        return ObjectKind.SESSION
+        return frozenset({ObjectKind.SESSION})
     if qualified_name in _CLIENT_CLASSES:
-        return ObjectKind.CLIENT
+        return frozenset({ObjectKind.CLIENT})
     if qualified_name in _RESOURCE_CLASSES:
-        return ObjectKind.RESOURCE
+        return frozenset({ObjectKind.RESOURCE})
+    if qualified_name in EXECUTOR_CLASSES:
+        return frozenset({EXECUTOR_CLASSES[qualified_name]})
     if qualified_name.startswith("mypy_boto3_"):
+        if qualified_name.endswith("STSClient"):
+            return frozenset({ObjectKind.CLIENT, ObjectKind.STS_CLIENT})
         if qualified_name.endswith("Client"):
-            return ObjectKind.CLIENT
+            return frozenset({ObjectKind.CLIENT})
         if ".service_resource." in qualified_name or qualified_name.endswith("ServiceResource"):
-            return ObjectKind.RESOURCE
-    return None
+            return frozenset({ObjectKind.RESOURCE})
+    return frozenset()
 
 
 def default_session_factory(call: cst.Call, semantic: SemanticModel) -> Optional[str]:
@@ -96,19 +129,105 @@ def optional_session_factory(call: cst.Call, semantic: SemanticModel) -> Optiona
     return None
 
 
+# -- the kind rules, over kinds already known ------------------------------------
+# Symbolic values (below) are resolved by the project layer with these same rules.
+
+
+def call_result(receiver: AbstractSet[ObjectKind], method: str, service: Optional[str]) -> FrozenSet[ObjectKind]:
+    """What ``receiver.method(service, ...)`` returns."""
+    found = set()
+    if method in ("client", "resource") and receiver & {ObjectKind.SESSION, ObjectKind.MODULE}:
+        found.add(ObjectKind(method))
+    if method == "client" and service == "sts":
+        found.add(ObjectKind.STS_CLIENT)  # whatever made it: the service says what it is
+    # Sub-resources and references are CamelCase (s3.Bucket, bucket.Object);
+    # actions are snake_case and return plain data.
+    if method[:1].isupper() and ObjectKind.RESOURCE in receiver:
+        found.add(ObjectKind.RESOURCE)
+    if method in ASSUME_ROLE_METHODS and ObjectKind.STS_CLIENT in receiver:
+        found.add(ObjectKind.ROLE_RESPONSE)
+    return frozenset(found)
+
+
+def item_result(base: AbstractSet[ObjectKind], key: str) -> FrozenSet[ObjectKind]:
+    """What ``base[key]`` (or ``base.get(key)``) is."""
+    if ObjectKind.ROLE_RESPONSE in base and key == "Credentials":
+        return frozenset({ObjectKind.ROLE_CREDENTIALS})
+    if ObjectKind.ROLE_CREDENTIALS in base:
+        return frozenset({ObjectKind.ROLE_FIELD})
+    return frozenset()
+
+
+def attribute_result(base: AbstractSet[ObjectKind], path: str) -> FrozenSet[ObjectKind]:
+    """What ``base.<path>`` is: ``resource.meta.client`` is the client it was built on."""
+    if path == "meta.client" and ObjectKind.RESOURCE in base:
+        return frozenset({ObjectKind.CLIENT})
+    return frozenset()
+
+
+# -- symbolic values ---------------------------------------------------------------
+# A value's *atoms* are the kinds it is known to have, and, for what depends on
+# other functions or modules, symbolic atoms the project layer resolves:
+#   ("ret", ref)                    what calling ``ref`` returns
+#   ("global", ref)                 the module-level value ``ref`` names
+#   ("method", atoms, name, service)  what ``value.name(service, ...)`` returns
+#   ("item", atoms, key)            ``value[key]``
+#   ("attr", atoms, path)           ``value.<path>``
+#   ("instance", module, class_id)  an instance of a project class (module None: this one)
+#   ("class", module, class_id)     the class object itself
+# and *refs* name what a call reaches:
+#   ("local", definition_id)        a def, class or lambda of this module
+#   ("name", dotted)                an imported name (relative ones keep their dots)
+#   ("member", atoms, name)         attribute ``name`` of a value (a method of an instance or class)
+#   ("param", definition_id, index) a parameter of a function of this module
+Atom = Union[ObjectKind, tuple]
+Atoms = FrozenSet[Atom]
+Ref = tuple
+NO_ATOMS: Atoms = frozenset()
+
+
+class Resolver(Protocol):
+    """The project layer, as the value analysis sees it."""
+
+    def resolve(self, atoms: Atoms) -> Atoms:
+        """Concrete atoms: ObjectKinds, instances and classes."""
+
+
+class LocalResolver:
+    """Resolves what one module knows of itself: nothing that needs another function."""
+
+    def resolve(self, atoms: Atoms) -> Atoms:
+        return frozenset(atom for atom in atoms if is_concrete(atom))
+
+
+def is_concrete(atom: Atom) -> bool:
+    return isinstance(atom, ObjectKind) or atom[0] in ("instance", "class")
+
+
+def kinds_in(atoms: Iterable[Atom]) -> FrozenSet[ObjectKind]:
+    return frozenset(atom for atom in atoms if isinstance(atom, ObjectKind))
+
+
+def _split(atoms: Atoms) -> Tuple[FrozenSet[ObjectKind], Atoms]:
+    kinds = kinds_in(atoms)
+    return kinds, frozenset(atom for atom in atoms if not isinstance(atom, ObjectKind))
+
+
 Origin = Union[cst.BaseExpression, Binding]
 # An attribute assignment: (the value, or None for a bare annotation; the statement).
 Assignment = tuple
 
 
 class Values:
-    """Where the values of one module come from, and what boto3 objects they are."""
+    """Where the values of one module come from, and what objects they are."""
 
-    def __init__(self, semantic: SemanticModel) -> None:
+    def __init__(self, semantic: SemanticModel, resolver: Optional[Resolver] = None) -> None:
         self.semantic = semantic
+        self.resolver: Resolver = resolver or LocalResolver()
         # class -> attribute -> [(assigned value or None, the assignment)]: what ``self.x`` may read.
         self.instance_attributes: Dict[cst.ClassDef, Dict[str, List[Assignment]]] = {}
-        self._kinds_cache: Dict[cst.CSTNode, Set[ObjectKind]] = {}
+        self._atoms_cache: Dict[cst.CSTNode, Atoms] = {}
+        self._kinds_cache: Dict[cst.CSTNode, FrozenSet[ObjectKind]] = {}
         self._string_annotations: Dict[cst.SimpleString, Optional[cst.BaseExpression]] = {}
         self._index_attributes()
 
@@ -184,7 +303,7 @@ class Values:
             for binding in self.lookup(expr):
                 if binding.kind is BindingKind.ASSIGNMENT and binding.value is not None:
                     yield from self.values(binding.value, depth + 1, seen)
-                elif binding.kind is BindingKind.PARAMETER:
+                elif binding.kind in (BindingKind.PARAMETER, BindingKind.DEFINITION):
                     yield binding
                 elif binding.kind is BindingKind.IMPORT:
                     yield expr
@@ -202,85 +321,196 @@ class Values:
         elif not isinstance(expr, cst.Await):
             yield expr
 
-    # -- what kind of boto3 object a value is -----------------------------------
+    # -- what a value is -------------------------------------------------------
 
-    def kinds_of(self, expr: cst.BaseExpression, depth: int = 0) -> Set[ObjectKind]:
-        """What boto3 objects ``expr`` may evaluate to (memoised per node; do not
-        change the set returned)."""
-        cached = self._kinds_cache.get(expr)
-        if cached is not None:
-            return cached
-        if depth > MAX_DEPTH:
-            return set()
-        self._kinds_cache[expr] = set()  # a value defined through itself has no known kind
-        kinds: Set[ObjectKind] = set()
-        for value in self.values(expr):
-            if isinstance(value, Binding):
-                if value.annotation is not None:
-                    kinds |= self.annotation_kinds(value.annotation)
-            elif isinstance(value, cst.Call):
-                kinds |= self._call_kinds(value, depth)
-            elif isinstance(value, cst.Attribute):
-                kinds |= self._attribute_kinds(value, depth)
-            elif isinstance(value, cst.Name) and BOTO3_MODULE in self.semantic.qualified_names(value):
-                kinds.add(ObjectKind.MODULE)
-        self._kinds_cache[expr] = kinds
+    def kinds_of(self, expr: cst.BaseExpression) -> FrozenSet[ObjectKind]:
+        """The kinds of object ``expr`` may evaluate to, other functions and
+        modules included as far as the resolver knows them."""
+        kinds = self._kinds_cache.get(expr)
+        if kinds is None:
+            kinds = self._kinds_cache[expr] = kinds_in(self.resolver.resolve(self.atoms_of(expr)))
         return kinds
+
+    def resolved(self, expr: cst.BaseExpression) -> Atoms:
+        """``expr``'s concrete atoms: kinds, instances and classes."""
+        return self.resolver.resolve(self.atoms_of(expr))
 
     def is_session(self, expr: cst.BaseExpression) -> bool:
         return ObjectKind.SESSION in self.kinds_of(expr)
 
-    def _call_kinds(self, call: cst.Call, depth: int) -> Set[ObjectKind]:
+    def atoms_of(self, expr: cst.BaseExpression, depth: int = 0) -> Atoms:
+        """``expr``'s atoms, symbolic ones included (memoised per node)."""
+        cached = self._atoms_cache.get(expr)
+        if cached is not None:
+            return cached
+        if depth > MAX_DEPTH:
+            return NO_ATOMS
+        self._atoms_cache[expr] = NO_ATOMS  # a value defined through itself has no known kind
+        atoms: Set[Atom] = set()
+        for value in self.values(expr):
+            if isinstance(value, Binding):
+                atoms |= self._binding_atoms(value)
+            elif isinstance(value, cst.Call):
+                atoms |= self._call_atoms(value, depth)
+            elif isinstance(value, cst.Attribute):
+                atoms |= self._attribute_atoms(value, depth)
+            elif isinstance(value, cst.Subscript):
+                atoms |= self._subscript_atoms(value, depth)
+            elif isinstance(value, cst.Name):  # bound by an import
+                atoms |= self._imported_atoms(value)
+        result = self._atoms_cache[expr] = frozenset(atoms)
+        return result
+
+    def _binding_atoms(self, binding: Binding) -> Atoms:
+        if binding.kind is BindingKind.DEFINITION:
+            if isinstance(binding.node, cst.ClassDef):
+                return frozenset({("class", None, self.semantic.definition_id(binding.node))})
+            return NO_ATOMS
+        # A parameter: what its annotation says, or the instance ``self`` is.
+        atoms: Set[Atom] = set()
+        if binding.annotation is not None:
+            atoms |= self.annotation_kinds(binding.annotation)
+            atoms |= self._annotated_instances(binding.annotation)
+        method = binding.scope.node
+        if isinstance(method, cst.FunctionDef):
+            first = [*method.params.posonly_params, *method.params.params][:1]
+            owner = binding.scope.parent
+            if first and first[0] is binding.node and owner is not None and isinstance(owner.node, cst.ClassDef):
+                if not is_staticmethod(method) and not _is_classmethod(method):
+                    atoms.add(("instance", None, self.semantic.definition_id(owner.node)))
+                elif _is_classmethod(method):
+                    atoms.add(("class", None, self.semantic.definition_id(owner.node)))
+        return frozenset(atoms)
+
+    def _annotated_instances(self, annotation: cst.BaseExpression) -> Atoms:
+        """``job: Job``: an instance of a project class (what calling it makes)."""
+        if not isinstance(annotation, (cst.Name, cst.Attribute)):
+            return NO_ATOMS
+        atoms: Set[Atom] = set()
+        for found in self.classes_named(annotation):
+            atoms.add(("instance", None, self.semantic.definition_id(found)))
+        if not atoms:
+            atoms |= {("ret", ref) for ref in self.callee_refs(annotation) if ref[0] == "name"}
+        return frozenset(atoms)
+
+    def _imported_atoms(self, name: cst.Name) -> Atoms:
+        atoms: Set[Atom] = set()
+        for qualified in self.semantic.qualified_names(name):
+            atoms.add(ObjectKind.MODULE if qualified == BOTO3_MODULE else ("global", ("name", qualified)))
+        return frozenset(atoms)
+
+    def _call_atoms(self, call: cst.Call, depth: int) -> Atoms:
         factory = default_session_factory(call, self.semantic)
         if factory is not None:
-            return {ObjectKind(factory)}
-        if SESSION_CLASS in self.semantic.qualified_names(call.func):
-            return {ObjectKind.SESSION}
-        if not isinstance(call.func, cst.Attribute):
-            return set()
-        method = call.func.attr.value
-        receiver = self.kinds_of(call.func.value, depth + 1)
-        if method in ("client", "resource") and receiver & {ObjectKind.SESSION, ObjectKind.MODULE}:
-            return {ObjectKind(method)}
-        # Sub-resources and references are CamelCase (s3.Bucket, bucket.Object);
-        # actions are snake_case and return plain data.
-        if method[:1].isupper() and ObjectKind.RESOURCE in receiver:
-            return {ObjectKind.RESOURCE}
-        return set()
+            return frozenset({ObjectKind(factory)})
+        names = self.semantic.qualified_names(call.func)
+        if SESSION_CLASS in names:
+            return frozenset({ObjectKind.SESSION})
+        for name in names:
+            if name in EXECUTOR_CLASSES:
+                return frozenset({EXECUTOR_CLASSES[name]})
+        func = call.func
+        if isinstance(func, cst.Attribute):
+            method = func.attr.value
+            if method in ASSUME_ROLE_METHODS and self._passes_assume_role_keywords(call, names):
+                return frozenset({ObjectKind.ROLE_RESPONSE})
+            if names:  # a function of an imported module: pkg.aws.make_session()
+                return frozenset(("ret", ("name", name)) for name in names)
+            receiver = self.atoms_of(func.value, depth + 1)
+            if method == "get":
+                key = _first_string_argument(call)
+                return _item(receiver, key) if key is not None else NO_ATOMS
+            return _method(receiver, method, _service_name(call))
+        atoms: Set[Atom] = set()
+        for ref in self.callee_refs(func):
+            atoms.add(("ret", ref))
+        return frozenset(atoms)
 
-    def _attribute_kinds(self, attribute: cst.Attribute, depth: int) -> Set[ObjectKind]:
-        # resource.meta.client is the client a resource was built on.
+    @staticmethod
+    def _passes_assume_role_keywords(call: cst.Call, names: FrozenSet[str]) -> bool:
+        if any(name.startswith(REFRESHING_ASSUME_ROLE) for name in names):
+            return False
+        keywords = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+        return STS_REQUIRED_KEYWORDS <= keywords
+
+    def _attribute_atoms(self, attribute: cst.Attribute, depth: int) -> Atoms:
         inner = attribute.value
         if attribute.attr.value == "client" and isinstance(inner, cst.Attribute) and inner.attr.value == "meta":
-            if ObjectKind.RESOURCE in self.kinds_of(inner.value, depth + 1):
-                return {ObjectKind.CLIENT}
-        return set()
+            base = self.atoms_of(inner.value, depth + 1)
+            kinds, symbolic = _split(base)
+            atoms: Set[Atom] = set(attribute_result(kinds, "meta.client"))
+            if symbolic:
+                atoms.add(("attr", symbolic, "meta.client"))
+            return frozenset(atoms)
+        if self.semantic.qualified_names(attribute):  # pkg.aws.SESSION
+            return self._imported_atoms_of(attribute)
+        return NO_ATOMS
 
-    def annotation_kinds(self, annotation: cst.BaseExpression, scope: Optional[Scope] = None) -> Set[ObjectKind]:
+    def _imported_atoms_of(self, attribute: cst.Attribute) -> Atoms:
+        return frozenset(("global", ("name", name)) for name in self.semantic.qualified_names(attribute))
+
+    def _subscript_atoms(self, subscript: cst.Subscript, depth: int) -> Atoms:
+        if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
+            return NO_ATOMS
+        key = string_value(subscript.slice[0].slice.value)
+        if key is None:
+            return NO_ATOMS
+        return _item(self.atoms_of(subscript.value, depth + 1), key)
+
+    def callee_refs(self, func: cst.BaseExpression) -> List[Ref]:
+        """What ``func`` names when called: local defs and classes, imported
+        names, parameters, attributes of values. [] when unknown."""
+        if isinstance(func, cst.Name):
+            refs: List[Ref] = []
+            for binding in self.lookup(func):
+                if binding.kind is BindingKind.DEFINITION and isinstance(binding.node, (cst.FunctionDef, cst.ClassDef)):
+                    refs.append(("local", self.semantic.definition_id(binding.node)))
+                elif binding.kind is BindingKind.IMPORT and binding.qualified_name is not None:
+                    refs += [("name", name) for name in self.semantic.qualified_names(func)]
+                elif binding.kind is BindingKind.PARAMETER:
+                    index = _parameter_index(binding)
+                    if index is not None:
+                        refs.append(("param", self.semantic.definition_id(binding.scope.node), index))
+                elif binding.kind is BindingKind.ASSIGNMENT and isinstance(binding.value, (cst.Name, cst.Attribute)):
+                    if binding.value is not func:
+                        refs += self.callee_refs(binding.value)
+            return list(dict.fromkeys(refs))
+        if isinstance(func, cst.Attribute):
+            names = self.semantic.qualified_names(func)
+            if names:
+                return [("name", name) for name in sorted(names)]
+            receiver = self.atoms_of(func.value)
+            if receiver - BOTO3_KINDS - {ObjectKind.MODULE}:
+                return [("member", receiver, func.attr.value)]
+        return []
+
+    def annotation_kinds(self, annotation: cst.BaseExpression, scope: Optional[Scope] = None) -> FrozenSet[ObjectKind]:
         """The kinds an annotation says a value is: ``boto3.Session``,
         ``Optional[boto3.Session]``, ``Union[...]``, ``boto3.Session | None``,
         and any of these written as a string. ``scope`` is where the annotation
         is evaluated (default: where it is)."""
         if isinstance(annotation, cst.SimpleString):
             parsed = self._string_annotation(annotation)
-            return self.annotation_kinds(parsed, scope or self.semantic.scope_by_node.get(annotation)) if parsed is not None else set()
+            if parsed is None:
+                return frozenset()
+            return self.annotation_kinds(parsed, scope or self.semantic.scope_by_node.get(annotation))
         if isinstance(annotation, cst.Subscript):
             generic = dotted_name(annotation.value) or ""
             if generic.rpartition(".")[2] not in _UNION_GENERICS:
-                return set()
+                return frozenset()
             kinds: Set[ObjectKind] = set()
             for element in annotation.slice:
                 if isinstance(element.slice, cst.Index):
                     kinds |= self.annotation_kinds(element.slice.value, scope)
-            return kinds
+            return frozenset(kinds)
         if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
             return self.annotation_kinds(annotation.left, scope) | self.annotation_kinds(annotation.right, scope)
         kinds = set()
         for name in self.semantic.qualified_names(annotation, scope):
-            kind = kind_of_class(name)
-            if kind is not None:
-                kinds.add(kind)
-        return kinds
+            kinds |= kinds_of_class(name)
+        if not kinds and (dotted_name(annotation) or "").rpartition(".")[2] == "STSClient":
+            kinds = {ObjectKind.CLIENT, ObjectKind.STS_CLIENT}  # boto3-stubs under TYPE_CHECKING, unresolved
+        return frozenset(kinds)
 
     def _string_annotation(self, annotation: cst.SimpleString) -> Optional[cst.BaseExpression]:
         if annotation not in self._string_annotations:
@@ -293,6 +523,63 @@ class Values:
                 pass
             self._string_annotations[annotation] = parsed
         return self._string_annotations[annotation]
+
+
+def _method(receiver: Atoms, method: str, service: Optional[str]) -> Atoms:
+    kinds, symbolic = _split(receiver)
+    atoms: Set[Atom] = set(call_result(kinds, method, service))
+    if symbolic:
+        atoms.add(("method", symbolic, method, service))
+    return frozenset(atoms)
+
+
+def _item(base: Atoms, key: str) -> Atoms:
+    kinds, symbolic = _split(base)
+    atoms: Set[Atom] = set(item_result(kinds, key))
+    if symbolic:
+        atoms.add(("item", symbolic, key))
+    return frozenset(atoms)
+
+
+def _service_name(call: cst.Call) -> Optional[str]:
+    for position, arg in enumerate(call.args):
+        if (arg.keyword is None and not arg.star and position == 0) or (
+            arg.keyword is not None and arg.keyword.value == "service_name"
+        ):
+            return string_value(arg.value)
+    return None
+
+
+def _first_string_argument(call: cst.Call) -> Optional[str]:
+    if call.args and not call.args[0].star and call.args[0].keyword is None:
+        return string_value(call.args[0].value)
+    return None
+
+
+def string_value(expr: cst.BaseExpression) -> Optional[str]:
+    """The text of a plain string literal (implicit concatenation included)."""
+    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+        try:
+            value = expr.evaluated_value
+        except (SyntaxError, ValueError):  # the parser accepts escapes Python rejects
+            return None
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _parameter_index(binding: Binding) -> Optional[int]:
+    function = binding.scope.node
+    if not isinstance(function, (cst.FunctionDef, cst.Lambda)):
+        return None
+    positional = [*function.params.posonly_params, *function.params.params]
+    for index, param in enumerate(positional):
+        if param is binding.node:
+            return index
+    return None
+
+
+def _is_classmethod(function: cst.FunctionDef) -> bool:
+    return any(isinstance(d.decorator, cst.Name) and d.decorator.value == "classmethod" for d in function.decorators)
 
 
 def module_values(ctx) -> Values:

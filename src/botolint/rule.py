@@ -74,6 +74,8 @@ class Context:
         self.semantic = semantic
         self.config = config
         self.reports: List[Report] = []
+        # The project layer's view of this file (botolint.project.view.ProjectView).
+        self.project: Any = None
         self._memo: Dict[Any, Any] = {}
 
     def report(self, rule: "Rule", node: "cst.CSTNode", *, fix: Optional[Fix] = None, **message_args: Any) -> None:

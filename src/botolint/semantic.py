@@ -233,6 +233,7 @@ class SemanticModel:
         # function around it), in source order.
         self.calls: Dict[Owner, List[cst.Call]] = {}
         self.call_order: List[cst.Call] = []  # every call, in source order
+        self.returns: Dict[Owner, List[cst.Return]] = {}
         self.reads: Dict[Owner, List[Union[cst.Name, cst.Attribute]]] = {}
         # ``target = value`` assignments to attributes: (target, value or None, statement).
         self.attribute_stores: List[Tuple[cst.Attribute, Optional[cst.BaseExpression], cst.CSTNode]] = []
@@ -240,6 +241,8 @@ class SemanticModel:
         self._collect = collect
         self._store_targets: Set[cst.CSTNode] = set()
         self._qualified_names: Dict[cst.CSTNode, FrozenSet[str]] = {}
+        self._definition_ids: Optional[Dict[cst.CSTNode, str]] = None
+        self._definitions: Optional[Dict[str, cst.CSTNode]] = None
         self._walk()
 
     # -- queries -------------------------------------------------------------
@@ -260,6 +263,41 @@ class SemanticModel:
         for node in header:
             names |= names_in_expression(node)
         return names
+
+    def definition_id(self, node: cst.CSTNode) -> str:
+        """A name for a def, class or lambda that is the same in every parse of
+        the same source: ``Class.method``, ``outer.inner``, ``f.<lambda>``; a
+        second definition of one name gets ``#2``."""
+        if self._definition_ids is None:
+            self._definition_ids = self._number_definitions()
+        return self._definition_ids[node]
+
+    def definition(self, definition_id: str) -> Optional[cst.CSTNode]:
+        """The def, class or lambda ``definition_id`` names."""
+        if self._definitions is None:
+            if self._definition_ids is None:
+                self._definition_ids = self._number_definitions()
+            self._definitions = {value: key for key, value in self._definition_ids.items()}
+        return self._definitions.get(definition_id)
+
+    def _number_definitions(self) -> Dict[cst.CSTNode, str]:
+        ids: Dict[cst.CSTNode, str] = {}
+        seen: Dict[str, int] = {}
+        for node, scope in self.scope_created_by.items():
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                name = node.name.value
+            elif isinstance(node, cst.Lambda):
+                name = "<lambda>"
+            else:
+                continue  # comprehensions are not definitions
+            parent = scope.parent
+            while parent is not None and parent.node not in ids and parent.parent is not None:
+                parent = parent.parent  # through comprehensions
+            prefix = ids.get(parent.node) if parent is not None else None
+            qualified = f"{prefix}.{name}" if prefix else name
+            seen[qualified] = seen.get(qualified, 0) + 1
+            ids[node] = qualified if seen[qualified] == 1 else f"{qualified}#{seen[qualified]}"
+        return ids
 
     def is_store(self, node: cst.CSTNode) -> bool:
         """True for an attribute or subscript that an assignment writes."""
@@ -367,10 +405,12 @@ def _import_qualified_name(name: cst.CSTNode) -> str:
     return dotted_name(name) or ""
 
 
-def _module_name(node: cst.ImportFrom) -> Optional[str]:
-    if node.relative:
-        return None
-    return dotted_name(node.module) if node.module is not None else None
+def _module_name(node: cst.ImportFrom) -> str:
+    """The module an ``import from`` names, relative ones with their leading
+    dots (``from ..pkg import x`` -> ``..pkg``): the project layer resolves them."""
+    dots = "." * len(node.relative)
+    module = dotted_name(node.module) if node.module is not None else ""
+    return f"{dots}{module}"
 
 
 _Children = List[Tuple[cst.CSTNode, Scope]]
@@ -519,7 +559,7 @@ def _import_from(model: SemanticModel, node: cst.ImportFrom, scope: Scope) -> _C
     for alias in node.names:
         imported = _import_qualified_name(alias.name)
         bound = alias.asname.name.value if alias.asname is not None else imported
-        qualified = f"{module}.{imported}" if module is not None else None
+        qualified = f"{module}.{imported}" if not module.endswith(".") else f"{module}{imported}"
         model._bind(bound, scope, BindingKind.IMPORT, node, qualified_name=qualified)
     return []
 
@@ -565,7 +605,13 @@ def _call(model: SemanticModel, node: cst.Call, scope: Scope) -> _Children:
     return [(node.func, scope), *((arg, scope) for arg in node.args)]
 
 
+def _return(model: SemanticModel, node: cst.Return, scope: Scope) -> _Children:
+    model.returns.setdefault(scope.owner, []).append(node)
+    return [(node.value, scope)] if node.value is not None else []
+
+
 _HANDLERS: Dict[type, Callable[[SemanticModel, cst.CSTNode, Scope], _Children]] = {
+    cst.Return: _return,
     cst.Name: _name,
     cst.Attribute: _attribute,
     cst.Arg: _arg,

@@ -1,7 +1,7 @@
 """Which boto3 objects code on another thread or process shares with the code
 that made them, and which default-session calls run on worker threads: the
 facts the AWS2xx rules (``rules/threads.py``) report, worked out once per file
-from the spawns of ``rules/_workers.py`` and the value kinds of
+from the spawns of ``botolint.workers``, the project's worker regions and the value kinds of
 ``botolint.objects``. Nothing is guessed: an object whose kind or origin is
 unknown is left alone.
 """
@@ -13,10 +13,11 @@ from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from botolint.objects import ObjectKind, Values, default_session_factory, module_values
+from botolint.objects import BOTO3_KINDS, ObjectKind, Values, default_session_factory, kinds_in, module_values
+from botolint.project.facts import Origin
 from botolint.rule import Context
-from botolint.rules._workers import CONCURRENCY_MODULES, Spawn, Worker, Workers
 from botolint.semantic import Binding, BindingKind, Function, iter_params
+from botolint.workers import Spawn, Worker, Workers, module_workers, pool_worker
 
 
 @dataclass
@@ -46,6 +47,7 @@ class WorkerDefaultSessionCall:
     call: cst.Call
     kind: str  # "client" or "resource"
     function: Function
+    origin: Origin  # where the threads that run it are started
 
 
 @dataclass
@@ -61,92 +63,74 @@ def concurrency_facts(ctx: Context) -> ConcurrencyFacts:
 
 
 def _concurrency_facts(ctx: Context) -> ConcurrencyFacts:
-    if not _imports_concurrency(ctx):
-        return ConcurrencyFacts()
-    values = module_values(ctx)
-    return _Sharing(ctx, values, Workers(ctx.semantic, values)).facts()
-
-
-def _imports_concurrency(ctx: Context) -> bool:
-    scopes = [ctx.semantic.module_scope, *ctx.semantic.scope_created_by.values()]
-    for scope in scopes:
-        for bindings in scope.bindings.values():
-            for binding in bindings:
-                name = binding.qualified_name or ""
-                if binding.kind is BindingKind.IMPORT and name.split(".")[0] in CONCURRENCY_MODULES:
-                    return True
-    return False
-
+    return _Sharing(ctx, module_values(ctx), module_workers(ctx)).facts()
 
 
 class _Sharing:
     def __init__(self, ctx: Context, values: Values, workers: Workers) -> None:
         self.ctx = ctx
+        self.view = ctx.project
         self.semantic = ctx.semantic
         self.values = values
         self.workers = workers
         self._candidate_cache: Dict[cst.CSTNode, List[_Candidate]] = {}
-        self._binding_kind_cache: Dict[Binding, Set[ObjectKind]] = {}
-        self._default_call_cache: Dict[cst.CSTNode, List[WorkerDefaultSessionCall]] = {}
+        self._binding_kind_cache: Dict[Binding, FrozenSet[ObjectKind]] = {}
 
-    def kinds_of(self, expr: cst.BaseExpression) -> Set[ObjectKind]:
-        return self.values.kinds_of(expr)
+    def kinds_of(self, expr: cst.BaseExpression) -> FrozenSet[ObjectKind]:
+        return self.values.kinds_of(expr) & BOTO3_KINDS
 
     # -- the facts -------------------------------------------------------------
 
     def facts(self) -> ConcurrencyFacts:
         shared: Dict[cst.CSTNode, SharedUse] = {}
-        # Spawns whose code reaches the same functions share one pass over them.
-        by_region: Dict[FrozenSet[cst.CSTNode], List[Spawn]] = {}
-        regions: Dict[Tuple[cst.CSTNode, ...], FrozenSet[cst.CSTNode]] = {}
         for spawn in self.workers.spawns():
-            for node, kinds in self._passed_objects(spawn):
-                forked_kinds = kinds if spawn.forked and spawn.passes_without_pickling else set()
-                _merge(shared, node, kinds, {spawn.worker}, forked_kinds, passed=True)
-            if spawn.entries:
-                key = tuple(spawn.entries)
-                if key not in regions:
-                    regions[key] = frozenset(self.workers.region(spawn.entries))
-                by_region.setdefault(regions[key], []).append(spawn)
+            for worker in self._workers_of(spawn):
+                for node, kinds in self._passed_objects(spawn):
+                    forked = worker is Worker.PROCESS and spawn.forked and spawn.passes_without_pickling
+                    _merge(shared, node, kinds, {worker}, kinds if forked else set(), passed=True)
         calls: Dict[cst.Call, WorkerDefaultSessionCall] = {}
-        for region, spawns in by_region.items():
-            workers = {spawn.worker for spawn in spawns}
-            # Pools pickle the task: only module globals reach a forked worker by
-            # inheritance (closures and bound methods' ``self`` fail to pickle).
-            forked_globals = any(spawn.forked for spawn in spawns)
-            forked_all = any(spawn.forked and spawn.passes_without_pickling for spawn in spawns)
-            for node, kinds, is_global in self._captured_objects(region):
-                forked = forked_all or (forked_globals and is_global)
-                _merge(shared, node, kinds, workers, kinds if forked else set(), passed=False)
-            if Worker.THREAD in workers:
-                for found in self._default_session_calls(region):
-                    calls.setdefault(found.call, found)
+        for function in self.view.worker_functions():
+            for origin in self.view.workers(function):
+                # Pools pickle the task: only module globals reach a forked worker by
+                # inheritance (closures and bound methods' ``self`` fail to pickle).
+                forked_all = origin.forked and origin.without_pickling
+                for node, kinds, is_global in self._captured_objects(function, origin):
+                    forked = forked_all or (origin.forked and is_global)
+                    _merge(shared, node, kinds, {origin.worker}, kinds if forked else set(), passed=False)
+                if origin.worker is Worker.THREAD:
+                    for call in self.semantic.calls.get(function, []):
+                        kind = default_session_factory(call, self.semantic)
+                        if kind is not None and call not in calls:
+                            calls[call] = WorkerDefaultSessionCall(call, kind, function, origin)
         order = {node: index for index, node in enumerate(self.semantic.scope_by_node)}
         return ConcurrencyFacts(
             sorted(shared.values(), key=lambda use: order.get(use.node, 0)),
             sorted(calls.values(), key=lambda found: order.get(found.call, 0)),
         )
 
-    def _passed_objects(self, spawn: Spawn) -> Iterator[Tuple[cst.CSTNode, Set[ObjectKind]]]:
+    def _workers_of(self, spawn: Spawn) -> List[Worker]:
+        if spawn.worker is not None:
+            return [spawn.worker]
+        receiver = self.view.resolve(spawn.receiver)
+        return list(dict.fromkeys(pool_worker(kinds_in(receiver), spawn.method)))
+
+    def _passed_objects(self, spawn: Spawn) -> Iterator[Tuple[cst.CSTNode, FrozenSet[ObjectKind]]]:
         for expr in spawn.passed:
-            kinds = self.kinds_of(expr) - {ObjectKind.MODULE}
+            kinds = self.kinds_of(expr)
             if kinds:
                 yield expr, kinds
 
-    def _captured_objects(
-        self, region: FrozenSet[cst.CSTNode]
-    ) -> Iterator[Tuple[cst.CSTNode, Set[ObjectKind], bool]]:
-        """The first use, in each function of ``region``, of each boto3 object
-        that was made outside the region, and whether it is a module global."""
-        for function in region:
-            seen: Set[object] = set()
-            for candidate in self._candidates(function):
-                if candidate.identity in seen:
-                    continue
-                kinds = candidate.kinds_outside(region)
-                if kinds:
-                    seen.add(candidate.identity)
-                    yield candidate.ref, kinds, candidate.is_global
+    def _captured_objects(self, function: cst.CSTNode, origin: Origin) -> Iterator[Tuple[cst.CSTNode, FrozenSet[ObjectKind], bool]]:
+        """The first use, in ``function``, of each boto3 object made outside the
+        region ``origin`` belongs to, and whether it is a module global."""
+        seen: Set[object] = set()
+        for candidate in self._candidates(function):
+            if candidate.identity in seen:
+                continue
+            kinds = candidate.kinds_outside(self.view, origin)
+            if kinds:
+                seen.add(candidate.identity)
+                yield candidate.ref, kinds, candidate.is_global
 
     def _candidates(self, function: cst.CSTNode) -> List["_Candidate"]:
         """The references in ``function`` that may read a boto3 object made
@@ -166,14 +150,14 @@ class _Sharing:
         where = self._location(function)
         for param in _positional_and_keyword(function.params):
             if param.default is not None:
-                kinds = self.kinds_of(param.default) - {ObjectKind.MODULE}
+                kinds = self.kinds_of(param.default)
                 if kinds:
                     yield _Candidate(param.default, param, None, [(where, kinds)], all_or_nothing=False)
 
     def _candidate(self, ref: cst.CSTNode) -> Iterator["_Candidate"]:
         if isinstance(ref, cst.Name):
             bindings = self.values.lookup(ref)
-            sources = [(self._binding_location(b), self._binding_kinds(b)) for b in bindings]
+            sources = [(self._binding_location(b), self._binding_kinds(b, ref)) for b in bindings]
             if any(kinds for _, kinds in sources):
                 defining = bindings[0].scope
                 identity = (id(defining), ref.value)
@@ -182,7 +166,8 @@ class _Sharing:
         owner = self.values.self_class(ref.value)
         assignments = self.values.instance_attributes.get(owner, {}).get(ref.attr.value, []) if owner is not None else []
         sources = [
-            (self._location(node), self.kinds_of(value) if value is not None else set()) for value, node in assignments
+            (self._location(node), self.kinds_of(value) if value is not None else frozenset())
+            for value, node in assignments
         ]
         if any(kinds for _, kinds in sources):
             # An attribute also assigned in the worker's code may be made per thread: leave it.
@@ -198,29 +183,18 @@ class _Sharing:
             return binding.scope.owner
         return self._location(binding.node)
 
-    def _binding_kinds(self, binding: Binding) -> Set[ObjectKind]:
+    def _binding_kinds(self, binding: Binding, ref: cst.Name) -> FrozenSet[ObjectKind]:
         kinds = self._binding_kind_cache.get(binding)
         if kinds is None:
-            kinds = set()
+            kinds = frozenset()
             if binding.kind is BindingKind.PARAMETER and binding.annotation is not None:
-                kinds = self.values.annotation_kinds(binding.annotation)
+                kinds = self.values.annotation_kinds(binding.annotation) & BOTO3_KINDS
             elif binding.kind is BindingKind.ASSIGNMENT and binding.value is not None:
                 kinds = self.kinds_of(binding.value)
-            kinds = kinds - {ObjectKind.MODULE}  # a new set: kinds_of's result is memoised
+            elif binding.kind is BindingKind.IMPORT:
+                kinds = self.kinds_of(ref)  # a module-level object of another module
             self._binding_kind_cache[binding] = kinds
         return kinds
-
-    def _default_session_calls(self, region: FrozenSet[cst.CSTNode]) -> Iterator[WorkerDefaultSessionCall]:
-        for function in region:
-            found = self._default_call_cache.get(function)
-            if found is None:
-                found = self._default_call_cache[function] = [
-                    WorkerDefaultSessionCall(call, kind, function)
-                    for call in self.semantic.calls.get(function, [])
-                    for kind in [default_session_factory(call, self.semantic)]
-                    if kind is not None
-                ]
-            yield from found
 
 
 @dataclass
@@ -230,18 +204,18 @@ class _Candidate:
     ref: cst.CSTNode
     identity: object  # the same object read twice has the same identity
     defining_function: Optional[cst.CSTNode]  # where the name is bound (None: module)
-    sources: List[Tuple[Optional[cst.CSTNode], Set[ObjectKind]]]  # (where assigned, kinds)
+    sources: List[Tuple[Optional[cst.CSTNode], FrozenSet[ObjectKind]]]  # (where assigned, kinds)
     all_or_nothing: bool
 
     @property
     def is_global(self) -> bool:
         return not self.all_or_nothing and self.defining_function is None
 
-    def kinds_outside(self, region: Set[cst.CSTNode]) -> Set[ObjectKind]:
-        """The kinds of object this reads that were made outside ``region``."""
-        if self.defining_function is not None and self.defining_function in region:
+    def kinds_outside(self, view, origin: Origin) -> Set[ObjectKind]:
+        """The kinds of object this reads that were made outside ``origin``'s region."""
+        if self.defining_function is not None and not view.outside(origin, self.defining_function):
             return set()  # a local of the worker's own code
-        inside = [location in region for location, _ in self.sources]
+        inside = [not view.outside(origin, location) for location, _ in self.sources]
         if self.all_or_nothing and any(inside):
             return set()
         kinds: Set[ObjectKind] = set()
@@ -254,26 +228,9 @@ class _Candidate:
 def _merge(
     shared: Dict[cst.CSTNode, SharedUse],
     node: cst.CSTNode,
-    kinds: Set[ObjectKind],
+    kinds: FrozenSet[ObjectKind],
     workers: Set[Worker],
-    forked_kinds: Set[ObjectKind],
-    passed: bool,
-) -> None:
-    use = shared.get(node)
-    if use is None:
-        use = shared[node] = SharedUse(node, set(kinds), passed=passed)
-    use.kinds |= kinds
-    use.workers |= workers
-    use.forked_kinds |= forked_kinds
-
-
-
-def _merge(
-    shared: Dict[cst.CSTNode, SharedUse],
-    node: cst.CSTNode,
-    kinds: Set[ObjectKind],
-    workers: Set[Worker],
-    forked_kinds: Set[ObjectKind],
+    forked_kinds: FrozenSet[ObjectKind],
     passed: bool,
 ) -> None:
     use = shared.get(node)

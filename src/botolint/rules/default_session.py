@@ -9,7 +9,7 @@ import libcst as cst
 from botolint.fixes import Applicability, ModuleSession, SessionParameter
 from botolint.objects import default_session_factory
 from botolint.rule import Context, Rule
-from botolint.rules._lambda import lambda_handlers
+from botolint.handlers import lambda_handlers
 
 SESSION_GUIDE = "https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html"
 CLIENTS_GUIDE = "https://boto3.amazonaws.com/v1/documentation/api/latest/guide/clients.html"
@@ -211,7 +211,7 @@ class ImportTimeDefaultSession(Rule):
             return
         if self._in_lambda_module is None:
             # Lambda reuses what module scope creates: there it is the advice (AWS301).
-            self._in_lambda_module = bool(lambda_handlers(ctx))
+            self._in_lambda_module = bool(lambda_handlers(ctx.module, ctx.config))
         if not self._in_lambda_module:
             fix = ModuleSession(call=node, kind=kind, applicability=Applicability.UNSAFE, unsafe_reason=self.UNSAFE_REASON)
             ctx.report(self, node, kind=kind, fix=fix)

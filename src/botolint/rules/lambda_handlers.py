@@ -10,7 +10,7 @@ from botolint.fixes import Applicability, SessionParameter
 from botolint.rule import Context, Rule
 from botolint.objects import SESSION_CLASS, default_session_factory, optional_session_factory
 from botolint.rules._boto3 import bindings_of
-from botolint.rules._lambda import lambda_handlers
+from botolint.handlers import lambda_handlers
 
 
 class LambdaHandlerClientCreation(Rule):
@@ -122,7 +122,7 @@ class LambdaHandlerClientCreation(Rule):
         if what is None:
             return
         if self._handlers is None:
-            self._handlers = lambda_handlers(ctx)
+            self._handlers = lambda_handlers(ctx.module, ctx.config)
         handler = self._enclosing_handler(node, ctx)
         if handler is not None:
             ctx.report(self, node, fix=self._fix_data(node, ctx), what=what, handler=handler.name.value)

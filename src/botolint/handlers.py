@@ -1,7 +1,8 @@
 """Which functions of a module are AWS Lambda handlers.
 
-Shared by AWS301 (clients made per invocation) and AWS103 (which stays quiet in
-a Lambda module, where import-time creation is the recommended pattern).
+Shared by AWS301 (clients made per invocation), AWS103 (which stays quiet in
+a Lambda module, where import-time creation is the recommended pattern) and
+the project layer, which follows what handlers call.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any, FrozenSet, Tuple
 
 import libcst as cst
 
-from botolint.rule import Context
+from botolint.config import Config
 
 OPTION = "lambda-handlers"
 DEFAULT_HANDLER_NAMES = ("lambda_handler", "handler")
@@ -18,11 +19,11 @@ EVENT_NAMES = frozenset({"event", "_event"})
 CONTEXT_NAMES = frozenset({"context", "_context", "ctx"})
 
 
-def handler_names(ctx: Context) -> FrozenSet[str]:
+def handler_names(config: Config) -> FrozenSet[str]:
     """The configured handler names. Lambda's own `module.function` spelling
     is accepted: only the function part is compared. Entries that are not
     strings are ignored rather than failing the run."""
-    value: Any = ctx.config.option(OPTION, list(DEFAULT_HANDLER_NAMES))
+    value: Any = config.option(OPTION, list(DEFAULT_HANDLER_NAMES))
     entries = [value] if isinstance(value, str) else value if isinstance(value, (list, tuple)) else []
     return frozenset(entry.rsplit(".", 1)[-1] for entry in entries if isinstance(entry, str))
 
@@ -48,12 +49,12 @@ def is_lambda_handler(function: cst.FunctionDef, names: FrozenSet[str]) -> bool:
     return parameters[0] in EVENT_NAMES and parameters[1] in CONTEXT_NAMES
 
 
-def lambda_handlers(ctx: Context) -> FrozenSet[cst.FunctionDef]:
+def lambda_handlers(module: cst.Module, config: Config) -> FrozenSet[cst.FunctionDef]:
     """The module's handlers: ``def`` statements directly in the module body
     (not under ``if`` or ``try``) that ``is_lambda_handler`` accepts."""
-    names = handler_names(ctx)
+    names = handler_names(config)
     return frozenset(
         statement
-        for statement in ctx.module.body
+        for statement in module.body
         if isinstance(statement, cst.FunctionDef) and is_lambda_handler(statement, names)
     )

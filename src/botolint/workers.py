@@ -1,25 +1,25 @@
-"""Where a module hands code to another thread or process, and which of its
-functions run there.
+"""Where a module hands code to another thread or process, and what runs there.
 
 A spawn is a call (or a class) that runs code elsewhere: ``threading.Thread``
 and ``Timer`` targets, ``Thread``/``Process`` subclasses' ``run``,
 ``concurrent.futures`` executors' ``submit``/``map``, ``multiprocessing`` pools
 and their initializers, ``asyncio.to_thread`` and ``loop.run_in_executor``. Its
-entries are the same-file functions it runs; the worker's region is those and
-the same-file functions they call. Executors and pools are recognised where
-they are made (or annotated) in the file; anything else is unknown.
+entries are refs (see ``botolint.objects``) to what it runs, wherever that is
+defined: the project layer follows them, and the functions they call, into
+other modules. An executor made elsewhere (a factory's result) is kept as the
+atoms of its value, for the project layer to resolve.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from dataclasses import dataclass, field
+from typing import Iterator, List, Optional, Tuple
 
 import libcst as cst
 
-from botolint.objects import MAX_DEPTH, Values
-from botolint.semantic import Binding, BindingKind, Function, SemanticModel
+from botolint.objects import EXECUTOR_CLASSES, MAX_DEPTH, NO_ATOMS, Atoms, ObjectKind, Ref, Values, is_concrete
+from botolint.semantic import Binding, BindingKind, Owner, SemanticModel
 
 
 class Worker(enum.Enum):
@@ -35,18 +35,14 @@ THREAD_CLASSES = {
     "multiprocessing.Process": Worker.PROCESS,
     "multiprocessing.context.Process": Worker.PROCESS,
 }
-EXECUTORS = {
-    "concurrent.futures.ThreadPoolExecutor": Worker.THREAD,
-    "concurrent.futures.thread.ThreadPoolExecutor": Worker.THREAD,
-    "concurrent.futures.ProcessPoolExecutor": Worker.PROCESS,
-    "concurrent.futures.process.ProcessPoolExecutor": Worker.PROCESS,
-    "concurrent.futures.Executor": Worker.EITHER,
-}
-MP_POOLS = {
-    "multiprocessing.Pool": Worker.PROCESS,
-    "multiprocessing.pool.Pool": Worker.PROCESS,
-    "multiprocessing.pool.ThreadPool": Worker.THREAD,
-    "multiprocessing.dummy.Pool": Worker.THREAD,
+# What an executor or pool kind says of its API ("executor": concurrent.futures,
+# "pool": multiprocessing) and of where its work runs.
+POOL_KINDS = {
+    ObjectKind.THREAD_EXECUTOR: ("executor", Worker.THREAD),
+    ObjectKind.PROCESS_EXECUTOR: ("executor", Worker.PROCESS),
+    ObjectKind.EXECUTOR: ("executor", Worker.EITHER),
+    ObjectKind.THREAD_POOL: ("pool", Worker.THREAD),
+    ObjectKind.PROCESS_POOL: ("pool", Worker.PROCESS),
 }
 EXECUTOR_METHODS = frozenset({"submit", "map"})
 POOL_METHODS = frozenset(
@@ -68,15 +64,41 @@ class Pool:
     constructor: Optional[cst.Call] = None  # where it was made, when known
 
 
+def module_workers(ctx) -> "Workers":
+    """The spawn analysis of the file a rule context is about, built once per file."""
+    return ctx.memo(_module_workers)
+
+
+def _module_workers(ctx) -> "Workers":
+    from botolint.objects import module_values
+
+    return Workers(ctx.semantic, module_values(ctx))
+
+
+def pool_worker(kinds, method: str) -> List[Worker]:
+    """Where ``pool.method(...)`` runs its work, for a receiver of ``kinds``."""
+    found = []
+    for kind in kinds:
+        family, worker = POOL_KINDS.get(kind, (None, None))
+        if family is not None and method in (EXECUTOR_METHODS if family == "executor" else POOL_METHODS):
+            found.append(worker)
+    return found
+
+
 @dataclass
 class Spawn:
     """One place that hands code to another thread or process."""
 
-    worker: Worker
-    entries: List[Function]
+    site: cst.CSTNode  # the call, or the Thread/Process subclass
+    owner: Owner  # the function whose code hands it over (None: import time)
+    worker: Optional[Worker]  # None: decided by what ``receiver`` turns out to be
+    entries: List[Ref]
     passed: List[cst.BaseExpression]
     forked: bool  # a process started with fork (Linux's default before 3.14)
     passes_without_pickling: bool  # multiprocessing.Process args are inherited through fork
+    # An executor made elsewhere: its value's atoms, and the method called on it.
+    receiver: Atoms = field(default=NO_ATOMS)
+    method: str = ""
 
 
 def _positional(call: cst.Call) -> List[cst.Arg]:
@@ -129,14 +151,6 @@ def _unpack_arguments(
     return passed
 
 
-def _pool_class(name: str) -> List[Pool]:
-    if name in EXECUTORS:
-        return [Pool("executor", EXECUTORS[name])]
-    if name in MP_POOLS:
-        return [Pool("pool", MP_POOLS[name])]
-    return []
-
-
 
 class Workers:
     """The spawns of one module and the code each runs."""
@@ -144,15 +158,8 @@ class Workers:
     def __init__(self, semantic: SemanticModel, values: Values) -> None:
         self.semantic = semantic
         self.values = values
-        # Functions and lambdas defined directly in each function's code.
-        self.nested: Dict[cst.CSTNode, List[Function]] = {}
-        for function, scope in semantic.scope_created_by.items():
-            if isinstance(function, (cst.FunctionDef, cst.Lambda)) and scope.parent is not None:
-                parent = scope.parent.owner
-                if parent is not None:
-                    self.nested.setdefault(parent, []).append(function)
-        self._callee_cache: Dict[cst.CSTNode, List[Function]] = {}
         self.default_start_method = self._file_start_method()
+        self._spawns: Optional[List[Spawn]] = None
 
     def resolves_to(self, node: cst.CSTNode, *names: str) -> bool:
         return not self.semantic.qualified_names(node).isdisjoint(names)
@@ -166,27 +173,40 @@ class Workers:
     # -- executors, pools and event loops ---------------------------------------
 
     def pools(self, expr: cst.BaseExpression) -> List[Pool]:
+        """The executors and pools ``expr`` is made (or annotated) as in this file."""
         found = []
         for value in self.values.values(expr):
             if isinstance(value, Binding):
                 if value.annotation is not None:
-                    found += [p for name in self.semantic.qualified_names(value.annotation) for p in _pool_class(name)]
+                    found += [Pool(*POOL_KINDS[kind]) for kind in self.values.annotation_kinds(value.annotation) if kind in POOL_KINDS]
             elif isinstance(value, cst.Call):
                 found += self._constructed_pools(value)
         return found
 
     def _constructed_pools(self, call: cst.Call) -> List[Pool]:
         found = []
-        for name in self.semantic.qualified_names(call.func):
-            for pool in _pool_class(name):
-                start_method = None
-                if pool.worker is Worker.PROCESS:
-                    context = _keyword(call, "mp_context" if pool.family == "executor" else "context")
-                    start_method = self._start_method(context)
-                found.append(Pool(pool.family, pool.worker, start_method, call))
+        for kind in self._constructor_kinds(call.func):
+            family, worker = POOL_KINDS[kind]
+            start_method = None
+            if worker is Worker.PROCESS:
+                context = _keyword(call, "mp_context" if family == "executor" else "context")
+                start_method = self._start_method(context)
+            found.append(Pool(family, worker, start_method, call))
         if self._context_constructor(call) == "pool":
             start_method = self._start_method(call.func.value)
             found.append(Pool("pool", Worker.PROCESS, start_method, call))
+        return found
+
+    def _constructor_kinds(self, func: cst.BaseExpression) -> List[ObjectKind]:
+        """The executor classes ``func`` may be, through names bound to them
+        (``executor_class = debug and SerialExecutor or ThreadPoolExecutor``)."""
+        found: List[ObjectKind] = []
+        for value in [func, *self.values.values(func)]:
+            if isinstance(value, (cst.Name, cst.Attribute)):
+                for name in sorted(self.semantic.qualified_names(value)):
+                    kind = EXECUTOR_CLASSES.get(name)
+                    if kind is not None and kind not in found:
+                        found.append(kind)
         return found
 
     def _context_constructor(self, call: cst.Call) -> Optional[str]:
@@ -220,82 +240,51 @@ class Workers:
 
     # -- what a callable argument runs -----------------------------------------
 
-    def callables(
-        self, expr: cst.BaseExpression, depth: int = 0
-    ) -> Tuple[List[Function], List[cst.BaseExpression]]:
-        """The same-file functions ``expr`` calls when called, and the arguments
-        it binds in advance (``functools.partial``)."""
+    def callables(self, expr: cst.BaseExpression, depth: int = 0) -> Tuple[List[Ref], List[cst.BaseExpression]]:
+        """What calling ``expr`` runs, as refs, and the arguments it binds in
+        advance (``functools.partial``)."""
         if depth > MAX_DEPTH:
             return [], []
         if isinstance(expr, cst.Lambda):
-            return [expr], []
+            return [("local", self.semantic.definition_id(expr))], []
         if isinstance(expr, cst.Call) and self.resolves_to(expr.func, "functools.partial") and expr.args:
-            functions, bound = self.callables(expr.args[0].value, depth + 1)
-            return functions, bound + _extra_arguments(expr, 1)
+            refs, bound = self.callables(expr.args[0].value, depth + 1)
+            return refs, bound + _extra_arguments(expr, 1)
         if isinstance(expr, cst.Name):
-            functions: List[Function] = []
+            refs: List[Ref] = []
             bound: List[cst.BaseExpression] = []
             for binding in self.values.lookup(expr):
-                if binding.kind is BindingKind.DEFINITION and isinstance(binding.node, cst.FunctionDef):
-                    functions.append(binding.node)
-                elif binding.kind is BindingKind.DEFINITION and isinstance(binding.node, cst.ClassDef):
-                    functions += self.values.methods(binding.node, "__init__")  # constructing runs __init__
+                if binding.kind is BindingKind.DEFINITION and isinstance(binding.node, cst.ClassDef):
+                    # constructing runs __init__
+                    refs.append(("member", frozenset({("class", None, self.semantic.definition_id(binding.node))}), "__init__"))
                 elif binding.kind is BindingKind.ASSIGNMENT and binding.value is not None:
                     more, more_bound = self.callables(binding.value, depth + 1)
-                    functions += more
+                    refs += more
                     bound += more_bound
-            return functions, bound
+            refs += [ref for ref in self.values.callee_refs(expr) if ref[0] != "local" or not self._is_class_ref(ref)]
+            return list(dict.fromkeys(refs)), bound
         if isinstance(expr, cst.Attribute):
-            owners = self._instance_classes(expr.value)
-            return [method for owner in owners for method in self.values.methods(owner, expr.attr.value)], []
+            return self.values.callee_refs(expr), []
         return [], []
 
-    def _instance_classes(self, expr: cst.BaseExpression) -> List[cst.ClassDef]:
-        """Same-file classes that ``expr`` is an instance of (or is)."""
-        if isinstance(expr, cst.Name):
-            owner = self.values.self_class(expr)
-            if owner is not None:
-                return [owner]
-            direct = self.values.classes_named(expr)
-            if direct:
-                return direct
-        found = []
-        for value in self.values.values(expr):
-            if isinstance(value, cst.Call):
-                found += self.values.classes_named(value.func)
-            elif isinstance(value, Binding) and value.annotation is not None:
-                found += self.values.classes_named(value.annotation)  # def start(job: Job)
-        return found
-
-    def region(self, entries: Sequence[Function]) -> Set[cst.CSTNode]:
-        """The entries, the functions nested in them, and the same-file
-        functions they call, transitively."""
-        todo: List[cst.CSTNode] = list(entries)
-        seen: Set[cst.CSTNode] = set()
-        while todo:
-            function = todo.pop()
-            if function in seen:
-                continue
-            seen.add(function)
-            todo += self.nested.get(function, [])
-            todo += self._callees(function)
-        return seen
-
-    def _callees(self, function: cst.CSTNode) -> List[Function]:
-        callees = self._callee_cache.get(function)
-        if callees is None:
-            callees = [f for call in self.semantic.calls.get(function, []) for f in self.callables(call.func)[0]]
-            self._callee_cache[function] = callees
-        return callees
+    def _is_class_ref(self, ref: Ref) -> bool:
+        return any(
+            isinstance(node, cst.ClassDef) and self.semantic.definition_id(node) == ref[1]
+            for node in self.semantic.scope_created_by
+        )
 
     # -- where work is handed to other threads ----------------------------------
 
-    def spawns(self) -> Iterator[Spawn]:
-        for call in self.semantic.call_order:
-            yield from self._spawns_at(call)
-        for owner in self.semantic.scope_created_by:
-            if isinstance(owner, cst.ClassDef):
-                yield from self._subclass_spawns(owner)
+    def spawns(self) -> List[Spawn]:
+        if self._spawns is None:
+            found: List[Spawn] = []
+            for call in self.semantic.call_order:
+                found += self._spawns_at(call)
+            for owner in self.semantic.scope_created_by:
+                if isinstance(owner, cst.ClassDef):
+                    found += self._subclass_spawns(owner)
+            self._spawns = found
+        return self._spawns
 
     def _spawns_at(self, call: cst.Call) -> Iterator[Spawn]:
         for name in self.semantic.qualified_names(call.func):
@@ -304,9 +293,9 @@ class Workers:
             elif name == "threading.Timer":
                 # Timer(interval, function, args, kwargs)
                 passed = _unpack_arguments(_argument(call, 2, "args"), _argument(call, 3, "kwargs"))
-                yield self._spawn(Worker.THREAD, _argument(call, 1, "function"), passed)
+                yield self._spawn(call, Worker.THREAD, _argument(call, 1, "function"), passed)
             elif name == "asyncio.to_thread" and _positional(call):
-                yield self._spawn(Worker.THREAD, _positional(call)[0].value, _extra_arguments(call, 1))
+                yield self._spawn(call, Worker.THREAD, _positional(call)[0].value, _extra_arguments(call, 1))
         if self._context_constructor(call) == "process-class":
             yield self._thread_spawn(call, Worker.PROCESS, self._start_method(call.func.value))
         yield from self._initializer_spawns(call)
@@ -315,7 +304,8 @@ class Workers:
 
     def _spawn(
         self,
-        worker: Worker,
+        site: cst.CSTNode,
+        worker: Optional[Worker],
         target: Optional[cst.BaseExpression],
         passed: List[cst.BaseExpression],
         start_method: Optional[str] = None,
@@ -327,7 +317,8 @@ class Workers:
             # pool.submit(bucket.upload_file, ...) runs a method of `bucket` on the worker.
             bound.insert(0, receiver)
         forked = worker is Worker.PROCESS and start_method in (None, "fork")
-        return Spawn(worker, entries, bound + passed, forked, without_pickling)
+        owner = self.semantic.scope_of(site).owner
+        return Spawn(site, owner, worker, entries, bound + passed, forked, without_pickling)
 
     def _bound_receiver(self, target: Optional[cst.BaseExpression]) -> Optional[cst.BaseExpression]:
         """``obj`` when the target is ``obj.method`` (or a partial of it)."""
@@ -343,7 +334,7 @@ class Workers:
         # Thread(group, target, name, args, kwargs); multiprocessing.Process has the same signature,
         # and a forked Process inherits its arguments instead of pickling them.
         passed = _unpack_arguments(_argument(call, 3, "args"), _argument(call, 4, "kwargs"))
-        return self._spawn(worker, _argument(call, 1, "target"), passed, start_method, without_pickling=True)
+        return self._spawn(call, worker, _argument(call, 1, "target"), passed, start_method, without_pickling=True)
 
     def _initializer_spawns(self, call: cst.Call) -> Iterator[Spawn]:
         initializer = _keyword(call, "initializer")
@@ -351,7 +342,7 @@ class Workers:
             return
         for pool in self._constructed_pools(call):
             passed = _unpack_arguments(_keyword(call, "initargs"), None)
-            yield self._spawn(pool.worker, initializer, passed, pool.start_method)
+            yield self._spawn(call, pool.worker, initializer, passed, pool.start_method)
 
     def _method_spawns(self, call: cst.Call, func: cst.Attribute) -> Iterator[Spawn]:
         method = func.attr.value
@@ -360,22 +351,37 @@ class Workers:
             return
         if method not in EXECUTOR_METHODS and method not in POOL_METHODS:
             return
-        for pool in self.pools(func.value):
+        pools = self.pools(func.value)
+        for pool in pools:
             target = _argument(call, 0, "func" if pool.family == "pool" else "fn")
-            if pool.family == "executor" and method == "submit":
-                passed = _extra_arguments(call, 1)
-            elif pool.family == "pool" and method in ("apply", "apply_async"):
-                passed = _unpack_arguments(_argument(call, 1, "args"), _argument(call, 2, "kwds"))
-            elif method in (EXECUTOR_METHODS if pool.family == "executor" else POOL_METHODS):
-                passed = []
-            else:
+            passed = self._task_arguments(call, pool.family, method)
+            if passed is None:
                 continue
-            spawn = self._spawn(pool.worker, target, passed, pool.start_method)
+            spawn = self._spawn(call, pool.worker, target, passed, pool.start_method)
             # What the pool's initializer sets up runs in the same workers.
             spawn.entries += self._initializer_entries(pool)
             yield spawn
+        if not pools:
+            # An executor from elsewhere (a factory, another module): kept for the project layer.
+            receiver = frozenset(atom for atom in self.values.atoms_of(func.value) if not is_concrete(atom))
+            if receiver:
+                target = _argument(call, 0, "fn") or _argument(call, 0, "func")
+                spawn = self._spawn(call, None, target, self._task_arguments(call, "executor", method) or [])
+                spawn.receiver, spawn.method = receiver, method
+                yield spawn
 
-    def _initializer_entries(self, pool: Pool) -> List[Function]:
+    @staticmethod
+    def _task_arguments(call: cst.Call, family: str, method: str) -> Optional[List[cst.BaseExpression]]:
+        """The arguments a task is called with, or None when ``method`` is not of this family."""
+        if family == "executor" and method == "submit":
+            return _extra_arguments(call, 1)
+        if family == "pool" and method in ("apply", "apply_async"):
+            return _unpack_arguments(_argument(call, 1, "args"), _argument(call, 2, "kwds"))
+        if method in (EXECUTOR_METHODS if family == "executor" else POOL_METHODS):
+            return []
+        return None
+
+    def _initializer_entries(self, pool: Pool) -> List[Ref]:
         initializer = _keyword(pool.constructor, "initializer") if pool.constructor is not None else None
         return self.callables(initializer)[0] if initializer is not None else []
 
@@ -386,20 +392,21 @@ class Workers:
         target = _argument(call, 1, "func")
         passed = _extra_arguments(call, 2)
         if executor is None or (isinstance(executor, cst.Name) and executor.value == "None"):
-            yield self._spawn(Worker.THREAD, target, passed)  # the loop's default ThreadPoolExecutor
+            yield self._spawn(call, Worker.THREAD, target, passed)  # the loop's default ThreadPoolExecutor
             return
         pools = self.pools(executor)
         if not pools:
-            yield self._spawn(Worker.EITHER, target, passed)
+            yield self._spawn(call, Worker.EITHER, target, passed)
         for pool in pools:
-            yield self._spawn(pool.worker, target, passed, pool.start_method)
+            yield self._spawn(call, pool.worker, target, passed, pool.start_method)
 
     def _subclass_spawns(self, owner: cst.ClassDef) -> Iterator[Spawn]:
         worker = self._thread_base(owner)
         if worker is not None:
-            entries: List[Function] = list(self.values.methods(owner, "run"))
+            class_atoms = frozenset({("class", None, self.semantic.definition_id(owner))})
             forked = worker is Worker.PROCESS and self.default_start_method in (None, "fork")
-            yield Spawn(worker, entries, [], forked, passes_without_pickling=True)
+            scope_owner = self.semantic.scope_of(owner).owner
+            yield Spawn(owner, scope_owner, worker, [("member", class_atoms, "run")], [], forked, passes_without_pickling=True)
 
     def _thread_base(self, owner: cst.ClassDef, depth: int = 0) -> Optional[Worker]:
         """The kind of worker when ``owner`` derives from ``threading.Thread`` or
@@ -415,4 +422,3 @@ class Workers:
                 if worker is not None:
                     return worker
         return None
-

@@ -1,0 +1,361 @@
+"""Facts that follow a project's call graph, from module summaries alone.
+
+- Regions: what runs on another thread or process. Each spawn (a Thread
+  target, an executor task, a pool initializer, a Thread subclass's ``run``),
+  each call of a wrapper that hands its argument to workers (a project's own
+  ``run_parallel(fn, items)``), and each function decorated by such a wrapper
+  starts one; the region is its entries, the functions nested in them and the
+  project functions they call, transitively.
+- Invocations: what runs on every Lambda invocation: a handler, what is nested
+  in it and what it calls.
+- Values: what project functions return, what module-level names hold, what
+  attributes of project classes hold, resolved with the kind rules of
+  ``botolint.objects``.
+
+Everything is bounded (MAX_DEPTH for resolution, each function visited once
+per region) and cycle-safe. Where a ref does not resolve (third-party code,
+dynamic dispatch, a module that does not parse), nothing is concluded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+
+from botolint.objects import (
+    NO_ATOMS, Atom, Atoms, ObjectKind, Ref, attribute_result, call_result, item_result, kinds_in,
+)
+from botolint.project.summary import MODULE_BODY, FunctionSummary
+from botolint.workers import Worker, pool_worker
+
+if TYPE_CHECKING:
+    from botolint.project.project import Project
+
+FunctionKey = Tuple[str, str]  # (module, definition id)
+Entity = tuple  # ("function", module, id) | ("class", module, id) | ("module", module) | ("value", module, atoms)
+RESOLVE_DEPTH = 12
+
+
+# A region is named by where it starts: (module, line, worker, the function that starts it).
+RegionKey = Tuple[str, int, str, str]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the code of a region is handed to workers, and how it gets to a function."""
+
+    region: RegionKey
+    worker: Worker
+    module: str
+    line: int
+    chain: Tuple[str, ...]  # from the function that hands the work over to the function itself
+    forked: bool
+    without_pickling: bool
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """A Lambda handler whose every invocation runs a function, and how."""
+
+    module: str
+    handler: str
+    chain: Tuple[str, ...]
+
+
+class Facts:
+    def __init__(self, project: "Project", modules: Iterable[str]) -> None:
+        self.project = project
+        self.regions: Dict[RegionKey, Set[FunctionKey]] = {}
+        self.origins: Dict[FunctionKey, List[Origin]] = {}
+        self.invocations: Dict[FunctionKey, List[Invocation]] = {}
+        self._returns: Dict[FunctionKey, Atoms] = {}
+        self._returning: Set[FunctionKey] = set()
+        self._lambda_modules: Dict[str, bool] = {}
+        for module in modules:
+            self._spawns_of(module)
+        for module in modules:
+            self._handlers_of(module)
+
+    # -- names ---------------------------------------------------------------------
+
+    def function(self, key: FunctionKey) -> Optional[FunctionSummary]:
+        summary = self.project.summary(key[0])
+        return summary.functions.get(key[1]) if summary is not None else None
+
+    def lookup(self, module: str, dotted: str, depth: int = 0) -> List[Entity]:
+        """What ``dotted``, written in ``module``, names in the project."""
+        absolute = self.project.absolute(module, dotted)
+        if absolute is None or depth > RESOLVE_DEPTH:
+            return []
+        parts = absolute.split(".")
+        for end in range(len(parts), 0, -1):
+            name = ".".join(parts[:end])
+            if self.project.has_module(name):
+                entities: List[Entity] = [("module", name)]
+                for part in parts[end:]:
+                    entities = [found for entity in entities for found in self.member(entity, part, depth + 1)]
+                return entities
+        return []
+
+    def member(self, entity: Entity, name: str, depth: int = 0) -> List[Entity]:
+        if depth > RESOLVE_DEPTH:
+            return []
+        if entity[0] == "module":
+            module = entity[1]
+            summary = self.project.summary(module)
+            entries = summary.exports.get(name, []) if summary is not None else []
+            if not entries:
+                submodule = f"{module}.{name}"
+                return [("module", submodule)] if self.project.has_module(submodule) else []
+            found: List[Entity] = []
+            for entry in entries:
+                if entry[0] == "def":
+                    found.append(("function", module, entry[1]))
+                elif entry[0] == "class":
+                    found.append(("class", module, entry[1]))
+                elif entry[0] == "import":
+                    found += self.lookup(module, entry[1], depth + 1)
+                elif entry[0] == "value":
+                    found.append(("value", module, entry[1]))
+            return found
+        if entity[0] == "class":
+            return self._class_member(entity[1], entity[2], name, depth)
+        if entity[0] == "value":
+            return [
+                found
+                for atom in self.resolve(entity[1], entity[2], depth + 1)
+                if isinstance(atom, tuple) and atom[0] in ("instance", "class")
+                for found in self._class_member(atom[1], atom[2], name, depth + 1)
+            ]
+        return []
+
+    def _class_member(self, module: str, class_id: str, name: str, depth: int) -> List[Entity]:
+        summary = self.project.summary(module)
+        cls = summary.classes.get(class_id) if summary is not None else None
+        if cls is None or depth > RESOLVE_DEPTH:
+            return []
+        if name in cls.methods:
+            return [("function", module, cls.methods[name])]
+        if name in cls.attributes:
+            return [("value", module, cls.attributes[name])]
+        for base in cls.bases:
+            for entity in self._ref_entities(module, base, depth + 1):
+                if entity[0] == "class":
+                    found = self._class_member(entity[1], entity[2], name, depth + 1)
+                    if found:
+                        return found
+        return []
+
+    def _ref_entities(self, module: str, ref: Ref, depth: int = 0) -> List[Entity]:
+        if depth > RESOLVE_DEPTH:
+            return []
+        kind = ref[0]
+        if kind == "local":
+            summary = self.project.summary(module)
+            if summary is None:
+                return []
+            if ref[1] in summary.functions:
+                return [("function", module, ref[1])]
+            if ref[1] in summary.classes:
+                return [("class", module, ref[1])]
+            return []
+        if kind == "name":
+            return self.lookup(module, ref[1], depth + 1)
+        if kind == "member":
+            return [
+                found
+                for atom in self.resolve(module, ref[1], depth + 1)
+                if isinstance(atom, tuple) and atom[0] in ("instance", "class")
+                for found in self._class_member(atom[1], atom[2], ref[2], depth + 1)
+            ]
+        return []
+
+    def call_targets(self, module: str, ref: Ref) -> List[FunctionKey]:
+        """The project functions that run when ``ref`` (written in ``module``) is called."""
+        targets: List[FunctionKey] = []
+        for entity in self._ref_entities(module, ref):
+            if entity[0] == "function":
+                targets.append((entity[1], entity[2]))
+            elif entity[0] == "class":  # constructing runs __init__
+                targets += [(e[1], e[2]) for e in self._class_member(entity[1], entity[2], "__init__", 0) if e[0] == "function"]
+        return targets
+
+    # -- values --------------------------------------------------------------------
+
+    def returns(self, key: FunctionKey) -> Atoms:
+        """What calling the function returns, resolved."""
+        if key in self._returns:
+            return self._returns[key]
+        function = self.function(key)
+        if function is None or key in self._returning:
+            return NO_ATOMS
+        self._returning.add(key)
+        try:
+            result = self.resolve(key[0], function.returns)
+        finally:
+            self._returning.discard(key)
+        self._returns[key] = result
+        return result
+
+    def resolve(self, module: str, atoms: Atoms, depth: int = 0) -> Atoms:
+        """Concrete atoms (kinds, instances, classes) for atoms written in ``module``."""
+        if depth > RESOLVE_DEPTH:
+            return NO_ATOMS
+        found: Set[Atom] = set()
+        for atom in atoms:
+            if isinstance(atom, ObjectKind):
+                found.add(atom)
+                continue
+            tag = atom[0]
+            if tag in ("instance", "class"):
+                found.add((tag, atom[1] if atom[1] is not None else module, atom[2]))
+            elif tag == "ret":
+                found |= self._call_result(module, atom[1], depth + 1)
+            elif tag == "global":
+                for entity in self._ref_entities(module, atom[1], depth + 1):
+                    found |= self._entity_value(entity, depth + 1)
+            elif tag == "method":
+                base = self.resolve(module, atom[1], depth + 1)
+                found |= call_result(kinds_in(base), atom[2], atom[3])
+                for instance in _instances(base):
+                    for entity in self._class_member(instance[1], instance[2], atom[2], depth + 1):
+                        if entity[0] == "function":
+                            found |= self.returns((entity[1], entity[2]))
+            elif tag == "item":
+                found |= item_result(kinds_in(self.resolve(module, atom[1], depth + 1)), atom[2])
+            elif tag == "attr":
+                base = self.resolve(module, atom[1], depth + 1)
+                found |= attribute_result(kinds_in(base), atom[2])
+                for instance in _instances(base):
+                    for entity in self._class_member(instance[1], instance[2], atom[2], depth + 1):
+                        found |= self._entity_value(entity, depth + 1)
+        return frozenset(found)
+
+    def _call_result(self, module: str, ref: Ref, depth: int) -> Atoms:
+        found: Set[Atom] = set()
+        for entity in self._ref_entities(module, ref, depth):
+            if entity[0] == "function":
+                found |= self.returns((entity[1], entity[2]))
+            elif entity[0] == "class":
+                found.add(("instance", entity[1], entity[2]))
+        return frozenset(found)
+
+    def _entity_value(self, entity: Entity, depth: int) -> Atoms:
+        if entity[0] == "class":
+            return frozenset({("class", entity[1], entity[2])})
+        if entity[0] == "value":
+            return self.resolve(entity[1], entity[2], depth + 1)
+        return NO_ATOMS
+
+    # -- regions -------------------------------------------------------------------
+
+    def _spawns_of(self, module: str) -> None:
+        summary = self.project.summary(module)
+        if summary is None:
+            return
+        for spawn in summary.spawns:
+            if spawn.worker is not None:
+                workers = [Worker(spawn.worker)]
+            else:
+                workers = pool_worker(kinds_in(self.resolve(module, spawn.receiver)), spawn.method)
+            entries = [target for ref in spawn.entries for target in self.call_targets(module, ref)]
+            for worker in dict.fromkeys(workers):
+                forked = spawn.forked or (spawn.worker is None and worker is Worker.PROCESS)
+                self._add_region(entries, worker, module, spawn.line, spawn.owner, forked, spawn.without_pickling)
+        for function_id, function in summary.functions.items():
+            for call in function.calls:
+                if call.positional or call.keywords:
+                    self._wrapper_calls(module, function_id, call)
+            for decorator in function.decorators:
+                for target in self.call_targets(module, decorator):
+                    wrapper = self.function(target)
+                    if wrapper is not None and 0 in wrapper.handoffs:
+                        worker, line = wrapper.handoffs[0]
+                        self._add_region(
+                            [(module, function_id)], Worker(worker), target[0], line, MODULE_BODY,
+                            Worker(worker) is Worker.PROCESS, False,
+                        )
+
+    def _wrapper_calls(self, module: str, caller: str, call) -> None:
+        """``run_parallel(upload, items)``: a call of a function that hands an
+        argument to workers starts a region with what was passed."""
+        for target in self.call_targets(module, call.callee):
+            wrapper = self.function(target)
+            if wrapper is None or not wrapper.handoffs:
+                continue
+            for index, (worker, _) in wrapper.handoffs.items():
+                refs = list(call.positional.get(index, []))
+                if index < len(wrapper.params):
+                    refs += call.keywords.get(wrapper.params[index], [])
+                entries = [entry for ref in refs for entry in self.call_targets(module, ref)]
+                if entries:
+                    self._add_region(entries, Worker(worker), module, call.line, caller, Worker(worker) is Worker.PROCESS, False)
+
+    def _add_region(
+        self, entries: List[FunctionKey], worker: Worker, module: str, line: int, owner: str, forked: bool,
+        without_pickling: bool,
+    ) -> None:
+        if not entries:
+            return
+        name: RegionKey = (module, line, worker.value, owner)
+        start = () if owner == MODULE_BODY else (owner,)
+        region = self.regions.setdefault(name, set())
+        for key, chain in self._reach(entries, start):
+            if key in region:
+                continue
+            region.add(key)
+            self.origins.setdefault(key, []).append(Origin(name, worker, module, line, chain, forked, without_pickling))
+
+    def _reach(self, entries: List[FunctionKey], start: Tuple[str, ...]):
+        """Each function the entries reach (nested functions and callees,
+        transitively), once, with the chain of names that leads to it."""
+        queue = [(key, start + (key[1],)) for key in dict.fromkeys(entries)]
+        seen: Set[FunctionKey] = set()
+        while queue:
+            key, chain = queue.pop(0)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield key, chain
+            function = self.function(key)
+            if function is None:
+                continue
+            for nested in function.nested:
+                queue.append(((key[0], nested), chain))  # nested code runs as part of its function
+            for call in function.calls:
+                for target in self.call_targets(key[0], call.callee):
+                    if target not in seen:
+                        queue.append((target, chain + (target[1],)))
+
+    def _handlers_of(self, module: str) -> None:
+        summary = self.project.summary(module)
+        if summary is None:
+            return
+        for handler in summary.handlers:
+            for key, chain in self._reach([(module, handler)], ()):
+                self.invocations.setdefault(key, []).append(Invocation(module, handler, chain))
+
+    # -- Lambda modules --------------------------------------------------------------
+
+    def lambda_module(self, module: str) -> bool:
+        """True for a module with Lambda handlers, and for one that only Lambda
+        modules import: its module-level code runs once per execution environment."""
+        if module in self._lambda_modules:
+            return self._lambda_modules[module]
+        self._lambda_modules[module] = False  # an import cycle proves nothing
+        summary = self.project.summary(module)
+        if summary is not None and summary.handlers:
+            result = True
+        else:
+            importers = self.project.importers(module)
+            result = bool(importers) and all(self.lambda_module(importer) for importer in importers)
+        self._lambda_modules[module] = result
+        return result
+
+
+def _instances(atoms: Atoms) -> List[tuple]:
+    return [atom for atom in atoms if isinstance(atom, tuple) and atom[0] in ("instance", "class")]
+
+
+def worker_kinds(origins: Iterable[Origin]) -> FrozenSet[Worker]:
+    return frozenset(origin.worker for origin in origins)

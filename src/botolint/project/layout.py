@@ -1,0 +1,109 @@
+"""Where a project is, which directories its imports resolve from, and which
+module each of its files is."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
+
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+# Directories that hold no project code: VCS data, caches, virtualenvs (found by pyvenv.cfg too).
+_NOT_CODE = frozenset(
+    {
+        ".git", ".hg", ".svn", ".bzr", ".tox", ".nox", "__pycache__", ".mypy_cache", ".pytest_cache",
+        ".ruff_cache", ".botolint_cache", "node_modules", "site-packages", ".eggs", "__pypackages__",
+        ".venv", "venv",
+    }
+)
+
+
+@lru_cache(maxsize=256)
+def project_root(directory: Path) -> Path:
+    """The nearest directory at or above ``directory`` with a project marker;
+    ``directory`` itself when there is none."""
+    for candidate in (directory, *directory.parents):
+        if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
+            return candidate
+    return directory
+
+
+class Layout:
+    """A project's root and import roots: the root, its ``src/``, and the
+    configured ``src`` directories (like ruff's ``src`` option)."""
+
+    def __init__(self, root: Path, extra_roots: Sequence[str] = ()) -> None:
+        self.root = root
+        roots: List[Path] = [root / entry for entry in extra_roots]
+        if (root / "src").is_dir():
+            roots.append(root / "src")
+        roots.append(root)
+        # The most specific root first: src/pkg/mod.py is pkg.mod, not src.pkg.mod.
+        self.import_roots: Tuple[Path, ...] = tuple(
+            dict.fromkeys(sorted((r.resolve() for r in roots if r.is_dir()), key=lambda r: -len(r.parts)))
+        )
+
+    @classmethod
+    def of(cls, path: Path, extra_roots: Sequence[str] = ()) -> "Layout":
+        path = path.resolve()
+        return cls(project_root(path.parent if path.suffix else path), extra_roots)
+
+    def module_name(self, path: Path) -> Optional[str]:
+        """The dotted name ``path`` is imported by, or None outside the import roots."""
+        path = path.resolve()
+        for root in self.import_roots:
+            try:
+                parts = list(path.relative_to(root).with_suffix("").parts)
+            except ValueError:
+                continue
+            if parts and parts[-1] == "__init__":
+                parts.pop()
+            if parts and all(part.isidentifier() for part in parts):
+                return ".".join(parts)
+        return None
+
+    def path_of(self, module: str) -> Optional[Path]:
+        """The file that defines ``module``: ``pkg/mod.py`` or ``pkg/mod/__init__.py``."""
+        parts = module.split(".")
+        for root in self.import_roots:
+            base = root.joinpath(*parts)
+            for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+                if candidate.is_file():
+                    return candidate
+        return None
+
+    def python_files(self) -> Iterator[Path]:
+        """Every Python file of the project, in a stable order."""
+        for directory, subdirectories, files in os.walk(self.root):
+            here = Path(directory)
+            subdirectories[:] = sorted(
+                name for name in subdirectories
+                if name not in _NOT_CODE and not name.endswith(".egg-info") and not (here / name / "pyvenv.cfg").exists()
+            )
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    yield here / name
+
+
+def absolute_module(importer: str, is_package: bool, dotted: str) -> Optional[str]:
+    """``dotted`` as an absolute name, relative imports resolved against the
+    importing module (``..x`` in ``pkg.sub.mod`` is ``pkg.x``)."""
+    level = len(dotted) - len(dotted.lstrip("."))
+    if level == 0:
+        return dotted
+    parts = importer.split(".") if importer else []
+    package = parts if is_package else parts[:-1]
+    if level - 1 > len(package):
+        return None
+    base = package[: len(package) - (level - 1)]
+    rest = dotted[level:]
+    return ".".join([*base, rest] if rest else base) or None
+
+
+def modules_of(names: Iterable[str]) -> Iterator[str]:
+    """Every dotted prefix of each name: ``a.b.c`` may be module ``a.b.c``, ``a.b`` or ``a``."""
+    for name in names:
+        parts = name.split(".")
+        for end in range(len(parts), 0, -1):
+            yield ".".join(parts[:end])

@@ -1,0 +1,116 @@
+"""What the rules of one file may ask the project layer, and what they asked.
+
+Every question and its answer is recorded: a file's findings depend on exactly
+those answers, so a cached result (or one computed before every module of a
+run was summarised) stays valid as long as asking again gives the same
+answers. Questions are plain data: ``("resolve", atoms)``,
+``("workers", function_id)``, ``("invocations", function_id)``,
+``("outside", region, function_id or None)``, ``("lambda_module",)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import astuple
+from typing import Any, Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from botolint.objects import Atoms, is_concrete
+from botolint.project.facts import Facts, Invocation, Origin, RegionKey
+from botolint.project.summary import decode, encode
+from botolint.semantic import SemanticModel
+from botolint.workers import Worker
+
+Question = tuple
+Dependencies = List[Tuple[Any, Any]]  # JSON-ready [(question, answer)]
+
+
+class ProjectView:
+    def __init__(self, facts: Facts, module: str, semantic: Optional[SemanticModel]) -> None:
+        self.facts = facts
+        self.module = module
+        self.semantic = semantic
+        self._answers: Dict[Question, Any] = {}
+
+    # -- what rules ask ------------------------------------------------------------------
+
+    def resolve(self, atoms: Atoms) -> Atoms:
+        if all(is_concrete(atom) for atom in atoms):
+            return atoms  # needs nobody else
+        return self._ask(("resolve", atoms))
+
+    def workers(self, function: cst.CSTNode) -> Tuple[Origin, ...]:
+        """Where the function's code is run on other threads or processes."""
+        return tuple(_origin(item) for item in self._ask(("workers", self._id(function))))
+
+    def invocations(self, function: cst.CSTNode) -> Tuple[Invocation, ...]:
+        """The Lambda handlers whose every invocation runs the function's code."""
+        return tuple(Invocation(*item) for item in self._ask(("invocations", self._id(function))))
+
+    def worker_functions(self) -> List[cst.CSTNode]:
+        """This module's functions whose code runs on other threads or processes."""
+        return [self.semantic.definition(i) for i in self._ask(("worker_functions",)) if self.semantic.definition(i)]
+
+    def invocation_functions(self) -> List[cst.CSTNode]:
+        """This module's functions whose code runs on every Lambda invocation."""
+        return [self.semantic.definition(i) for i in self._ask(("invocation_functions",)) if self.semantic.definition(i)]
+
+    def outside(self, origin: Origin, function: Optional[cst.CSTNode]) -> bool:
+        """True when ``function``'s code (None: import time) is not part of the
+        region ``origin`` belongs to: what it makes is made elsewhere."""
+        return self._ask(("outside", origin.region, self._id(function) if function is not None else None))
+
+    def lambda_module(self) -> bool:
+        return self._ask(("lambda_module",))
+
+    def where(self, origin: Origin) -> str:
+        """``started at pkg/jobs.py:8 (upload_all -> upload)``, for messages."""
+        chain = f" ({' -> '.join(origin.chain)})" if len(origin.chain) > 1 else ""
+        return f"started at {self.facts.project.display_path(origin.module)}:{origin.line}{chain}"
+
+    # -- recording -------------------------------------------------------------------------
+
+    def dependencies(self) -> Dependencies:
+        return [(encode(question), encode(answer)) for question, answer in self._answers.items()]
+
+    def answers_still(self, dependencies: Dependencies) -> bool:
+        """Whether every recorded question gets the same answer from these facts."""
+        return all(encode(self._answer(decode(question))) == answer for question, answer in dependencies)
+
+    def _ask(self, question: Question) -> Any:
+        if question not in self._answers:
+            self._answers[question] = self._answer(question)
+        return self._answers[question]
+
+    def _answer(self, question: Question) -> Any:
+        kind = question[0]
+        facts = self.facts
+        if kind == "resolve":
+            return facts.resolve(self.module, question[1])
+        if kind == "workers":
+            return tuple(sorted(_plain(origin) for origin in facts.origins.get((self.module, question[1]), ())))
+        if kind == "invocations":
+            return tuple(sorted(astuple(item) for item in facts.invocations.get((self.module, question[1]), ())))
+        if kind == "outside":
+            region: RegionKey = tuple(question[1])
+            if question[2] is None:
+                return True
+            return (self.module, question[2]) not in facts.regions.get(region, set())
+        if kind in ("worker_functions", "invocation_functions"):
+            found = facts.origins if kind == "worker_functions" else facts.invocations
+            return tuple(sorted(function for module, function in found if module == self.module))
+        if kind == "lambda_module":
+            return facts.lambda_module(self.module)
+        raise ValueError(f"unknown question {question!r}")
+
+    def _id(self, function: cst.CSTNode) -> str:
+        return self.semantic.definition_id(function)
+
+
+def _plain(origin: Origin) -> tuple:
+    return (origin.region, origin.worker.value, origin.module, origin.line, origin.chain, origin.forked, origin.without_pickling)
+
+
+def _origin(item: tuple) -> Origin:
+    region, worker, module, line, chain, forked, without_pickling = item
+    return Origin(tuple(region), Worker(worker), module, line, tuple(chain), forked, without_pickling)
