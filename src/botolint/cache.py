@@ -28,17 +28,20 @@ from botolint.rule import Finding, Rule
 
 DEFAULT_CACHE_DIRECTORY = ".botolint_cache"
 # Bumped when the entry format changes.
-FORMAT = "2"
+FORMAT = "3"
 _GITIGNORE = "# Created by botolint: the whole directory is a cache.\n*\n"
 _CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# botolint cache; see https://bford.info/cachedir/\n"
 
 
 @dataclass(frozen=True)
 class CachedResult:
-    """What a file gave: reported findings (``node`` is None), or an error."""
+    """What a file gave: reported findings (``node`` is None), or an error;
+    the module's summary and the project facts its findings depend on."""
 
     findings: Tuple[Finding, ...] = ()
     error: Optional[str] = None
+    summary: Optional[str] = None  # ModuleSummary.to_json()
+    dependencies: Tuple = ()  # [(question, answer)], JSON-ready
 
 
 def default_cache_directory(config: Config) -> Path:
@@ -94,6 +97,24 @@ class Cache:
         digest.update(data)
         return digest.hexdigest()
 
+    def summary_key(self, data: bytes) -> str:
+        """Summaries depend on the file's text only, not on where it is."""
+        digest = hashlib.sha256(f"summary:{self.fingerprint}".encode())
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get_summary(self, data: bytes) -> Optional[str]:
+        try:
+            with self._entry(self.summary_key(data)).open("r", encoding="utf-8") as handle:
+                text = handle.read()
+            json.loads(text)
+            return text
+        except (OSError, ValueError):
+            return None
+
+    def put_summary(self, data: bytes, summary_json: str) -> None:
+        self._write(self.summary_key(data), summary_json)
+
     def _entry(self, key: str) -> Path:
         return self.directory / key[:2] / key
 
@@ -106,12 +127,14 @@ class Cache:
             return None
 
     def put(self, key: str, result: CachedResult) -> None:
+        self._write(key, json.dumps(_encode(result)))
+
+    def _write(self, key: str, text: str) -> None:
         if not self._writable:
             return
         entry = self._entry(key)
         try:
             self._prepare(entry.parent)
-            text = json.dumps(_encode(result))
             handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", text=True)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -141,6 +164,8 @@ def _encode(result: CachedResult) -> dict:
             for f in result.findings
         ],
         "error": result.error,
+        "summary": result.summary,
+        "dependencies": [list(item) for item in result.dependencies],
     }
 
 
@@ -154,7 +179,11 @@ def _decode(data: dict) -> CachedResult:
             raise TypeError("malformed finding")
         fix = Applicability(applicability) if applicability is not None else None
         findings.append(Finding(code, message, line, column, applicability=fix))
-    return CachedResult(tuple(findings), error)
+    summary = data["summary"]
+    if summary is not None and not isinstance(summary, str):
+        raise TypeError("summary must be a string")
+    dependencies = tuple((question, answer) for question, answer in data["dependencies"])
+    return CachedResult(tuple(findings), error, summary, dependencies)
 
 
 def _remove_quietly(path: str) -> None:

@@ -24,7 +24,7 @@ from botolint.config import Config, ConfigError, load_config
 from botolint.engine import analyze_source
 from botolint.precheck import may_have_findings
 from botolint.rule import Finding, all_rules
-from botolint.runner import collecting_once
+from botolint.runner import Projects, collecting_once, still_valid
 
 
 @lru_cache(maxsize=1)
@@ -78,32 +78,45 @@ class BotolintChecker:
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
 
     def _findings(self, source: str) -> Tuple[Finding, ...]:
-        cache = _cache() if self.use_cache else None
         if not may_have_findings(source):
             return ()
-        if cache is None:
-            return self._analyze(source)
-        try:
-            key = cache.key(Path(self.filename), source.encode("utf-8", "surrogatepass"))
-            cached = cache.get(key)
-        except Exception:
-            key, cached = None, None
-        if cached is not None:
-            return cached.findings
-        findings = self._analyze(source)
+        cache = _cache() if self.use_cache else None
+        path = Path(self.filename)
+        project = _projects(self.use_cache).of(path)
+        key = None
+        if cache is not None:
+            try:
+                key = cache.key(path, source.encode("utf-8", "surrogatepass"))
+                cached = cache.get(key)
+                if cached is not None and still_valid(path, cached.summary, cached.dependencies, project):
+                    return cached.findings
+            except Exception:
+                key = None
+        findings, summary, dependencies = self._analyze(source, project)
         if key is not None:
             try:
-                cache.put(key, CachedResult(findings, None))
+                cache.put(key, CachedResult(findings, None, summary, dependencies))
             except Exception:
                 pass
         return findings
 
-    def _analyze(self, source: str) -> Tuple[Finding, ...]:
+    def _analyze(self, source: str, project) -> Tuple[Tuple[Finding, ...], Optional[str], tuple]:
         # flake8's process holds every file's results and tokens: the collector
         # would traverse all of that again and again while LibCST builds a tree.
         with collecting_once():
-            analysis = analyze_source(source, self.filename, config=_config(), python_tree=self.tree)
+            analysis = analyze_source(
+                source, self.filename, config=_config(), python_tree=self.tree, project=project
+            )
             # Positions and messages only: the nodes would keep the tree alive.
             findings = tuple(finding.detached() for finding in analysis.findings)
+            summary = analysis.summary.to_json() if analysis.summary is not None else None
+            dependencies = tuple(analysis.dependencies)
             del analysis  # unreachable before the collection
-        return findings
+        return findings, summary, dependencies
+
+
+@lru_cache(maxsize=2)
+def _projects(use_cache: bool) -> Projects:
+    """The projects flake8's files belong to, for this process: other modules
+    are summarised once (and kept in the cache unless it is off)."""
+    return Projects(_config(), _cache() if use_cache else None)

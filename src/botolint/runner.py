@@ -15,10 +15,15 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, List, Optional, Sequence, Tuple, Type
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Type
 
 from botolint.cache import Cache, CachedResult
 from botolint.config import Config
+from botolint.engine import summarize_source
+from botolint.project.layout import Layout
+from botolint.project.project import Project
+from botolint.project.summary import ModuleSummary
+from botolint.project.view import ProjectView
 from botolint.discovery import iter_python_files
 from botolint.engine import INTERNAL_ERROR, analyze_source
 from botolint.noqa import unsuppressed
@@ -38,11 +43,57 @@ CHUNK_SIZE = 4
 @dataclass(frozen=True)
 class FileReport:
     """What ``check`` reports for one file: the findings no ``noqa`` silences
-    (their ``node`` is None), or why the file could not be analyzed."""
+    (their ``node`` is None), or why the file could not be analyzed. A report
+    made before every module of the run was summarised also carries the
+    module's summary and the project facts its findings depend on."""
 
     path: str
     findings: Tuple[Finding, ...] = field(default=())
     error: Optional[str] = None
+    summary: Optional[str] = field(default=None, compare=False, repr=False)
+    dependencies: Tuple = field(default=(), compare=False, repr=False)
+
+
+class Projects:
+    """The project of each file of a run (one per project root), whose modules
+    are summarised on demand: from the cache, else by parsing them once."""
+
+    def __init__(self, config: Config, cache: Optional[Cache], load: bool = True) -> None:
+        self.config = config
+        self.cache = cache
+        self.load = load
+        self._by_root: Dict[Path, Project] = {}
+
+    def of(self, path: Path) -> Project:
+        layout = Layout.of(path, source_roots(self.config))
+        project = self._by_root.get(layout.root)
+        if project is None:
+            loader = self._summary if self.load else None
+            project = self._by_root[layout.root] = Project(layout, loader, self.config.max_file_size)
+        return project
+
+    def _summary(self, path: Path) -> Optional[ModuleSummary]:
+        try:
+            data = read_source(path, self.config.max_file_size)
+        except SourceError:
+            return None
+        text = self.cache.get_summary(data) if self.cache is not None else None
+        if text is not None:
+            try:
+                return ModuleSummary.from_json(text)
+            except (ValueError, KeyError, TypeError):
+                pass
+        summary = summarize_source(data, str(path), self.config)
+        if summary is not None and self.cache is not None:
+            self.cache.put_summary(data, summary.to_json())
+        return summary
+
+
+def source_roots(config: Config) -> Tuple[str, ...]:
+    """``[tool.botolint] src``: more directories imports resolve from (like ruff's ``src``)."""
+    value = config.option("src", [])
+    entries = [value] if isinstance(value, str) else value if isinstance(value, (list, tuple)) else []
+    return tuple(entry for entry in entries if isinstance(entry, str))
 
 
 def check_paths(
@@ -55,18 +106,22 @@ def check_paths(
 ) -> Iterator[FileReport]:
     """One report per discovered file, in discovery (sorted) order, whatever ``jobs`` is."""
     files = list(iter_python_files(paths, config.exclude))
+    projects = Projects(config, cache)
     # First pass, in this process: reading and hashing is cheap, and tells which
-    # files are answered already (cached, or not mentioning boto3 at all).
-    ready: List[Optional[FileReport]] = [_answer_without_parsing(path, config, rules, cache) for path in files]
+    # files are answered already (cached and still valid, or not mentioning boto3 at all).
+    ready: List[Optional[FileReport]] = [_answer_without_parsing(path, config, cache, projects) for path in files]
     to_parse = [path for path, report in zip(files, ready) if report is None]
     workers = _worker_count(jobs, len(to_parse))
-    parsed = _analyze_all(to_parse, config, rules, cache, workers)
+    if workers <= 1:
+        parsed = (analyze_for_report(path, config, rules, cache, projects.of(path)) for path in to_parse)
+    else:
+        parsed = _settle(_analyze_all(to_parse, config, rules, cache, workers), config, rules, cache, projects)
     for report in ready:
         yield report if report is not None else next(parsed)
 
 
 def _answer_without_parsing(
-    path: Path, config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache]
+    path: Path, config: Config, cache: Optional[Cache], projects: Projects
 ) -> Optional[FileReport]:
     try:
         data = read_source(path, config.max_file_size)
@@ -76,9 +131,43 @@ def _answer_without_parsing(
         return FileReport(str(path))
     if cache is not None:
         cached = cache.get(cache.key(path, data))
-        if cached is not None:
+        if cached is not None and still_valid(path, cached.summary, cached.dependencies, projects.of(path)):
             return FileReport(str(path), cached.findings, cached.error)
     return None
+
+
+def still_valid(path: Path, summary: Optional[str], dependencies, project: Project) -> bool:
+    """Whether the facts a result depends on are what the project says now."""
+    if summary is None:
+        return not dependencies  # the file could not be analyzed: nothing depends on others
+    module = project.module_name(path)
+    try:
+        project.add(module, path, ModuleSummary.from_json(summary))
+    except (ValueError, KeyError, TypeError):
+        return False
+    if not dependencies:
+        return True
+    return ProjectView(project.facts(project.relevant([module])), module, None).answers_still(dependencies)
+
+
+def _settle(
+    reports: Iterator[FileReport], config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache], projects: Projects
+) -> Iterator[FileReport]:
+    """Reports made by worker processes knew only their own module: once every
+    module of the run is summarised, a report whose answers changed is made again."""
+    reports = list(reports)
+    for report in reports:
+        if report.summary is not None:
+            path = Path(report.path)
+            projects.of(path).add(projects.of(path).module_name(path), path, ModuleSummary.from_json(report.summary))
+    for report in reports:
+        path = Path(report.path)
+        if report.summary is None or still_valid(path, report.summary, report.dependencies, projects.of(path)):
+            if cache is not None and report.summary is not None:
+                _remember(cache, path, report, config)
+            yield FileReport(report.path, report.findings, report.error)
+        else:
+            yield analyze_for_report(path, config, rules, cache, projects.of(path))
 
 
 def _worker_count(jobs: int, files: int) -> int:
@@ -89,10 +178,6 @@ def _worker_count(jobs: int, files: int) -> int:
 def _analyze_all(
     paths: List[Path], config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache], workers: int
 ) -> Iterator[FileReport]:
-    if workers <= 1:
-        for path in paths:
-            yield analyze_for_report(path, config, rules, cache)
-        return
     # map hands out chunks and yields results in order as they arrive. A worker
     # that dies (a native crash) breaks the pool: the first file without a
     # result is then analyzed alone, to blame it or clear it, and a new pool
@@ -140,21 +225,33 @@ def collecting_once():
 
 
 def analyze_for_report(
-    path: Path, config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache] = None
+    path: Path, config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache], project: Project,
+    reach: bool = True,
 ) -> FileReport:
-    """Analyze one file, apply ``noqa``, and remember the result in ``cache``."""
+    """Analyze one file, apply ``noqa``, and remember the result in ``cache``.
+    Without ``reach`` (a worker process) only the file's own module is known:
+    the report carries what its findings depend on, to be checked later."""
     try:
         data = read_source(path, config.max_file_size)
     except SourceError as error:
         return FileReport(str(path), error=str(error))
     with collecting_once():
-        analysis = analyze_source(data, str(path), rules=rules, config=config)
+        analysis = analyze_source(data, str(path), rules=rules, config=config, project=project, reach=reach)
         findings = tuple(finding.detached() for finding in unsuppressed(analysis))
-        error = analysis.error
+        summary = analysis.summary.to_json() if analysis.summary is not None else None
+        report = FileReport(str(path), findings, analysis.error, summary, tuple(analysis.dependencies))
         del analysis  # unreachable before the collection
-    if cache is not None and may_have_findings(data):
-        cache.put(cache.key(path, data), CachedResult(findings, error))
-    return FileReport(str(path), findings, error)
+    if cache is not None and reach and may_have_findings(data):
+        cache.put(cache.key(path, data), CachedResult(findings, report.error, summary, report.dependencies))
+    return report if not reach else FileReport(report.path, report.findings, report.error)
+
+
+def _remember(cache: Cache, path: Path, report: FileReport, config: Config) -> None:
+    try:
+        data = read_source(path, config.max_file_size)
+    except SourceError:
+        return
+    cache.put(cache.key(path, data), CachedResult(report.findings, report.error, report.summary, report.dependencies))
 
 
 _worker_state: Tuple = ()
@@ -162,9 +259,11 @@ _worker_state: Tuple = ()
 
 def _init_worker(config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache]) -> None:
     global _worker_state
-    _worker_state = (config, rules, cache)
+    # A worker knows its own modules only (nothing else is parsed there): the
+    # main process checks the answers once every module is summarised.
+    _worker_state = (config, rules, cache, Projects(config, cache, load=False))
 
 
 def _analyze_in_worker(path: Path) -> FileReport:
-    config, rules, cache = _worker_state
-    return analyze_for_report(path, config, rules, cache)
+    config, rules, cache, projects = _worker_state
+    return analyze_for_report(path, config, rules, cache, projects.of(path), reach=False)

@@ -46,12 +46,12 @@ class Layout:
 
     @classmethod
     def of(cls, path: Path, extra_roots: Sequence[str] = ()) -> "Layout":
-        path = path.resolve()
-        return cls(project_root(path.parent if path.suffix else path), extra_roots)
+        path = _resolved(path)
+        return cls(project_root(path if path.is_dir() else path.parent), extra_roots)
 
     def module_name(self, path: Path) -> Optional[str]:
         """The dotted name ``path`` is imported by, or None outside the import roots."""
-        path = path.resolve()
+        path = _resolved(path)
         for root in self.import_roots:
             try:
                 parts = list(path.relative_to(root).with_suffix("").parts)
@@ -84,6 +84,15 @@ class Layout:
             for name in sorted(files):
                 if name.endswith(".py"):
                     yield here / name
+
+
+def _resolved(path: Path) -> Path:
+    """The real path, or the absolute one when it cannot be resolved (a
+    symbolic link loop: reading the file reports that)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def absolute_module(importer: str, is_package: bool, dotted: str) -> Optional[str]:

@@ -15,7 +15,9 @@ import re
 from pathlib import Path
 from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set
 
+from botolint.config import DEFAULT_MAX_FILE_SIZE
 from botolint.project.facts import Facts
+from botolint.source import SourceError, read_source
 from botolint.project.imports import imported_names
 from botolint.project.layout import Layout, absolute_module, modules_of
 from botolint.project.summary import ModuleSummary
@@ -40,8 +42,11 @@ class _IndexEntry:
 
 
 class Project:
-    def __init__(self, layout: Optional[Layout], loader: Optional[Loader] = None) -> None:
+    def __init__(
+        self, layout: Optional[Layout], loader: Optional[Loader] = None, max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    ) -> None:
         self.layout = layout
+        self.max_file_size = max_file_size
         self._loader = loader
         self._summaries: Dict[str, Optional[ModuleSummary]] = {}
         self._paths: Dict[str, Path] = {}
@@ -106,8 +111,8 @@ class Project:
                     if module is None or module in index:
                         continue
                     try:
-                        index[module] = _IndexEntry(path.read_bytes())
-                    except OSError:
+                        index[module] = _IndexEntry(read_source(path, self.max_file_size))
+                    except SourceError:  # a FIFO, a device, an unreadable or huge file: not code we know
                         continue
                     self._paths.setdefault(module, path)
                     if path.name == "__init__.py":
