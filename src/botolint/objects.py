@@ -50,6 +50,8 @@ class ObjectKind(enum.Enum):
 
 BOTO3_KINDS = frozenset({ObjectKind.SESSION, ObjectKind.RESOURCE, ObjectKind.CLIENT})
 
+# Objects that hold a client and use its connections (an S3 transfer manager).
+CLIENT_HOLDERS = frozenset({"boto3.s3.transfer.S3Transfer", "s3transfer.manager.TransferManager"})
 # Constructors of executors and pools, by canonical name.
 EXECUTOR_CLASSES = {
     "concurrent.futures.ThreadPoolExecutor": ObjectKind.THREAD_EXECUTOR,
@@ -402,13 +404,15 @@ class Values:
     def _call_atoms(self, call: cst.Call, depth: int) -> Atoms:
         factory = default_session_factory(call, self.semantic)
         if factory is not None:
-            return frozenset({ObjectKind(factory)})
+            return call_result({ObjectKind.MODULE}, factory, _service_name(call))
         names = self.semantic.qualified_names(call.func)
         if SESSION_CLASS in names:
             return frozenset({ObjectKind.SESSION})
         for name in names:
             if name in EXECUTOR_CLASSES:
                 return frozenset({EXECUTOR_CLASSES[name]})
+            if name in CLIENT_HOLDERS:
+                return frozenset({ObjectKind.CLIENT})
         func = call.func
         if isinstance(func, cst.Attribute):
             method = func.attr.value
@@ -444,7 +448,10 @@ class Values:
             return frozenset(atoms)
         if self.semantic.qualified_names(attribute):  # pkg.aws.SESSION
             return self._imported_atoms_of(attribute)
-        return NO_ATOMS
+        # An attribute of a project object (``Cache.credentials``, ``job.session``):
+        # what its class assigns to it, for the project layer to find.
+        receiver = frozenset(atom for atom in self.atoms_of(inner, depth + 1) if not isinstance(atom, ObjectKind))
+        return frozenset({("attr", receiver, attribute.attr.value)}) if receiver else NO_ATOMS
 
     def _imported_atoms_of(self, attribute: cst.Attribute) -> Atoms:
         return frozenset(("global", ("name", name)) for name in self.semantic.qualified_names(attribute))

@@ -272,7 +272,7 @@ class Facts:
                     if wrapper is not None and 0 in wrapper.handoffs:
                         worker, line = wrapper.handoffs[0]
                         self._add_region(
-                            [(module, function_id)], Worker(worker), target[0], line, MODULE_BODY,
+                            [(module, function_id)], Worker(worker), target[0], line, target[1],
                             Worker(worker) is Worker.PROCESS, False,
                         )
 

@@ -103,7 +103,10 @@ class ModuleSummary:
 
 def _function(value: Dict[str, Any]) -> FunctionSummary:
     value = dict(value)
-    value["calls"] = [CallSummary(**call) for call in value["calls"]]
+    value["calls"] = [
+        CallSummary(**{**call, "positional": {int(index): refs for index, refs in call["positional"].items()}})
+        for call in value["calls"]
+    ]
     value["handoffs"] = {int(index): tuple(handoff) for index, handoff in value["handoffs"].items()}
     return FunctionSummary(**value)
 

@@ -12,17 +12,13 @@ import inspect
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 import libcst as cst
 
 from botolint.objects import SESSION_CLASS, ObjectKind, default_session_factory, module_values
 from botolint.rule import Context
 from botolint.semantic import Binding, BindingKind
-# How many bindings one query may follow: plenty for real code, and a bound
-# on the work a generated file with thousands of rebindings can cause.
-MAX_BINDINGS_FOLLOWED = 64
-
 
 @dataclass(frozen=True)
 class Boto3Call:
@@ -53,16 +49,6 @@ def bindings_of(name: cst.Name, ctx: Context) -> List[Binding]:
     """The bindings a name read sees ([] for a node outside the model)."""
     scope = ctx.semantic.scope_by_node.get(name)
     return scope.lookup(name.value) if scope is not None else []
-
-
-def unseen_bindings(name: cst.Name, ctx: Context, seen: Set[int]) -> Iterator[Binding]:
-    """``bindings_of`` without those one query already followed: each binding is
-    looked at once, so rebinding chains and cycles such as
-    ``session = session or boto3.Session()`` cost linear time."""
-    for binding in bindings_of(name, ctx):
-        if id(binding) not in seen and len(seen) < MAX_BINDINGS_FOLLOWED:
-            seen.add(id(binding))
-            yield binding
 
 
 # -- boto3's own signatures and service lists ----------------------------------

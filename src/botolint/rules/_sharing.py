@@ -30,6 +30,8 @@ class SharedUse:
     # Kinds that reach a forked process (captured, or passed without pickling).
     forked_kinds: Set[ObjectKind] = field(default_factory=set)
     passed: bool = False
+    # Where the code that reads it is handed to workers (for a use, not a passed argument).
+    origins: List[Origin] = field(default_factory=list)
 
     def worker_text(self) -> str:
         if self.workers == {Worker.THREAD}:
@@ -97,6 +99,7 @@ class _Sharing:
                 for node, kinds, is_global in self._captured_objects(function, origin):
                     forked = forked_all or (origin.forked and is_global)
                     _merge(shared, node, kinds, {origin.worker}, kinds if forked else set(), passed=False)
+                    shared[node].origins.append(origin)
                 if origin.worker is Worker.THREAD:
                     for call in self.semantic.calls.get(function, []):
                         kind = default_session_factory(call, self.semantic)
@@ -115,7 +118,7 @@ class _Sharing:
         return list(dict.fromkeys(pool_worker(kinds_in(receiver), spawn.method)))
 
     def _passed_objects(self, spawn: Spawn) -> Iterator[Tuple[cst.CSTNode, FrozenSet[ObjectKind]]]:
-        for expr in spawn.passed:
+        for expr in _unpacked(spawn.passed):
             kinds = self.kinds_of(expr)
             if kinds:
                 yield expr, kinds
@@ -239,6 +242,20 @@ def _merge(
     use.kinds |= kinds
     use.workers |= workers
     use.forked_kinds |= forked_kinds
+
+
+def _unpacked(expressions: List[cst.BaseExpression]) -> Iterator[cst.BaseExpression]:
+    """The expressions, and those inside literal containers (``{"s3": client}``,
+    ``(client, bucket)``): a container passed to a worker carries its items along."""
+    todo = list(reversed(expressions))
+    while todo:
+        expr = todo.pop()
+        if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
+            todo += [element.value for element in reversed(expr.elements) if isinstance(element, cst.Element)]
+        elif isinstance(expr, cst.Dict):
+            todo += [element.value for element in reversed(expr.elements) if isinstance(element, cst.DictElement)]
+        else:
+            yield expr
 
 
 def object_text(ctx: Context, node: cst.CSTNode, limit: int = 40) -> str:

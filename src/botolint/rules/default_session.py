@@ -210,8 +210,9 @@ class ImportTimeDefaultSession(Rule):
         if kind is None or not ctx.scope_of(node).runs_at_import:
             return
         if self._in_lambda_module is None:
-            # Lambda reuses what module scope creates: there it is the advice (AWS301).
-            self._in_lambda_module = bool(lambda_handlers(ctx.module, ctx.config))
+            # Lambda reuses what module scope creates: there it is the advice (AWS301),
+            # in a handler's module and in the modules only handler modules import.
+            self._in_lambda_module = bool(lambda_handlers(ctx.module, ctx.config)) or ctx.project.lambda_module()
         if not self._in_lambda_module:
             fix = ModuleSession(call=node, kind=kind, applicability=Applicability.UNSAFE, unsafe_reason=self.UNSAFE_REASON)
             ctx.report(self, node, kind=kind, fix=fix)

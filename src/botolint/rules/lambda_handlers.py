@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import FrozenSet, Optional
+from typing import Optional
 
 import libcst as cst
 
 from botolint.fixes import Applicability, SessionParameter
 from botolint.rule import Context, Rule
-from botolint.objects import SESSION_CLASS, default_session_factory, optional_session_factory
-from botolint.rules._boto3 import bindings_of
-from botolint.handlers import lambda_handlers
+from botolint.objects import SESSION_CLASS, default_session_factory, module_values, optional_session_factory
 
 
 class LambdaHandlerClientCreation(Rule):
@@ -107,25 +105,32 @@ class LambdaHandlerClientCreation(Rule):
     name = "lambda-handler-client-creation"
     title = "Session, client or resource created on every Lambda invocation"
     message = (
-        "{what} is created on every invocation of Lambda handler {handler}(): "
+        "{what} is created on every invocation of Lambda handler {handler}: "
         "create it once at module scope and reuse it"
     )
     supersedes = ("AWS101", "AWS102")
     fix_applicability = Applicability.SAFE
     no_fix_reason = "not rewritten: creating it once at module scope (AWS301's advice) is a manual change"
 
-    def __init__(self) -> None:
-        self._handlers: Optional[FrozenSet[cst.FunctionDef]] = None
-
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
         what = self._creation(node, ctx)
         if what is None:
             return
-        if self._handlers is None:
-            self._handlers = lambda_handlers(ctx.module, ctx.config)
-        handler = self._enclosing_handler(node, ctx)
-        if handler is not None:
-            ctx.report(self, node, fix=self._fix_data(node, ctx), what=what, handler=handler.name.value)
+        owner = ctx.scope_of(node).owner
+        invocations = ctx.project.invocations(owner) if owner is not None else ()
+        if invocations:
+            handler = self._handler_text(invocations[0], ctx)
+            ctx.report(self, node, fix=self._fix_data(node, ctx), what=what, handler=handler)
+
+    @staticmethod
+    def _handler_text(invocation, ctx: Context) -> str:
+        """``lambda_handler``, ``lambda_handler (in app/handler.py, via load -> client)``."""
+        details = []
+        if invocation.module != ctx.project.module:
+            details.append(f"in {ctx.project.facts.project.display_path(invocation.module)}")
+        if len(invocation.chain) > 1:
+            details.append(f"via {' -> '.join(invocation.chain[1:])}")
+        return invocation.handler + (f"() ({', '.join(details)})" if details else "()")
 
     @staticmethod
     def _fix_data(node: cst.Call, ctx: Context) -> Optional[SessionParameter]:
@@ -152,20 +157,13 @@ class LambdaHandlerClientCreation(Rule):
         kind = default_session_factory(node, ctx.semantic)
         if kind is not None:
             return f"boto3.{kind}()"
+        kind = optional_session_factory(node, ctx.semantic)  # a call `botolint fix` wrote
+        if kind is not None:
+            return f"boto3.{kind}()"
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in ("client", "resource"):
-            if isinstance(func.value, cst.Name) and self._session_made_in_handler(func.value, ctx):
-                return f"{func.value.value}.{func.attr.value}()"
-        kind = optional_session_factory(node, ctx.semantic)  # a call `botolint fix` wrote
-        return f"boto3.{kind}()" if kind is not None else None
-
-    def _session_made_in_handler(self, name: cst.Name, ctx: Context) -> bool:
-        """A name bound, inside a function, to a ``boto3.Session(...)`` call (the
-        caller checks that function is, or is inside, a handler)."""
-        return any(
-            binding.value is not None
-            and isinstance(binding.value, cst.Call)
-            and ctx.resolves_to(binding.value.func, SESSION_CLASS)
-            and not binding.scope.runs_at_import
-            for binding in bindings_of(name, ctx)
-        )
+            # Even from a module-level Session, each call makes a new client.
+            if module_values(ctx).is_session(func.value):
+                receiver = " ".join(ctx.module.code_for_node(func.value).split())
+                return f"{receiver if len(receiver) <= 30 else 'session'}.{func.attr.value}()"
+        return None

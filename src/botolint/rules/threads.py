@@ -1,5 +1,6 @@
 """AWS201–AWS204: boto3 objects shared with code that runs on another thread or
-process. What runs where is worked out in ``rules/_concurrency.py``."""
+process. What runs where comes from the project layer (``botolint.project``),
+what is shared from ``rules/_sharing.py``."""
 
 from __future__ import annotations
 
@@ -20,7 +21,13 @@ class _SharedObject(Rule):
         for use in concurrency_facts(ctx).shared:
             if self.applies(use):
                 text = object_text(ctx, use.node)
-                ctx.report(self, use.node, name=text, where=self.where(use), advice=self.advice(use))
+                where = self.where(use)
+                if use.origins and not use.passed:
+                    where += f" {ctx.project.where(self.origin(use))}"
+                ctx.report(self, use.node, name=text, where=where, advice=self.advice(use))
+
+    def origin(self, use: SharedUse):
+        return use.origins[0]
 
     def applies(self, use: SharedUse) -> bool:
         return self.kind in use.kinds
@@ -280,7 +287,10 @@ class DefaultSessionOnWorkerThread(Rule):
     code = "AWS203"
     name = "default-session-on-worker-thread"
     title = "boto3.client()/boto3.resource() on a worker thread races in the default session"
-    message = "boto3.{kind}() on a worker thread races inside the shared default session (boto3#1592): {advice}"
+    message = (
+        "boto3.{kind}() runs on worker threads {where}: it races inside the shared default session "
+        "(boto3#1592); {advice}"
+    )
     supersedes = ("AWS101", "AWS102")
     # Clients may be shared by threads; resources may not (AWS202).
     ADVICE = {
@@ -300,7 +310,8 @@ class DefaultSessionOnWorkerThread(Rule):
                 function=found.function, call=found.call, kind=found.kind, fallback="new-session",
                 applicability=Applicability.UNSAFE, unsafe_reason=self.UNSAFE_REASON,
             )
-            ctx.report(self, found.call, fix=fix, kind=found.kind, advice=self.ADVICE[found.kind])
+            where = ctx.project.where(found.origin)
+            ctx.report(self, found.call, fix=fix, kind=found.kind, where=where, advice=self.ADVICE[found.kind])
 
 
 class ClientSharedAcrossFork(_SharedObject):
