@@ -565,6 +565,11 @@ def _first_string_argument(call: cst.Call) -> Optional[str]:
 
 def string_value(expr: cst.BaseExpression) -> Optional[str]:
     """The text of a plain string literal (implicit concatenation included)."""
+    if isinstance(expr, cst.SimpleString):
+        text = expr.value
+        quote = expr.quote
+        if text[0] in "'\"" and "\\" not in text:  # no prefix, no escapes: the text between the quotes
+            return text[len(quote) : -len(quote)]
     if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
         try:
             value = expr.evaluated_value

@@ -21,7 +21,7 @@ from botolint.cache import Cache, CachedResult
 from botolint.config import Config
 from botolint.engine import summarize_source
 from botolint.project.layout import Layout
-from botolint.project.project import Project
+from botolint.project.project import Project, ProjectIndex
 from botolint.project.summary import ModuleSummary
 from botolint.project.view import ProjectView
 from botolint.discovery import iter_python_files
@@ -50,7 +50,7 @@ class FileReport:
     path: str
     findings: Tuple[Finding, ...] = field(default=())
     error: Optional[str] = None
-    summary: Optional[str] = field(default=None, compare=False, repr=False)
+    summary: Optional[ModuleSummary] = field(default=None, compare=False, repr=False)
     dependencies: Tuple = field(default=(), compare=False, repr=False)
 
 
@@ -63,14 +63,34 @@ class Projects:
         self.cache = cache
         self.load = load
         self._by_root: Dict[Path, Project] = {}
+        self._layouts: Dict[Path, Layout] = {}
+
+    def _layout(self, directory: Path) -> Layout:
+        layout = self._layouts.get(directory)
+        if layout is None:
+            layout = self._layouts[directory] = Layout.of(directory, source_roots(self.config))
+            known = self._by_root.get(layout.root)
+            if known is not None:
+                layout = self._layouts[directory] = known.layout
+        return layout
 
     def of(self, path: Path) -> Project:
-        layout = Layout.of(path, source_roots(self.config))
+        layout = self._layout(path.parent)
         project = self._by_root.get(layout.root)
         if project is None:
             loader = self._summary if self.load else None
-            project = self._by_root[layout.root] = Project(layout, loader, self.config.max_file_size)
+            index = ProjectIndex(layout, self.config.max_file_size)
+            project = self._by_root[layout.root] = Project(layout, loader, index)
         return project
+
+    def alone(self, path: Path) -> Project:
+        """A project that knows nothing but what the file it is made for tells
+        it (the answers are checked once every module of the run is summarised)."""
+        project = self.of(path)
+        return Project(project.layout, None, project.index)
+
+    def all(self) -> List[Project]:
+        return list(self._by_root.values())
 
     def _summary(self, path: Path) -> Optional[ModuleSummary]:
         try:
@@ -112,10 +132,16 @@ def check_paths(
     ready: List[Optional[FileReport]] = [_answer_without_parsing(path, config, cache, projects) for path in files]
     to_parse = [path for path, report in zip(files, ready) if report is None]
     workers = _worker_count(jobs, len(to_parse))
-    if workers <= 1:
+    if len(to_parse) <= 1:
         parsed = (analyze_for_report(path, config, rules, cache, projects.of(path)) for path in to_parse)
     else:
-        parsed = _settle(_analyze_all(to_parse, config, rules, cache, workers), config, rules, cache, projects)
+        # Each file is parsed once, knowing its own module; the answers its
+        # findings depend on are checked once every module is summarised.
+        if workers > 1:
+            first = _analyze_all(to_parse, config, rules, cache, workers)
+        else:
+            first = (analyze_for_report(path, config, rules, cache, projects.alone(path), reach=False) for path in to_parse)
+        parsed = _settle(first, config, rules, cache, projects)
     for report in ready:
         yield report if report is not None else next(parsed)
 
@@ -156,18 +182,27 @@ def _settle(
     """Reports made by worker processes knew only their own module: once every
     module of the run is summarised, a report whose answers changed is made again."""
     reports = list(reports)
+    modules: Dict[int, List[str]] = {}
     for report in reports:
         if report.summary is not None:
             path = Path(report.path)
-            projects.of(path).add(projects.of(path).module_name(path), path, ModuleSummary.from_json(report.summary))
+            project = projects.of(path)
+            module = project.module_name(path)
+            project.add(module, path, report.summary)
+            modules.setdefault(id(project), []).append(module)
+    # The modules that can reach the run's modules decide their facts: one
+    # computation for the whole run answers what each file asked.
+    facts = {id(project): project.facts(project.relevant(modules.get(id(project), []))) for project in projects.all()}
     for report in reports:
         path = Path(report.path)
-        if report.summary is None or still_valid(path, report.summary, report.dependencies, projects.of(path)):
+        project = projects.of(path)
+        module = project.module_name(path)
+        if report.summary is None or ProjectView(facts[id(project)], module, None).answers_still(report.dependencies):
             if cache is not None and report.summary is not None:
-                _remember(cache, path, report, config)
+                _remember(cache, path, report, config=config)
             yield FileReport(report.path, report.findings, report.error)
         else:
-            yield analyze_for_report(path, config, rules, cache, projects.of(path))
+            yield analyze_for_report(path, config, rules, cache, project)
 
 
 def _worker_count(jobs: int, files: int) -> int:
@@ -238,20 +273,21 @@ def analyze_for_report(
     with collecting_once():
         analysis = analyze_source(data, str(path), rules=rules, config=config, project=project, reach=reach)
         findings = tuple(finding.detached() for finding in unsuppressed(analysis))
-        summary = analysis.summary.to_json() if analysis.summary is not None else None
-        report = FileReport(str(path), findings, analysis.error, summary, tuple(analysis.dependencies))
+        report = FileReport(str(path), findings, analysis.error, analysis.summary, tuple(analysis.dependencies))
         del analysis  # unreachable before the collection
     if cache is not None and reach and may_have_findings(data):
-        cache.put(cache.key(path, data), CachedResult(findings, report.error, summary, report.dependencies))
+        _remember(cache, path, report, data)
     return report if not reach else FileReport(report.path, report.findings, report.error)
 
 
-def _remember(cache: Cache, path: Path, report: FileReport, config: Config) -> None:
-    try:
-        data = read_source(path, config.max_file_size)
-    except SourceError:
-        return
-    cache.put(cache.key(path, data), CachedResult(report.findings, report.error, report.summary, report.dependencies))
+def _remember(cache: Cache, path: Path, report: FileReport, data: Optional[bytes] = None, config: Optional[Config] = None) -> None:
+    if data is None:
+        try:
+            data = read_source(path, config.max_file_size)
+        except SourceError:
+            return
+    summary = report.summary.to_json() if report.summary is not None else None
+    cache.put(cache.key(path, data), CachedResult(report.findings, report.error, summary, report.dependencies))
 
 
 _worker_state: Tuple = ()

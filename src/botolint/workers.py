@@ -64,6 +64,16 @@ class Pool:
     constructor: Optional[cst.Call] = None  # where it was made, when known
 
 
+def _imports_concurrency(semantic: SemanticModel) -> bool:
+    for scope in semantic.module_scope.walk():
+        for bindings in scope.bindings.values():
+            for binding in bindings:
+                name = binding.qualified_name or ""
+                if binding.kind is BindingKind.IMPORT and name.split(".")[0] in CONCURRENCY_MODULES:
+                    return True
+    return False
+
+
 def module_workers(ctx) -> "Workers":
     """The spawn analysis of the file a rule context is about, built once per file."""
     return ctx.memo(_module_workers)
@@ -158,7 +168,9 @@ class Workers:
     def __init__(self, semantic: SemanticModel, values: Values) -> None:
         self.semantic = semantic
         self.values = values
-        self.default_start_method = self._file_start_method()
+        # Starting a thread or process takes one of these modules: without them, no spawn.
+        self.imports_concurrency = _imports_concurrency(semantic)
+        self.default_start_method = self._file_start_method() if self.imports_concurrency else None
         self._spawns: Optional[List[Spawn]] = None
 
     def resolves_to(self, node: cst.CSTNode, *names: str) -> bool:
@@ -276,6 +288,8 @@ class Workers:
     # -- where work is handed to other threads ----------------------------------
 
     def spawns(self) -> List[Spawn]:
+        if self._spawns is None and not self.imports_concurrency:
+            self._spawns = []
         if self._spawns is None:
             found: List[Spawn] = []
             for call in self.semantic.call_order:

@@ -264,9 +264,11 @@ class Facts:
                 self._add_region(entries, worker, module, spawn.line, spawn.owner, forked, spawn.without_pickling)
         for function_id, function in summary.functions.items():
             for call in function.calls:
-                if call.positional or call.keywords:
+                if (call.positional or call.keywords) and self._may_hand_off(module, call.callee):
                     self._wrapper_calls(module, function_id, call)
             for decorator in function.decorators:
+                if not self._may_hand_off(module, decorator):
+                    continue
                 for target in self.call_targets(module, decorator):
                     wrapper = self.function(target)
                     if wrapper is not None and 0 in wrapper.handoffs:
@@ -275,6 +277,14 @@ class Facts:
                             [(module, function_id)], Worker(worker), target[0], line, target[1],
                             Worker(worker) is Worker.PROCESS, False,
                         )
+
+    def _may_hand_off(self, module: str, ref: Ref) -> bool:
+        """Whether ``ref`` can name a function that hands its argument to
+        workers, judged without reading its module when its text says it cannot."""
+        if ref[0] != "name":
+            return True
+        absolute = self.project.absolute(module, ref[1])
+        return absolute is not None and self.project.may_start_workers(absolute)
 
     def _wrapper_calls(self, module: str, caller: str, call) -> None:
         """``run_parallel(upload, items)``: a call of a function that hands an

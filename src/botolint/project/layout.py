@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 # Directories that hold no project code: VCS data, caches, virtualenvs (found by pyvenv.cfg too).
@@ -40,6 +40,7 @@ class Layout:
             roots.append(root / "src")
         roots.append(root)
         # The most specific root first: src/pkg/mod.py is pkg.mod, not src.pkg.mod.
+        self._paths: Dict[str, Optional[Path]] = {}
         self.import_roots: Tuple[Path, ...] = tuple(
             dict.fromkeys(sorted((r.resolve() for r in roots if r.is_dir()), key=lambda r: -len(r.parts)))
         )
@@ -65,6 +66,11 @@ class Layout:
 
     def path_of(self, module: str) -> Optional[Path]:
         """The file that defines ``module``: ``pkg/mod.py`` or ``pkg/mod/__init__.py``."""
+        if module not in self._paths:
+            self._paths[module] = self._find(module)
+        return self._paths[module]
+
+    def _find(self, module: str) -> Optional[Path]:
         parts = module.split(".")
         for root in self.import_roots:
             base = root.joinpath(*parts)

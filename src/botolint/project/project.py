@@ -22,9 +22,10 @@ from botolint.project.imports import imported_names
 from botolint.project.layout import Layout, absolute_module, modules_of
 from botolint.project.summary import ModuleSummary
 
-# Text that may start workers or define a Lambda handler: a module without any
-# of it cannot make a function of another module run on a thread or per invocation.
-_SPAWN_TEXT = re.compile(rb"threading|concurrent|multiprocessing|asyncio|Thread|Pool|Executor")
+# A module that starts workers imports a module to start them with; one that
+# defines a Lambda handler has a def shaped like one. A module with neither
+# cannot make a function of another module run on a thread or per invocation.
+_SPAWN_TEXT = re.compile(rb"^[ \t]*(?:import|from)[ \t]+(?:threading|concurrent|multiprocessing|asyncio)\b", re.MULTILINE)
 _HANDLER_TEXT = re.compile(rb"def\s+\w+\s*\(\s*_?event\s*,|def\s+(?:lambda_handler|handler)\s*\(")
 SINGLE_MODULE = "__main__"
 
@@ -32,27 +33,85 @@ SINGLE_MODULE = "__main__"
 Loader = Callable[[Path], Optional[ModuleSummary]]
 
 
-class _IndexEntry:
-    __slots__ = ("imports", "spawns", "handlers")
+_DEFINITION = re.compile(rb"^([ \t]*)(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)")
+# Calls that hand work to a thread or process (what ``botolint.workers`` recognises).
+_SPAWN_CALL = re.compile(
+    rb"Thread\(|Timer\(|Process\(|Executor\(|Pool\(|\.submit\(|\.map\(|\.imap|\.starmap|\.apply|run_in_executor|to_thread"
+)
 
-    def __init__(self, data: bytes) -> None:
+
+def _spawning_definitions(data: bytes) -> FrozenSet[str]:
+    """The names of the defs and classes whose code (nested code included)
+    has a call that hands work to workers."""
+    found: Set[str] = set()
+    open_blocks: List[tuple] = []  # (indent, name)
+    for line in data.splitlines():
+        stripped = line.lstrip()
+        if not stripped or stripped.startswith(b"#"):
+            continue
+        indent = len(line) - len(stripped)
+        while open_blocks and open_blocks[-1][0] >= indent:
+            open_blocks.pop()
+        match = _DEFINITION.match(line)
+        if match:
+            open_blocks.append((indent, match.group(2).decode()))
+        elif open_blocks and _SPAWN_CALL.search(line):
+            found.update(name for _, name in open_blocks)
+    return frozenset(found)
+
+
+class _IndexEntry:
+    __slots__ = ("path", "imports", "spawns", "handlers", "functions")
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self.path = path
         self.imports = imported_names(data)
         self.spawns = bool(_SPAWN_TEXT.search(data))
         self.handlers = bool(_HANDLER_TEXT.search(data))
+        # Names of the defs and classes that hand work to workers, when it can.
+        self.functions = _spawning_definitions(data) if self.spawns else frozenset()
+
+
+class ProjectIndex:
+    """What the text of every project file says of its imports, read once."""
+
+    def __init__(self, layout: Optional[Layout], max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> None:
+        self.layout = layout
+        self.max_file_size = max_file_size
+        self._entries: Optional[Dict[str, _IndexEntry]] = None
+
+    @property
+    def built(self) -> bool:
+        return self._entries is not None
+
+    def entries(self) -> Dict[str, _IndexEntry]:
+        if self._entries is None:
+            entries: Dict[str, _IndexEntry] = {}
+            if self.layout is not None:
+                for path in self.layout.python_files():
+                    module = self.layout.module_name(path)
+                    if module is None or module in entries:
+                        continue
+                    try:
+                        entries[module] = _IndexEntry(path, read_source(path, self.max_file_size))
+                    except SourceError:  # a FIFO, a device, an unreadable or huge file: not code we know
+                        continue
+            self._entries = entries
+        return self._entries
 
 
 class Project:
     def __init__(
-        self, layout: Optional[Layout], loader: Optional[Loader] = None, max_file_size: int = DEFAULT_MAX_FILE_SIZE
+        self, layout: Optional[Layout], loader: Optional[Loader] = None, index: Optional[ProjectIndex] = None
     ) -> None:
         self.layout = layout
-        self.max_file_size = max_file_size
+        self.index = index or ProjectIndex(layout)
         self._loader = loader
         self._summaries: Dict[str, Optional[ModuleSummary]] = {}
         self._paths: Dict[str, Path] = {}
         self._packages: Set[str] = set()
-        self._index: Optional[Dict[str, _IndexEntry]] = None
         self._importers: Optional[Dict[str, Set[str]]] = None
+        self._may_start: Dict[str, bool] = {}
         self._facts: Dict[FrozenSet[str], Facts] = {}
 
     # -- modules ---------------------------------------------------------------------
@@ -87,10 +146,13 @@ class Project:
         return self._summaries[module]
 
     def absolute(self, module: str, dotted: str) -> Optional[str]:
-        return absolute_module(module, module in self._packages, dotted)
+        return absolute_module(module, self._is_package(module), dotted)
 
     def display_path(self, module: str) -> str:
         path = self._paths.get(module)
+        if path is None and self.index.built:
+            entry = self.index.entries().get(module)
+            path = entry.path if entry is not None else None
         if path is None:
             return module
         if self.layout is not None:
@@ -103,22 +165,13 @@ class Project:
     # -- who can reach whom ----------------------------------------------------------
 
     def _build_index(self) -> Dict[str, _IndexEntry]:
-        if self._index is None:
-            index: Dict[str, _IndexEntry] = {}
-            if self.layout is not None:
-                for path in self.layout.python_files():
-                    module = self.layout.module_name(path)
-                    if module is None or module in index:
-                        continue
-                    try:
-                        index[module] = _IndexEntry(read_source(path, self.max_file_size))
-                    except SourceError:  # a FIFO, a device, an unreadable or huge file: not code we know
-                        continue
-                    self._paths.setdefault(module, path)
-                    if path.name == "__init__.py":
-                        self._packages.add(module)
-            self._index = index
-        return self._index
+        return self.index.entries()
+
+    def _is_package(self, module: str) -> bool:
+        if module in self._packages:
+            return True
+        entry = self.index.entries().get(module) if self.index.built else None
+        return entry is not None and entry.path.name == "__init__.py"
 
     def importers(self, module: str) -> Set[str]:
         """The project modules whose text imports ``module``."""
@@ -150,11 +203,32 @@ class Project:
                 found.append(importer)
         return found
 
-    def _imports_spawner(self, module: str, entry: _IndexEntry, index: Dict[str, _IndexEntry]) -> bool:
-        for name in modules_of(self.absolute(module, n) or "" for n in entry.imports):
-            imported = index.get(name)
-            if imported is not None and name != module and imported.spawns:
-                return True
+    def may_start_workers(self, dotted: str) -> bool:
+        """Whether ``dotted`` (a project module, or a name in one) can be a
+        function that starts workers: its module (or one it re-exports from)
+        imports a concurrency module and defines a function of that name."""
+        if dotted not in self._may_start:
+            index = self._build_index()
+            self._may_start[dotted] = False
+            for module in modules_of([dotted]):
+                entry = index.get(module)
+                if entry is not None:
+                    name = dotted[len(module) + 1 :].partition(".")[0] or None
+                    self._may_start[dotted] = self._defines_spawner(module, entry, name, index)
+                    break
+        return self._may_start[dotted]
+
+    def _defines_spawner(self, module: str, entry: _IndexEntry, name: Optional[str], index) -> bool:
+        if entry.spawns and (name is None or name in entry.functions):
+            return True
+        return self._imports_spawner(module, entry, index, name)
+
+    def _imports_spawner(self, module: str, entry: _IndexEntry, index: Dict[str, _IndexEntry], name: Optional[str] = None) -> bool:
+        for imported_name in modules_of(self.absolute(module, n) or "" for n in entry.imports):
+            imported = index.get(imported_name)
+            if imported is not None and imported_name != module and imported.spawns:
+                if name is None or name in imported.functions:
+                    return True
         return False
 
     # -- facts ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ dots): the summary depends on the file's text only, not on where it sits.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
@@ -26,6 +27,12 @@ from botolint.semantic import BindingKind, SemanticModel
 from botolint.workers import Worker, Workers
 
 MODULE_BODY = "<module>"  # the id under which a module's own code is summarised
+# Top-level packages that are never a project's own code: the standard library,
+# and boto3 and the test and HTTP libraries that boto3 code uses most. Calls
+# into them are not recorded (the summary would only grow).
+EXTERNAL_PACKAGES = frozenset(sys.stdlib_module_names) | {
+    "boto3", "botocore", "s3transfer", "pytest", "_pytest", "mock", "requests", "urllib3", "six",
+}
 # Summaries of an older shape are never read back.
 FORMAT = 1
 
@@ -170,7 +177,7 @@ def _calls(semantic: SemanticModel, workers: Workers, owners: Dict) -> List[Tupl
         function = owners.setdefault(owner, FunctionSummary(MODULE_BODY))
         for call in calls:
             for callee in workers.values.callee_refs(call.func):
-                if callee[0] == "param":
+                if callee[0] == "param" or _external(callee):
                     continue
                 summary = CallSummary(callee)
                 for position, arg in enumerate(a for a in call.args if a.keyword is None and not a.star):
@@ -195,7 +202,11 @@ def _callable_refs(workers: Workers, expr: cst.BaseExpression) -> List[Ref]:
         return []
     if isinstance(expr, cst.Call) and not workers.resolves_to(expr.func, "functools.partial"):
         return []
-    return [ref for ref in workers.callables(expr)[0] if ref[0] != "param"]
+    return [ref for ref in workers.callables(expr)[0] if ref[0] != "param" and not _external(ref)]
+
+
+def _external(ref: Ref) -> bool:
+    return ref[0] == "name" and ref[1].partition(".")[0] in EXTERNAL_PACKAGES
 
 
 def _class(node: cst.ClassDef, semantic: SemanticModel, values: Values) -> ClassSummary:

@@ -105,6 +105,8 @@ class _Sharing:
                         kind = default_session_factory(call, self.semantic)
                         if kind is not None and call not in calls:
                             calls[call] = WorkerDefaultSessionCall(call, kind, function, origin)
+        if not shared and not calls:
+            return ConcurrencyFacts()
         order = {node: index for index, node in enumerate(self.semantic.scope_by_node)}
         return ConcurrencyFacts(
             sorted(shared.values(), key=lambda use: order.get(use.node, 0)),
