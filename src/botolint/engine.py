@@ -118,13 +118,19 @@ def analyze_source(
         return FileAnalysis(path, error="nested too deeply to analyze")
 
 
-def analyze_path(path: Path, *, rules: Optional[Tuple[Type[Rule], ...]] = None, config: Optional[Config] = None) -> FileAnalysis:
+def analyze_path(
+    path: Path,
+    *,
+    rules: Optional[Tuple[Type[Rule], ...]] = None,
+    config: Optional[Config] = None,
+    project: Optional[Project] = None,
+) -> FileAnalysis:
     config = config or Config()
     try:
         data = read_source(path, config.max_file_size)
     except SourceError as error:
         return FileAnalysis(str(path), error=str(error))
-    return analyze_source(data, str(path), rules=rules, config=config)
+    return analyze_source(data, str(path), rules=rules, config=config, project=project)
 
 
 def summarize_source(source: Union[str, bytes], path: str, config: Config) -> Optional[ModuleSummary]:

@@ -285,7 +285,7 @@ def _add_callers(project: Project, calls: Dict[int, List[cst.Call]]) -> bool:
             caller = scope.enclosing_function if scope is not None else None
             if caller is None or caller.kind is not ScopeKind.FUNCTION or caller.node in plan.sessions:
                 continue
-            if _accepting_callee(project, plan, call, scope, caller) is None:
+            if runs_on_workers(plan, caller.node) or _accepting_callee(project, plan, call, scope, caller) is None:
                 continue
             if add_passing_parameter(plan, caller.node, project.options) is not None:
                 added = True
@@ -300,6 +300,10 @@ def _session_to_pass(project: Project, plan: FilePlan, call: cst.Call) -> Option
     caller = scope.enclosing_function
     if caller is None or caller.kind is not ScopeKind.FUNCTION or caller.node not in plan.sessions:
         return None
+    if runs_on_workers(plan, caller.node):
+        # A session handed along inside worker code would be shared with
+        # whoever passed it (AWS201): worker code makes its own.
+        return None
     carried = plan.sessions[caller.node].name
     if any(binding.scope is not caller for binding in scope.lookup(carried)):
         return None  # shadowed where the call is (a comprehension variable, say)
@@ -309,6 +313,11 @@ def _session_to_pass(project: Project, plan: FilePlan, call: cst.Call) -> Option
         return None
     param = _accepting_callee(project, plan, call, scope, caller)
     return (param.name, carried) if param is not None else None
+
+
+def runs_on_workers(plan: FilePlan, function: cst.CSTNode) -> bool:
+    """Whether the project layer says the function's code runs on other threads or processes."""
+    return bool(plan.analysis.context.project.workers(function))
 
 
 def _callee_is_fixed(project: Project, plan: FilePlan, call: cst.Call, scope: Scope, caller: Scope) -> bool:

@@ -17,6 +17,7 @@ from botolint.fix.rewrite import RewriteError, rewritten_source
 from botolint.noqa import unsuppressed
 from botolint.positions import node_positions
 from botolint.rule import Rule
+from botolint.runner import Projects
 from botolint.writer import write_atomic
 
 
@@ -62,12 +63,13 @@ def fix_paths(
     plans: List[FilePlan] = []
     results: List[FileResult] = []
     seen = set()
+    projects = Projects(config, None)  # the same facts as check, about the same files
     for path in iter_python_files(paths, config.exclude):
         identity = _identity(path)
         if identity in seen:  # named twice (or a directory and a file in it)
             continue
         seen.add(identity)
-        analysis = analyze_path(path, rules=rules, config=config)
+        analysis = analyze_path(path, rules=rules, config=config, project=projects.of(path))
         if analysis.error is not None:
             results.append(FileResult(str(path), error=analysis.error))
             continue
