@@ -23,6 +23,7 @@ from botolint.positions import node_positions
 from botolint.precheck import may_have_findings
 from botolint.rule import Context, Finding, Report, Rule, all_rules
 from botolint.semantic import SemanticModel
+from botolint.testcode import TestCode, reports_test_code
 from botolint.workers import module_workers
 from botolint.source import SourceError, check_text, read_source
 
@@ -189,6 +190,9 @@ def _run_rules(
     except Exception as error:  # a bug in a rule must not end the run
         raise RuleFailure(f"{INTERNAL_ERROR} in {current.code}: {type(error).__name__}: {error}") from error
     reports = _without_superseded(ctx.reports)
+    if not reports_test_code(config) and any(not report.rule.in_test_code for report in reports):
+        test_code = TestCode(semantic, path, config)
+        reports = [report for report in reports if report.rule.in_test_code or not test_code.contains(report.node)]
     positions = node_positions(
         module, {report.node for report in reports}, parents=semantic.parents, python_tree=python_tree
     )

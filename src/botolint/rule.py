@@ -112,6 +112,9 @@ class Rule:
     fix_applicability: ClassVar[Optional[Applicability]] = None
     # What ``botolint fix`` says of a finding it leaves because the rule has no fix.
     no_fix_reason: ClassVar[str] = ""
+    # Whether it is reported in test code (see botolint.testcode): rules about
+    # choosing a session are not, since the default session is the idiom there.
+    in_test_code: ClassVar[bool] = True
 
     def finish(self, ctx: Context) -> None:
         """Called once per file after every node was visited."""

@@ -299,6 +299,15 @@ class SemanticModel:
             ids[node] = qualified if seen[qualified] == 1 else f"{qualified}#{seen[qualified]}"
         return ids
 
+    def reads_of(self, binding: Binding) -> List[cst.Name]:
+        """The names that read ``binding``'s variable (any of its bindings)."""
+        return [
+            load
+            for scope in binding.scope.walk()
+            for load in scope.loads
+            if load.value == binding.name and scope.defining_scope(binding.name) is binding.scope
+        ]
+
     def is_store(self, node: cst.CSTNode) -> bool:
         """True for an attribute or subscript that an assignment writes."""
         return node in self._store_targets

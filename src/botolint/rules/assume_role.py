@@ -76,6 +76,7 @@ class StaticAssumedRoleCredentials(Rule):
     """
 
     code = "AWS302"
+    in_test_code = False
     name = "static-assumed-role-credentials"
     title = "Session or client built from sts.assume_role() credentials, which never refresh"
     message = (

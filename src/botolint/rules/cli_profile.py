@@ -7,7 +7,9 @@ from typing import Optional
 import libcst as cst
 
 from botolint.fixes import Applicability, ProfileOption
-from botolint.objects import default_session_factory, optional_session_factory
+from botolint.objects import SESSION_CLASS, default_session_factory, optional_session_factory
+from botolint.rules._boto3 import Boto3Call, bound_arguments
+from botolint.usage import makes_requests
 from botolint.rule import Context, Rule
 from botolint.rules._boto3 import bindings_of, string_value
 from botolint.semantic import BindingKind
@@ -157,6 +159,9 @@ class MissingProfileOption(Rule):
         if default_session_factory(node, ctx.semantic) is not None or optional_session_factory(node, ctx.semantic) is not None:
             # The AWS101/AWS102 fix's ``(session or boto3).client(...)`` still
             # uses the default session when, as in this script, none is passed.
+            self._uses_default_session |= makes_requests(node, ctx.semantic)
+        elif ctx.resolves_to(node.func, SESSION_CLASS) and not _names_a_profile(node):
+            # boto3.Session() without profile_name reads the same environment.
             self._uses_default_session = True
         elif ctx.resolves_to(node.func, *PARSER_CLASSES):
             self._anchor_at(node, "argparse")
@@ -240,6 +245,12 @@ class MissingProfileOption(Rule):
             and any(names_profile(param.name.value) for param in _parameters(binding.node))
             for binding in bindings_of(expr, ctx)
         )
+
+
+def _names_a_profile(call: cst.Call) -> bool:
+    """``boto3.Session(profile_name=...)``, by keyword or position (a ``**kwargs`` may hold one)."""
+    arguments = bound_arguments(Boto3Call("session", SESSION_CLASS, call))
+    return "profile_name" in arguments or any(arg.star == "**" for arg in call.args)
 
 
 def _parameters(function: cst.FunctionDef):

@@ -8,6 +8,7 @@ import libcst as cst
 
 from botolint.fixes import Applicability, ModuleSession, SessionParameter
 from botolint.objects import default_session_factory
+from botolint.usage import is_injection_fallback, makes_requests, replaces_factory
 from botolint.rule import Context, Rule
 from botolint.handlers import lambda_handlers
 
@@ -15,16 +16,30 @@ SESSION_GUIDE = "https://boto3.amazonaws.com/v1/documentation/api/latest/guide/s
 CLIENTS_GUIDE = "https://boto3.amazonaws.com/v1/documentation/api/latest/guide/clients.html"
 ISSUE_1592 = "https://github.com/boto/boto3/issues/1592"
 
+def needs_a_session(call: cst.Call, function: cst.CSTNode, ctx: Context) -> bool:
+    """Whether the caller should be able to choose the session ``call`` uses:
+    not for a client that never makes a request, one a caller can inject
+    instead, or a function that stands in for boto3's own factory."""
+    semantic = ctx.semantic
+    return (
+        makes_requests(call, semantic)
+        and not is_injection_fallback(call, semantic)
+        and not replaces_factory(function, semantic)
+    )
+
+
 class _InFunction(Rule):
     kind: str
+    in_test_code = False
     fix_applicability = Applicability.SAFE
 
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
         if default_session_factory(node, ctx.semantic) != self.kind:
             return
         function = ctx.scope_of(node).enclosing_function
-        if function is not None:
-            ctx.report(self, node, fix=SessionParameter(function=function.node, call=node, kind=self.kind))
+        if function is None or not needs_a_session(node, function.node, ctx):
+            return
+        ctx.report(self, node, fix=SessionParameter(function=function.node, call=node, kind=self.kind))
 
 
 class DefaultSessionClient(_InFunction):
@@ -192,6 +207,7 @@ class ImportTimeDefaultSession(Rule):
     """
 
     code = "AWS103"
+    in_test_code = False
     name = "import-time-default-session"
     title = "boto3.client()/boto3.resource() evaluated at import time"
     message = (
@@ -207,7 +223,7 @@ class ImportTimeDefaultSession(Rule):
 
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
         kind = default_session_factory(node, ctx.semantic)
-        if kind is None or not ctx.scope_of(node).runs_at_import:
+        if kind is None or not ctx.scope_of(node).runs_at_import or not makes_requests(node, ctx.semantic):
             return
         if self._in_lambda_module is None:
             # Lambda reuses what module scope creates: there it is the advice (AWS301),
@@ -259,6 +275,7 @@ class DefaultSessionMutation(Rule):
     """
 
     code = "AWS104"
+    in_test_code = False
     name = "default-session-mutation"
     title = "Code that changes the process-wide default session"
     message = "{what} changes the process-wide default session: create a boto3.Session and pass it instead"

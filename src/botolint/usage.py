@@ -1,0 +1,210 @@
+"""What code does with a ``boto3.client(...)`` / ``boto3.resource(...)`` it
+makes, where that decides whether choosing a session matters at all.
+
+- An *introspection* client never makes a request: its every use reads what
+  boto3 knows without credentials (``.meta.service_model``, ``._service_model``,
+  ``.meta.region_name``, ``.exceptions``, ``can_paginate``, a paginator that
+  never paginates, a waiter that never waits).
+- A *replacement* of boto3's factory is a function installed in its place
+  (``patch("boto3.client", fake)``, ``boto3.client = fake``) or one that
+  forwards all of its arguments to it.
+- An *injection fallback* is the default of a client or resource the caller
+  may pass in: ``client = client or boto3.client(...)``, or the same under
+  ``if client is None:``.
+
+Where a use cannot be seen (the client is returned, passed on, stored), it
+counts as making requests.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import libcst as cst
+
+from botolint.objects import string_value
+from botolint.semantic import Binding, BindingKind, SemanticModel
+
+# Attributes of a client (or resource) that read boto3's models and settings.
+INTROSPECTION_ATTRIBUTES = frozenset({"meta", "_service_model", "exceptions", "can_paginate"})
+# Objects that make requests only when asked to, and the method that asks.
+DEFERRED_REQUESTS = {"get_paginator": "paginate", "get_waiter": "wait"}
+FACTORY_NAMES = ("boto3.client", "boto3.resource")
+PATCHERS = ("patch", "patch.object", "setattr")
+
+
+def makes_requests(call: cst.Call, semantic: SemanticModel) -> bool:
+    """Whether a client or resource made by ``call`` may make a request."""
+    return _value_makes_requests(call, semantic, depth=0)
+
+
+def _value_makes_requests(value: cst.BaseExpression, semantic: SemanticModel, depth: int) -> bool:
+    if depth > 3:
+        return True
+    parent = semantic.parent_of(value)
+    if isinstance(parent, cst.Attribute) and parent.value is value:
+        return _attribute_makes_requests(parent, semantic, depth)
+    if isinstance(parent, cst.Assign) and parent.value is value and len(parent.targets) == 1:
+        target = parent.targets[0].target
+        if isinstance(target, cst.Name):
+            binding = _binding_of(parent, target.value, semantic)
+            if binding is not None:
+                reads = semantic.reads_of(binding)
+                return not reads or any(_value_makes_requests(read, semantic, depth + 1) for read in reads)
+    return True
+
+
+def _attribute_makes_requests(attribute: cst.Attribute, semantic: SemanticModel, depth: int) -> bool:
+    name = attribute.attr.value
+    if name in INTROSPECTION_ATTRIBUTES:
+        return False
+    if name in DEFERRED_REQUESTS:
+        call = semantic.parent_of(attribute)
+        if isinstance(call, cst.Call) and call.func is attribute:
+            return _deferred_makes_requests(call, DEFERRED_REQUESTS[name], semantic, depth)
+    return True
+
+
+def _deferred_makes_requests(call: cst.Call, trigger: str, semantic: SemanticModel, depth: int) -> bool:
+    parent = semantic.parent_of(call)
+    if isinstance(parent, cst.Attribute) and parent.value is call:
+        return parent.attr.value == trigger
+    if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
+        binding = _binding_of(parent, parent.targets[0].target.value, semantic)
+        if binding is not None:
+            reads = semantic.reads_of(binding)
+            return any(
+                not (isinstance(semantic.parent_of(read), cst.Attribute) and semantic.parent_of(read).attr.value != trigger)
+                for read in reads
+            )
+    return True
+
+
+def _binding_of(assign: cst.Assign, name: str, semantic: SemanticModel) -> Optional[Binding]:
+    """The binding ``name = ...`` makes, when it is the name's only one."""
+    bindings = semantic.scope_of(assign.value).lookup(name)
+    if len(bindings) == 1 and bindings[0].node is assign:
+        return bindings[0]
+    return None
+
+
+# -- replacements of boto3's factories ------------------------------------------
+
+
+def replaces_factory(function: cst.CSTNode, semantic: SemanticModel) -> bool:
+    """Whether ``function`` stands in for ``boto3.client``/``boto3.resource``:
+    it forwards all its arguments to one, or is installed in its place."""
+    if not isinstance(function, cst.FunctionDef):
+        return False
+    return _forwards_everything(function, semantic) or _installed_as_factory(function, semantic)
+
+
+def _forwards_everything(function: cst.FunctionDef, semantic: SemanticModel) -> bool:
+    params = function.params
+    star = params.star_arg.name.value if isinstance(params.star_arg, cst.Param) else None
+    double = params.star_kwarg.name.value if params.star_kwarg is not None else None
+    if star is None or double is None:
+        return False
+    for call in semantic.calls.get(function, []):
+        if semantic.qualified_names(call.func).isdisjoint(FACTORY_NAMES) and not _is_factory_alias(call, semantic):
+            continue
+        passed = {(arg.star, arg.value.value) for arg in call.args if arg.star and isinstance(arg.value, cst.Name)}
+        if ("*", star) in passed and ("**", double) in passed:
+            return True
+    return False
+
+
+def _is_factory_alias(call: cst.Call, semantic: SemanticModel) -> bool:
+    """``real_client(*args, **kwargs)`` where ``real_client = boto3.client``."""
+    if not isinstance(call.func, cst.Name):
+        return False
+    return any(
+        binding.kind is BindingKind.ASSIGNMENT and binding.value is not None
+        and not semantic.qualified_names(binding.value).isdisjoint(FACTORY_NAMES)
+        for binding in semantic.scope_of(call.func).lookup(call.func.value)
+    )
+
+
+def _installed_as_factory(function: cst.FunctionDef, semantic: SemanticModel) -> bool:
+    name = function.name.value
+    for call in semantic.call_order:
+        callee = semantic.qualified_names(call.func) or {_dotted(call.func)}
+        if not any(n.endswith(PATCHERS) for n in callee if n):
+            continue
+        if _patches_factory(call, semantic) and any(_names(arg.value, name) for arg in call.args):
+            return True
+    for target, value, _ in semantic.attribute_stores:  # boto3.client = fake
+        if value is not None and _names(value, name) and not semantic.qualified_names(target).isdisjoint(FACTORY_NAMES):
+            return True
+    return False
+
+
+def _patches_factory(call: cst.Call, semantic: SemanticModel) -> bool:
+    strings = [string_value(arg.value) for arg in call.args if arg.keyword is None]
+    if any(text in FACTORY_NAMES for text in strings if text):
+        return True
+    # patch.object(boto3, "client", fake) / monkeypatch.setattr(boto3, "client", fake)
+    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    return (
+        len(positional) >= 2
+        and "boto3" in semantic.qualified_names(positional[0])
+        and string_value(positional[1]) in ("client", "resource")
+    )
+
+
+def _names(expr: cst.BaseExpression, name: str) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == name
+
+
+def _dotted(node: cst.CSTNode) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+# -- client injection -------------------------------------------------------------
+
+
+def is_injection_fallback(call: cst.Call, semantic: SemanticModel) -> bool:
+    """``x = x or boto3.client(...)`` or ``if x is None: x = boto3.client(...)``
+    where ``x`` is a parameter of the function: the caller may pass its own.
+    What is made from the call (``boto3.resource(...).Table(...)``) counts too."""
+    value: cst.BaseExpression = call
+    parent = semantic.parent_of(value)
+    while isinstance(parent, cst.Attribute) and isinstance(semantic.parent_of(parent), cst.Call):
+        value = semantic.parent_of(parent)
+        parent = semantic.parent_of(value)
+    if isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.Or) and parent.right is value:
+        return _is_parameter(parent.left, semantic)
+    if isinstance(parent, cst.Assign) and parent.value is value:
+        for statement in semantic.ancestors(parent):
+            if isinstance(statement, cst.If):
+                return _tests_for_none(statement.test, semantic)
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef, cst.Module)):
+                break
+    return False
+
+
+def _tests_for_none(test: cst.BaseExpression, semantic: SemanticModel) -> bool:
+    """``x is None`` or ``not x`` on a parameter."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _is_parameter(test.expression, semantic)
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        comparison = test.comparisons[0]
+        right = comparison.comparator
+        return (
+            isinstance(comparison.operator, cst.Is)
+            and isinstance(right, cst.Name) and right.value == "None"
+            and _is_parameter(test.left, semantic)
+        )
+    return False
+
+
+def _is_parameter(expr: cst.BaseExpression, semantic: SemanticModel) -> bool:
+    """A parameter of the enclosing function."""
+    if not isinstance(expr, cst.Name):
+        return False
+    bindings: List[Binding] = semantic.scope_of(expr).lookup(expr.value)
+    return any(binding.kind is BindingKind.PARAMETER for binding in bindings)
