@@ -28,7 +28,8 @@ from botolint.engine import analyze_source
 from botolint.fix.model import FixOptions
 from botolint.fix.run import fix_paths, write_result
 from botolint.noqa import unsuppressed
-from botolint.rule import all_rules
+from botolint.fixes import Applicability
+from botolint.rule import all_rules, fixable_codes
 from fixture_support import ROOT
 
 FIX_FIXTURES = ROOT / "fixtures" / "fix"
@@ -89,11 +90,12 @@ def _run(work: Path, options: FixOptions):
 def _assert_no_fixable_findings_left(name: str, data: bytes, options: FixOptions) -> None:
     analysis = analyze_source(data, name)
     lines = data.decode("utf-8").splitlines()
-    fixable = {"AWS101", "AWS102"}
+    # The lists come from the rules: a rule says how safe its fix is.
+    fixable = set(fixable_codes(Applicability.SAFE))
     if options.unsafe_fixes:
-        fixable |= {"AWS103", "AWS105"}
-    if options.unsafe_fixes or options.fallback == "new-session":
-        fixable.add("AWS203")  # worker-thread calls get a Session of their own
+        fixable |= set(fixable_codes(Applicability.UNSAFE))
+    if options.fallback == "new-session":
+        fixable.add("AWS203")  # --fallback new-session asks for what makes its fix unsafe
     for finding in unsuppressed(analysis):
         if finding.code in fixable:
             assert _LEFT_ON_PURPOSE.search(lines[finding.line - 1]), f"{name}:{finding.line}: {finding.code} left"

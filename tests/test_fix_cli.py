@@ -248,7 +248,9 @@ def test_worker_thread_calls_need_unsafe_fixes(tmp_path, monkeypatch, capsys):
 
     code, out, _ = run(capsys, "fix", "--unsafe-fixes", "work.py")
     assert code == 1
-    assert '(session or boto3.Session()).client("s3")' in (tmp_path / "work.py").read_text()
+    # size is handed to a pool, which decides its arguments: a Session of its own, no parameter.
+    assert 'return boto3.Session().client("s3")' in (tmp_path / "work.py").read_text()
+    assert "def size(key):" in (tmp_path / "work.py").read_text()
     code, out, _ = run(capsys, "check", "work.py")
     assert code == 0, out
 
@@ -258,7 +260,7 @@ def test_worker_thread_calls_are_fixed_with_fallback_new_session(tmp_path, monke
     (tmp_path / "work.py").write_text(WORKER)
     code, out, _ = run(capsys, "fix", "--fallback", "new-session", "work.py")
     assert code == 1
-    assert "def size(key, *, session=None):" in (tmp_path / "work.py").read_text()
+    assert 'return boto3.Session().client("s3")' in (tmp_path / "work.py").read_text()
     assert "left" not in out
 
 
@@ -308,12 +310,13 @@ def test_click_commands_get_the_option(tmp_path, monkeypatch, capsys):
     code, out, _ = run(capsys, "fix", "--unsafe-fixes", "cli.py")
     assert code == 1
     assert "cli.py:5: `--profile` option added to main()" in out
+    # A command gets no session parameter (nobody could pass one): its clients use the profile's session.
     assert (tmp_path / "cli.py").read_text() == CLICK_SCRIPT.replace(
         "def main():\n",
         '@click.option("--profile", default=None, help="AWS named profile to use")\n'
-        "def main(*, session=None, profile=None):\n"
-        "    session = session or boto3.Session(profile_name=profile)\n",
-    ).replace('boto3.client("s3")', '(session or boto3).client("s3")')
+        "def main(*, profile=None):\n"
+        "    session = boto3.Session(profile_name=profile)\n",
+    ).replace('boto3.client("s3")', 'session.client("s3")')
     code, out, _ = run(capsys, "fix", "--unsafe-fixes", "cli.py")
     assert code == 0 and "left" not in out
 

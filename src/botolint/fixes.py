@@ -68,6 +68,15 @@ class ModuleSession(Fix):
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
+class HoistToInit(Fix):
+    """Make ``call`` (a Session, client or resource made in Lambda handler
+    ``handler``'s own body) once at module scope, where Lambda's init runs it."""
+
+    call: "cst.Call"
+    handler: "cst.FunctionDef"
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
 class ProfileOption(Fix):
     """Give a command-line script a ``--profile`` option and a session made from it;
     ``anchor`` is the parser construction or command decorator that was reported."""

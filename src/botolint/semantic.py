@@ -243,6 +243,7 @@ class SemanticModel:
         self._qualified_names: Dict[cst.CSTNode, FrozenSet[str]] = {}
         self._definition_ids: Optional[Dict[cst.CSTNode, str]] = None
         self._definitions: Optional[Dict[str, cst.CSTNode]] = None
+        self._walk_indexes: Optional[Dict[cst.CSTNode, int]] = None
         self._walk()
 
     # -- queries -------------------------------------------------------------
@@ -307,6 +308,12 @@ class SemanticModel:
             for load in scope.loads
             if load.value == binding.name and scope.defining_scope(binding.name) is binding.scope
         ]
+
+    def walk_index(self, node: cst.CSTNode) -> int:
+        """Where the walk met ``node``: source order for the nodes of one scope."""
+        if self._walk_indexes is None:
+            self._walk_indexes = {walked: index for index, walked in enumerate(self.scope_by_node)}
+        return self._walk_indexes[node]
 
     def is_store(self, node: cst.CSTNode) -> bool:
         """True for an attribute or subscript that an assignment writes."""

@@ -10,7 +10,7 @@ and where else a session is made.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
@@ -102,6 +102,8 @@ class FilePlan:
     # Every function that has a session parameter once the fix is applied.
     sessions: Dict[cst.FunctionDef, SessionParam] = field(default_factory=dict)
     sources: List[SessionSource] = field(default_factory=list)
+    # Classes that take the session in __init__: the attribute they keep it in.
+    class_sessions: Dict[cst.ClassDef, str] = field(default_factory=dict)
     # -- edits ---------------------------------------------------------------
     call_funcs: Dict[cst.Call, cst.BaseExpression] = field(default_factory=dict)  # a call's new callee
     passes: Dict[cst.Call, Tuple[str, str]] = field(default_factory=dict)  # call -> (keyword, value) to add
@@ -114,6 +116,8 @@ class FilePlan:
     insert_after: Dict[cst.CSTNode, List[cst.BaseStatement]] = field(default_factory=dict)
     insert_first: Dict[cst.IndentedBlock, List[cst.BaseStatement]] = field(default_factory=dict)
     add_decorators: Dict[cst.FunctionDef, Tuple[int, cst.Decorator]] = field(default_factory=dict)
+    remove: Set[cst.CSTNode] = field(default_factory=set)  # statements to delete
+    replace_value: Dict[cst.Call, cst.BaseExpression] = field(default_factory=dict)  # a call replaced whole
     needs_boto3_import: bool = False
     # ``from boto3 import client [as name]`` imports that may now be unused:
     # (object, alias); RemoveImportsVisitor drops only those nothing else uses.
@@ -122,10 +126,24 @@ class FilePlan:
     left: List[Leftover] = field(default_factory=list)
     # (node whose line the note gives, text), e.g. an unsafe fix's summary.
     notes: List[Tuple[cst.CSTNode, str]] = field(default_factory=list)
+    _signature_read: Optional[FrozenSet[str]] = field(default=None, repr=False)
 
     @property
     def semantic(self) -> SemanticModel:
         return self.analysis.semantic
+
+    @property
+    def signature_read(self) -> FrozenSet[str]:
+        """Names of functions whose signature this module reads (inspect.signature)."""
+        if self._signature_read is None:
+            from botolint.fix.callers import signature_readers
+
+            self._signature_read = frozenset(signature_readers(self.semantic))
+        return self._signature_read
+
+    def in_project(self, dotted: str) -> bool:
+        """Whether ``dotted`` names the project's own code (not a dependency's)."""
+        return self.analysis.context.project.is_project_name(dotted)
 
     @property
     def module(self) -> cst.Module:
@@ -135,5 +153,5 @@ class FilePlan:
     def has_changes(self) -> bool:
         return bool(
             self.call_funcs or self.passes or self.new_params or self.insert_before
-            or self.insert_after or self.insert_first or self.add_decorators
+            or self.insert_after or self.insert_first or self.add_decorators or self.remove or self.replace_value
         )

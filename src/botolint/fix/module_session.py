@@ -16,7 +16,7 @@ import libcst as cst
 
 from botolint.fix.model import FilePlan, FixOptions
 from botolint.fix.names import free_module_name, visible_boto3_name
-from botolint.fix.session_parameter import from_import_of, leftover
+from botolint.fix.calls import from_import_of, leftover
 from botolint.rule import Finding
 from botolint.semantic import BindingKind
 

@@ -10,19 +10,22 @@ from __future__ import annotations
 from typing import Callable, Dict, List, Type
 
 from botolint.fix.model import FilePlan, FixOptions
+from botolint.fix.hoist import plan_hoists
 from botolint.fix.module_session import plan_module_session
 from botolint.fix.profile_option import plan_profile_options
-from botolint.fix.session_parameter import leftover, note_existing_sessions, plan_session_parameters
+from botolint.fix.calls import leftover
+from botolint.fix.session_parameter import note_existing_sessions, plan_session_parameters
 from botolint.engine import FileAnalysis
-from botolint.fixes import Fix, ModuleSession, ProfileOption, SessionParameter
+from botolint.fixes import Fix, HoistToInit, ModuleSession, ProfileOption, SessionParameter
 from botolint.rule import Finding, rules_by_code
 
 Planner = Callable[[FilePlan, List[Finding], FixOptions], None]
-# In this order: a click command's session parameter comes before its ``profile``.
+# In this order: a --profile session exists before the calls of its function are planned.
 PLANNERS: Dict[Type[Fix], Planner] = {
+    ProfileOption: plan_profile_options,
     SessionParameter: plan_session_parameters,
     ModuleSession: plan_module_session,
-    ProfileOption: plan_profile_options,
+    HoistToInit: plan_hoists,
 }
 
 

@@ -24,7 +24,7 @@ import libcst as cst
 from botolint.fix.build import keyword_arg, string
 from botolint.fix.model import FilePlan, FixOptions, SessionSource
 from botolint.fix.names import visible_boto3_name
-from botolint.fix.session_parameter import leftover
+from botolint.fix.calls import leftover
 from botolint.rule import Finding
 from botolint.semantic import Scope, ScopeKind
 
@@ -195,3 +195,15 @@ def _usual_quote(plan: FilePlan) -> str:
         if type(node) is cst.SimpleString and node.quote in counts:
             counts[node.quote] += 1
     return "'" if counts["'"] > counts['"'] else '"'
+
+
+def calls_after(plan: FilePlan, source: SessionSource) -> List[cst.Call]:
+    """The calls that run after the source's statement: in the same scope,
+    inside a statement that follows it in its block."""
+    body = list(source.block.body)
+    later = set(body[body.index(source.after) + 1 :] if source.after is not None else body)
+    return [
+        call
+        for call in plan.semantic.calls.get(source.scope.owner, [])
+        if plan.semantic.scope_of(call) is source.scope and any(ancestor in later for ancestor in plan.semantic.ancestors(call))
+    ]

@@ -23,7 +23,10 @@ import libcst as cst
 from botolint.fix.build import session_statement
 from botolint.fix.model import SECOND_PARAM_NAME, FilePlan, FixOptions, SessionParam, SessionSource
 from botolint.fix.names import choose_param_name, free_module_name
-from botolint.fix.session_parameter import add_passing_parameter, leftover, session_like_params
+from botolint.fix.calls import leftover
+from botolint.fix.parameters import session_like_params
+from botolint.fix.profile_option import calls_after
+from botolint.fix.session_parameter import add_passing_parameter
 from botolint.semantic import BindingKind, Scope, ScopeKind, dotted_name
 
 Target = Tuple[FilePlan, cst.FunctionDef]
@@ -175,7 +178,7 @@ def _pass_from_sources(project: Project, plan: FilePlan) -> int:
         name = _settle(plan, source, project.options)
         if name is None:
             continue
-        for call in _calls_after(plan, source):
+        for call in calls_after(plan, source):
             scope = plan.semantic.scope_of(call)
             param = _accepting_callee(project, plan, call, scope, scope)
             if param is not None and call not in plan.passes:
@@ -216,18 +219,6 @@ def _settle(plan: FilePlan, source: SessionSource, options: FixOptions) -> Optio
     code = plan.module.code_for_node(statement).strip()
     plan.notes.append((source.finding.node, f"`--profile` option added to {source.target}; `{code}` after parsing (unsafe fix)"))
     return None if keeps_parameter else name
-
-
-def _calls_after(plan: FilePlan, source: SessionSource) -> List[cst.Call]:
-    """The calls that run after the source's statement: in the same scope,
-    inside a statement that follows it in its block."""
-    body = list(source.block.body)
-    later = set(body[body.index(source.after) + 1 :] if source.after is not None else body)
-    return [
-        call
-        for call in plan.semantic.calls.get(source.scope.owner, [])
-        if plan.semantic.scope_of(call) is source.scope and any(ancestor in later for ancestor in plan.semantic.ancestors(call))
-    ]
 
 
 def _recognize_carriers(project: Project, calls: Dict[int, List[cst.Call]]) -> bool:

@@ -23,7 +23,10 @@ class _Rewriter(cst.CSTTransformer):
         super().__init__()
         self.plan = plan
 
-    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        replacement = self.plan.replace_value.get(original)
+        if replacement is not None:
+            return replacement.deep_clone()
         func = self.plan.call_funcs.get(original)
         if func is not None:
             updated = updated.with_changes(func=func)
@@ -43,17 +46,19 @@ class _Rewriter(cst.CSTTransformer):
     def _statements(self, originals, updates, first) -> Optional[list]:
         """A block's statements with the plan's insertions, or None if it has none."""
         plan = self.plan
-        if not first and not any(s in plan.insert_after or s in plan.insert_before for s in originals):
+        if not first and not any(s in plan.insert_after or s in plan.insert_before or s in plan.remove for s in originals):
             return None
         body = list(first)
         for old, new in zip(originals, updates):
             before = plan.insert_before.get(old)
-            if before:
+            if old in plan.remove:
+                pass
+            elif before:
                 body += _before(before, new)
             else:
                 body.append(new)
             body += plan.insert_after.get(old, [])
-        return body
+        return body or [cst.SimpleStatementLine(body=[cst.Pass()])]
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         fix = self.plan.fixes.get(original)
@@ -78,6 +83,9 @@ def _before(inserted, statement: cst.CSTNode) -> list:
     while blank < len(leading) and leading[blank].comment is None:
         blank += 1
     first, *rest = inserted
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        # A def keeps the blank lines that set it apart; the new lines get as many above them.
+        return [first.with_changes(leading_lines=leading[:blank]), *rest, statement]
     return [first.with_changes(leading_lines=leading[:blank]), *rest, statement.with_changes(leading_lines=leading[blank:])]
 
 

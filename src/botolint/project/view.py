@@ -17,6 +17,7 @@ import libcst as cst
 
 from botolint.objects import Atoms, is_concrete
 from botolint.project.facts import Facts, Invocation, Origin, RegionKey
+from botolint.project.layout import modules_of
 from botolint.project.summary import decode, encode
 from botolint.semantic import SemanticModel
 from botolint.workers import Worker
@@ -62,6 +63,14 @@ class ProjectView:
 
     def lambda_module(self) -> bool:
         return self._ask(("lambda_module",))
+
+    def is_project_name(self, dotted: str) -> bool:
+        """Whether ``dotted`` (an imported name) is in one of the project's own modules."""
+        project = self.facts.project
+        if project.layout is None:
+            return False
+        absolute = project.absolute(self.module, dotted)
+        return absolute is not None and any(project.has_module(m) for m in modules_of([absolute]))
 
     def where(self, origin: Origin) -> str:
         """``started at pkg/jobs.py:8 (upload_all -> upload)``, for messages."""

@@ -6,7 +6,7 @@ from typing import Optional
 
 import libcst as cst
 
-from botolint.fixes import Applicability, SessionParameter
+from botolint.fixes import Applicability, HoistToInit
 from botolint.rule import Context, Rule
 from botolint.objects import SESSION_CLASS, default_session_factory, module_values, optional_session_factory
 
@@ -109,8 +109,11 @@ class LambdaHandlerClientCreation(Rule):
         "create it once at module scope and reuse it"
     )
     supersedes = ("AWS101", "AWS102")
-    fix_applicability = Applicability.SAFE
-    no_fix_reason = "not rewritten: creating it once at module scope (AWS301's advice) is a manual change"
+    fix_applicability = Applicability.UNSAFE
+    no_fix_reason = (
+        "not rewritten: made by a helper the handler calls; create it once at module scope "
+        "and pass it to the helper, by hand"
+    )
 
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
         what = self._creation(node, ctx)
@@ -120,7 +123,7 @@ class LambdaHandlerClientCreation(Rule):
         invocations = ctx.project.invocations(owner) if owner is not None else ()
         if invocations:
             handler = self._handler_text(invocations[0], ctx)
-            ctx.report(self, node, fix=self._fix_data(node, ctx), what=what, handler=handler)
+            ctx.report(self, node, fix=self._fix_data(node, ctx, invocations[0]), what=what, handler=handler)
 
     @staticmethod
     def _handler_text(invocation, ctx: Context) -> str:
@@ -132,23 +135,21 @@ class LambdaHandlerClientCreation(Rule):
             details.append(f"via {' -> '.join(invocation.chain[1:])}")
         return invocation.handler + (f"() ({', '.join(details)})" if details else "()")
 
-    @staticmethod
-    def _fix_data(node: cst.Call, ctx: Context) -> Optional[SessionParameter]:
-        """For ``boto3.client/resource(...)``, AWS101's fix: ``botolint fix``
-        gives the handler (or the function nested in it) a session parameter."""
-        kind = default_session_factory(node, ctx.semantic)
-        function = ctx.scope_of(node).enclosing_function
-        if kind is None or function is None:
-            return None
-        return SessionParameter(function=function.node, call=node, kind=kind)
+    UNSAFE_REASON = (
+        "needs --unsafe-fixes: made once at module scope, it is created when the module loads "
+        "(not on each event), which matters to tests that patch boto3 between invocations"
+    )
 
-    def _enclosing_handler(self, node: cst.CSTNode, ctx: Context) -> Optional[cst.FunctionDef]:
-        scope = ctx.scope_of(node)
-        while scope is not None:
-            if scope.node in self._handlers:
-                return scope.node
-            scope = scope.parent
-        return None
+    def _fix_data(self, node: cst.Call, ctx: Context, invocation) -> Optional[HoistToInit]:
+        """A call in the handler's own body can move to module scope (the
+        planner checks that its arguments exist there); one in a helper the
+        handler calls is a change to that helper's callers: by hand."""
+        owner = ctx.scope_of(node).owner
+        if invocation.module != ctx.project.module or len(invocation.chain) != 1:
+            return None
+        if not isinstance(owner, cst.FunctionDef) or owner.name.value != invocation.handler:
+            return None
+        return HoistToInit(call=node, handler=owner, applicability=Applicability.UNSAFE, unsafe_reason=self.UNSAFE_REASON)
 
     def _creation(self, node: cst.Call, ctx: Context) -> Optional[str]:
         """How the message names what ``node`` creates, or None."""
