@@ -339,3 +339,11 @@ def test_typer_commands_are_left_with_a_reason(tmp_path, monkeypatch, capsys):
     code, out, _ = run(capsys, "fix", "--unsafe-fixes", "cli.py")
     assert "cli.py:7:2: AWS105 left: not fixable: typer commands are not rewritten; add a --profile option by hand" in out
     assert "--profile" not in (tmp_path / "cli.py").read_text()
+
+
+def test_an_import_time_client_after_a_guarded_import_says_why_it_is_left(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mod.py").write_text('try:\n    import boto3\nexcept ImportError:\n    boto3 = None\n\nS3 = boto3.client("s3")\n')
+    code, out, _ = run(capsys, "fix", "--unsafe-fixes", "mod.py")
+    assert code == 0
+    assert "mod.py:6:6: AWS103 left: not fixable with --unsafe-fixes: `boto3` is also bound to something else" in out

@@ -171,40 +171,42 @@ def is_injection_fallback(call: cst.Call, semantic: SemanticModel) -> bool:
     """``x = x or boto3.client(...)`` or ``if x is None: x = boto3.client(...)``
     where ``x`` is a parameter of the function: the caller may pass its own.
     What is made from the call (``boto3.resource(...).Table(...)``) counts too."""
+    return injected_name(call, semantic) is not None
+
+
+def injected_name(call: cst.Call, semantic: SemanticModel) -> Optional[str]:
+    """The parameter an injection fallback stands in for, or None."""
     value: cst.BaseExpression = call
     parent = semantic.parent_of(value)
     while isinstance(parent, cst.Attribute) and isinstance(semantic.parent_of(parent), cst.Call):
         value = semantic.parent_of(parent)
         parent = semantic.parent_of(value)
     if isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.Or) and parent.right is value:
-        return _is_parameter(parent.left, semantic)
+        return _parameter_name(parent.left, semantic)
     if isinstance(parent, cst.Assign) and parent.value is value:
         for statement in semantic.ancestors(parent):
             if isinstance(statement, cst.If):
-                return _tests_for_none(statement.test, semantic)
+                return _tested_for_none(statement.test, semantic)
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef, cst.Module)):
                 break
-    return False
+    return None
 
 
-def _tests_for_none(test: cst.BaseExpression, semantic: SemanticModel) -> bool:
-    """``x is None`` or ``not x`` on a parameter."""
+def _tested_for_none(test: cst.BaseExpression, semantic: SemanticModel) -> Optional[str]:
+    """The parameter of ``x is None`` or ``not x``."""
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return _is_parameter(test.expression, semantic)
+        return _parameter_name(test.expression, semantic)
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
         comparison = test.comparisons[0]
         right = comparison.comparator
-        return (
-            isinstance(comparison.operator, cst.Is)
-            and isinstance(right, cst.Name) and right.value == "None"
-            and _is_parameter(test.left, semantic)
-        )
-    return False
+        if isinstance(comparison.operator, cst.Is) and isinstance(right, cst.Name) and right.value == "None":
+            return _parameter_name(test.left, semantic)
+    return None
 
 
-def _is_parameter(expr: cst.BaseExpression, semantic: SemanticModel) -> bool:
-    """A parameter of the enclosing function."""
+def _parameter_name(expr: cst.BaseExpression, semantic: SemanticModel) -> Optional[str]:
+    """``expr``'s name when it is a parameter of the enclosing function."""
     if not isinstance(expr, cst.Name):
-        return False
+        return None
     bindings: List[Binding] = semantic.scope_of(expr).lookup(expr.value)
-    return any(binding.kind is BindingKind.PARAMETER for binding in bindings)
+    return expr.value if any(binding.kind is BindingKind.PARAMETER for binding in bindings) else None

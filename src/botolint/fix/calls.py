@@ -76,6 +76,22 @@ def session_factory(
     return cst.Attribute(value=either, attr=cst.Name(kind), lpar=call.func.lpar, rpar=call.func.rpar)
 
 
+def same_session_reads(plan, function: cst.CSTNode, session: cst.BaseExpression) -> None:
+    """``boto3.session.Session().region_name`` in a function that now has a
+    session reads that session's configuration: ``(session or boto3.session.Session())``,
+    so a caller who passes a session for another region gets consistent results."""
+    semantic = plan.semantic
+    for call in semantic.calls.get(function, []):
+        if call.args or "boto3.Session" not in semantic.qualified_names(call.func) or call in plan.replace_value:
+            continue
+        parent = semantic.parent_of(call)
+        if isinstance(parent, cst.Attribute) and parent.value is call and parent.attr.value not in ("client", "resource"):
+            plan.replace_value[call] = cst.BooleanOperation(
+                left=session.deep_clone(), operator=cst.Or(), right=call.deep_clone(),
+                lpar=[cst.LeftParen()], rpar=[cst.RightParen()],
+            )
+
+
 def fresh_session_factory(call: cst.Call, fallback: Fallback, kind: str) -> cst.BaseExpression:
     """``boto3.Session().client``: a Session of the call's own (worker threads)."""
     session = cst.Call(func=cst.Attribute(value=fallback.expression.deep_clone(), attr=cst.Name("Session")))

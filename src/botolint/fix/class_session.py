@@ -9,7 +9,7 @@ from typing import List, Optional
 
 import libcst as cst
 
-from botolint.fix.calls import fallback_mode, fallback_of, from_import_of, session_factory
+from botolint.fix.calls import fallback_mode, fallback_of, from_import_of, same_session_reads, session_factory
 from botolint.fix.model import SECOND_PARAM_NAME, FilePlan, FixOptions, FunctionFix, SessionParam
 from botolint.fix.names import choose_param_name, first_free, qualified_function_name
 from botolint.fix.parameters import annotation_for, existing_session_param
@@ -36,6 +36,7 @@ def plan_class_session(plan: FilePlan, method: cst.FunctionDef, findings: List[F
         except _NoClassSession as reason:
             return str(reason)
     holder = cst.Attribute(value=cst.Name(self_name), attr=cst.Name(attribute))
+    same_session_reads(plan, method, holder)
     for finding in findings:
         fix: SessionParameter = finding.fix
         mode = fallback_mode(fix, options)

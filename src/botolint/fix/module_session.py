@@ -28,7 +28,12 @@ def plan_module_session(plan: FilePlan, findings: List[Finding], options: FixOpt
     name = free_module_name(semantic, SESSION_NAMES)
     boto3_name = visible_boto3_name(semantic.module_scope)
     if name is None or boto3_name is None:
-        why = "the names boto3_session and module_boto3_session are taken" if name is None else "boto3 itself is not imported"
+        if name is None:
+            why = "the names boto3_session and module_boto3_session are taken"
+        elif _bound_otherwise(plan):
+            why = "`boto3` is also bound to something else (as in `except ImportError: boto3 = None`)"
+        else:
+            why = "boto3 itself is not imported"
         plan.left += [_left(finding, why) for finding in findings]
         return
     index = min(_statement_index(plan.module, finding.fix.call, semantic) for finding in findings)
@@ -51,6 +56,11 @@ def plan_module_session(plan: FilePlan, findings: List[Finding], options: FixOpt
 
 def _left(finding: Finding, why: str):
     return leftover(finding, f"not fixable with --unsafe-fixes: {why}")
+
+
+def _bound_otherwise(plan: FilePlan) -> bool:
+    bindings = plan.semantic.module_scope.bindings.get("boto3", [])
+    return any(b.kind is BindingKind.IMPORT for b in bindings) and any(b.kind is not BindingKind.IMPORT for b in bindings)
 
 
 def _statement_index(module: cst.Module, node: cst.CSTNode, semantic) -> int:

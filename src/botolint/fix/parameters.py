@@ -117,3 +117,19 @@ def _fully_annotated(function: cst.FunctionDef, semantic: SemanticModel) -> bool
 def is_method(function: cst.FunctionDef, semantic: SemanticModel) -> bool:
     return isinstance(semantic.scope_of(function).node, cst.ClassDef)
 
+
+
+def injection_parameters(function: cst.FunctionDef, semantic: SemanticModel) -> set:
+    """Parameters through which callers give the function a client or
+    resource it would otherwise make (``client = client or boto3.client(...)``)."""
+    from botolint.objects import default_session_factory, optional_session_factory
+    from botolint.usage import injected_name
+
+    found = set()
+    for scope in semantic.scope_created_by[function].walk():
+        for call in semantic.calls.get(scope.node, []):
+            if default_session_factory(call, semantic) or optional_session_factory(call, semantic):
+                name = injected_name(call, semantic)
+                if name is not None:
+                    found.add(name)
+    return found

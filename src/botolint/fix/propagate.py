@@ -24,7 +24,7 @@ from botolint.fix.build import session_statement
 from botolint.fix.model import SECOND_PARAM_NAME, FilePlan, FixOptions, SessionParam, SessionSource
 from botolint.fix.names import choose_param_name, free_module_name
 from botolint.fix.calls import leftover
-from botolint.fix.parameters import session_like_params
+from botolint.fix.parameters import injection_parameters, session_like_params
 from botolint.fix.profile_option import calls_after
 from botolint.fix.session_parameter import add_passing_parameter
 from botolint.semantic import BindingKind, Scope, ScopeKind, dotted_name
@@ -151,8 +151,9 @@ def propagate(project: Project) -> int:
     calls = {id(plan): plan.semantic.call_order for plan in project.plans}
     while True:
         changed = _recognize_carriers(project, calls)
-        if project.options.add_to_callers:
-            changed |= _add_callers(project, calls)
+        # A private helper's callers pass it the session (nobody else can);
+        # with add_to_callers, every caller does.
+        changed |= _add_callers(project, calls, private_only=not project.options.add_to_callers)
         if not changed:
             break
         project.method_names = _session_safe_method_names(project.plans)
@@ -268,7 +269,7 @@ def _only_passed_on(project: Project, plan: FilePlan, function: cst.FunctionDef,
     return passed == len(uses)
 
 
-def _add_callers(project: Project, calls: Dict[int, List[cst.Call]]) -> bool:
+def _add_callers(project: Project, calls: Dict[int, List[cst.Call]], private_only: bool = False) -> bool:
     added = False
     for plan in project.plans:
         for call in calls[id(plan)]:
@@ -277,6 +278,8 @@ def _add_callers(project: Project, calls: Dict[int, List[cst.Call]]) -> bool:
             if caller is None or caller.kind is not ScopeKind.FUNCTION or caller.node in plan.sessions:
                 continue
             if runs_on_workers(plan, caller.node) or _accepting_callee(project, plan, call, scope, caller) is None:
+                continue
+            if private_only and not _calls_private_helper(project, plan, call, scope, caller):
                 continue
             if add_passing_parameter(plan, caller.node, project.options) is not None:
                 added = True
@@ -306,6 +309,19 @@ def _session_to_pass(project: Project, plan: FilePlan, call: cst.Call) -> Option
     return (param.name, carried) if param is not None else None
 
 
+def _calls_private_helper(project: Project, plan: FilePlan, call: cst.Call, scope: Scope, caller: Scope) -> bool:
+    """The call reaches a private function of the same module that the fix gave
+    a session parameter: only its module's code calls it."""
+    resolved = _resolve_callee(project, plan, call, scope, caller)
+    if resolved is None:
+        return False
+    (callee_plan, callee), _ = resolved
+    name = callee.name.value
+    private = name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+    fix = callee_plan.fixes.get(callee)
+    return callee_plan is plan and private and fix is not None and fix.adds_param
+
+
 def runs_on_workers(plan: FilePlan, function: cst.CSTNode) -> bool:
     """Whether the project layer says the function's code runs on other threads or processes."""
     return bool(plan.analysis.context.project.workers(function))
@@ -329,7 +345,23 @@ def _accepting_callee(project: Project, plan: FilePlan, call: cst.Call, scope: S
     if not _decorators_pass_keywords(callee, callee_plan):
         return None
     param = callee_plan.sessions[callee]
+    if _passes_injected_object(call, callee, callee_plan):
+        return None  # the client or resource it is given takes precedence over a session
     return param if _can_pass(call, param, bound_method) else None
+
+
+def _passes_injected_object(call: cst.Call, callee: cst.FunctionDef, callee_plan: FilePlan) -> bool:
+    """``Uploader(client=c)``: the call gives the callee a client or resource
+    that it uses instead of making one from a session."""
+    injected = injection_parameters(callee, callee_plan.semantic)
+    if not injected:
+        return False
+    positional = [param.name.value for param in (*callee.params.posonly_params, *callee.params.params)]
+    names = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+    count = sum(1 for arg in call.args if arg.keyword is None and not arg.star)
+    offset = 1 if positional[:1] and positional[0] in ("self", "cls") else 0
+    names |= set(positional[offset : offset + count])
+    return bool(names & injected)
 
 
 def _accepting_callee_ignoring_keyword(project: Project, plan: FilePlan, call: cst.Call, scope: Scope, caller: Scope) -> Optional[SessionParam]:

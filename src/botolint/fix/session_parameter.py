@@ -14,7 +14,7 @@ from botolint.fix.model import SECOND_PARAM_NAME, FilePlan, FixOptions, Function
 from botolint.fix.callers import CALLBACK, CLASS_FIX, why_unpassable
 from botolint.fix.calls import (
     fallback_mode, fallback_of, fresh_session_factory, from_import_of, leftover, local_session_factory,
-    session_factory,
+    same_session_reads, session_factory,
 )
 from botolint.fix.class_session import plan_class_session
 from botolint.fix.parameters import annotation_for, existing_session_param, is_method
@@ -94,6 +94,7 @@ def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
             function, qualified_function_name(function, semantic), param, adds, annotation, len(fixable)
         )
     plan.sessions[function] = param
+    same_session_reads(plan, function, cst.Name(param.name))
     for finding, fallback in fixable:
         fix: SessionParameter = finding.fix
         plan.call_funcs[fix.call] = session_factory(fix.call, cst.Name(param.name), fallback, fix.kind, fallback_mode(fix, options))
@@ -177,8 +178,11 @@ def _local_session(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
 
 def add_passing_parameter(plan: FilePlan, function: cst.FunctionDef, options: FixOptions) -> Optional[SessionParam]:
     """Give ``function`` (which has no findings of its own) a new session
-    parameter only to pass on; None when no name is free."""
+    parameter only to pass on; None when no name is free, or nobody could
+    pass it one (an entry point, a callback, ...)."""
     semantic = plan.semantic
+    if why_unpassable(function, semantic, plan.path, plan.analysis.context.config, plan.signature_read, plan.in_project):
+        return None
     name = choose_param_name(function, semantic, options.param_name)
     if name is None:
         return None
