@@ -114,6 +114,10 @@ def optional_session_factory(call: cst.Call, semantic: SemanticModel) -> Optiona
     the fix. ``(session or boto3.Session())`` makes a new Session and is not one
     of them."""
     func = call.func
+    if isinstance(func, cst.Name):  # make_client = session.client if session else client
+        bindings = semantic.scope_of(func).lookup(func.value) if func in semantic.scope_by_node else []
+        if len(bindings) == 1 and isinstance(bindings[0].value, cst.IfExp):
+            func = bindings[0].value
     if isinstance(func, cst.IfExp):
         for name in semantic.qualified_names(func.orelse):
             if name in DEFAULT_SESSION_FACTORIES:

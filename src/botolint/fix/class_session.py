@@ -11,6 +11,7 @@ import libcst as cst
 
 from botolint.fix.calls import fallback_mode, fallback_of, from_import_of, same_session_reads, session_factory
 from botolint.fix.model import SECOND_PARAM_NAME, FilePlan, FixOptions, FunctionFix, SessionParam
+from botolint.fix.docstrings import document_parameter
 from botolint.fix.names import choose_param_name, first_free, qualified_function_name
 from botolint.fix.parameters import annotation_for, existing_session_param
 from botolint.fixes import SessionParameter
@@ -80,9 +81,10 @@ def _class_session(plan: FilePlan, cls: cst.ClassDef, options: FixOptions) -> st
         if name is None:
             raise _NoClassSession(f"the names {options.param_name!r} and {SECOND_PARAM_NAME!r} are used in its __init__")
         param = SessionParam(name)
-        annotation = annotation_for(init, semantic, False)
+        annotation = annotation_for(plan, init)
         plan.fixes[init] = FunctionFix(init, qualified_function_name(init, semantic), param, True, annotation, 0)
         plan.sessions[init] = param
+        document_parameter(plan, init, name)
     store = cst.SimpleStatementLine(
         body=[cst.Assign(
             targets=[cst.AssignTarget(cst.Attribute(value=cst.Name(self_name), attr=cst.Name(attribute)))],

@@ -117,7 +117,8 @@ class FilePlan:
     insert_first: Dict[cst.IndentedBlock, List[cst.BaseStatement]] = field(default_factory=dict)
     add_decorators: Dict[cst.FunctionDef, Tuple[int, cst.Decorator]] = field(default_factory=dict)
     remove: Set[cst.CSTNode] = field(default_factory=set)  # statements to delete
-    replace_value: Dict[cst.Call, cst.BaseExpression] = field(default_factory=dict)  # a call replaced whole
+    # Expressions replaced whole: a call, a docstring.
+    replace_value: Dict[cst.BaseExpression, cst.BaseExpression] = field(default_factory=dict)
     needs_boto3_import: bool = False
     # ``from boto3 import client [as name]`` imports that may now be unused:
     # (object, alias); RemoveImportsVisitor drops only those nothing else uses.

@@ -13,13 +13,22 @@ from botolint.objects import BOTO3_MODULE, SESSION_CLASS, ObjectKind, is_staticm
 from botolint.semantic import SemanticModel, iter_params
 
 
-def annotation_for(function: cst.FunctionDef, semantic: SemanticModel, adds_import: bool) -> Optional[str]:
-    """``"boto3.session.Session | None"`` for a fully annotated function, in
-    the file's own name for boto3; None otherwise."""
-    if not _fully_annotated(function, semantic):
+def annotation_for(plan: FilePlan, function: cst.FunctionDef) -> Optional[str]:
+    """The new parameter's annotation when the function has annotations (so
+    that ``mypy --disallow-incomplete-defs`` still accepts it):
+    ``"boto3.session.Session | None"``, unquoted under ``from __future__
+    import annotations``, in the file's own name for boto3 (``import boto3``
+    is added when there is none). None for an unannotated function."""
+    semantic = plan.semantic
+    if not _annotated(function, semantic):
         return None
-    module = visible_boto3_name(semantic.scope_of(function)) or ("boto3" if adds_import else None)
-    return f'"{module}.session.Session | None"' if module else None
+    module = visible_boto3_name(semantic.scope_of(function))
+    if module is None:
+        if semantic.scope_of(function).lookup("boto3"):
+            return None  # the name means something else here
+        module, plan.needs_boto3_import = "boto3", True
+    text = f"{module}.session.Session | None"
+    return text if _postponed_annotations(semantic.module) else f'"{text}"'
 
 
 def existing_session_param(plan: FilePlan, function: cst.FunctionDef, options: FixOptions) -> Optional[SessionParam]:
@@ -105,13 +114,25 @@ def _is_boto3_or_session(node: cst.BaseExpression, semantic: SemanticModel) -> b
     return BOTO3_MODULE in semantic.qualified_names(node)
 
 
-def _fully_annotated(function: cst.FunctionDef, semantic: SemanticModel) -> bool:
-    if function.returns is None:
-        return False
+def _annotated(function: cst.FunctionDef, semantic: SemanticModel) -> bool:
+    """Any annotation at all (mypy then checks it, and wants them all)."""
     params = list(iter_params(function.params))
     if params and is_method(function, semantic) and not is_staticmethod(function):
         params = params[1:]  # self / cls
-    return all(param.annotation is not None for param in params)
+    return function.returns is not None or any(param.annotation is not None for param in params)
+
+
+def _postponed_annotations(module: cst.Module) -> bool:
+    """``from __future__ import annotations``: annotations are never evaluated."""
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name) and small.module.value == "__future__":
+                    if not isinstance(small.names, cst.ImportStar) and any(
+                        isinstance(alias.name, cst.Name) and alias.name.value == "annotations" for alias in small.names
+                    ):
+                        return True
+    return False
 
 
 def is_method(function: cst.FunctionDef, semantic: SemanticModel) -> bool:

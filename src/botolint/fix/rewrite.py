@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Optional
+from typing import List, Optional
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -12,6 +12,8 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from botolint.fix.build import no_space_equal
 from botolint.fix.layout import insert_items
 from botolint.fix.model import FilePlan
+from botolint.fix.style import line_length
+from botolint.fix.wrap import fits, wrap_def, wrap_statement
 
 
 class RewriteError(Exception):
@@ -22,17 +24,44 @@ class _Rewriter(cst.CSTTransformer):
     def __init__(self, plan: FilePlan) -> None:
         super().__init__()
         self.plan = plan
+        self.limit = line_length(plan.path)
+        self._indents: List[str] = []
+        self._grown = False  # a call of the current statement got longer
 
-    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+    @property
+    def _indent(self) -> str:
+        return "".join(self._indents)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> bool:
+        self._indents.append(node.indent if node.indent is not None else self.plan.module.default_indent)
+        return True
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        self._grown = False
+        return True
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+        if self._grown and fits(original, self.plan.module, self._indent, self.limit):
+            updated = wrap_statement(updated, self.plan.module, self._indent, self.limit)
+        self._grown = False
+        return updated
+
+    def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode):
         replacement = self.plan.replace_value.get(original)
         if replacement is not None:
+            self._grown = True
             return replacement.deep_clone()
+        return super().on_leave(original, updated)
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = self.plan.call_funcs.get(original)
         if func is not None:
             updated = updated.with_changes(func=func)
+            self._grown = True
         passed = self.plan.passes.get(original)
         if passed is not None:
             updated = updated.with_changes(args=_with_keyword(updated, *passed))
+            self._grown = True
         return updated
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
@@ -40,6 +69,7 @@ class _Rewriter(cst.CSTTransformer):
         return updated if body is None else updated.with_changes(body=body)
 
     def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        self._indents.pop()
         body = self._statements(original.body, updated.body, self.plan.insert_first.get(original, []))
         return updated if body is None else updated.with_changes(body=body)
 
@@ -62,10 +92,15 @@ class _Rewriter(cst.CSTTransformer):
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         fix = self.plan.fixes.get(original)
+        grown = False
         if fix is not None and fix.adds_param:
             updated = updated.with_changes(params=_with_keyword_only(updated, _new_param(fix.param.name, fix.annotation)))
+            grown = True
         for name in self.plan.new_params.get(original, []):
             updated = updated.with_changes(params=_with_keyword_only(updated, _new_param(name, None)))
+            grown = True
+        if grown and fits(original, self.plan.module, self._indent, self.limit):
+            updated = wrap_def(updated, self.plan.module, self._indent, self.limit)
         decorator = self.plan.add_decorators.get(original)
         if decorator is not None:
             index, new = decorator
@@ -99,7 +134,7 @@ def _new_param(name: str, annotation: Optional[str]) -> cst.Param:
         return cst.Param(cst.Name(name), default=cst.Name("None"), equal=no_space_equal())
     return cst.Param(
         cst.Name(name),
-        annotation=cst.Annotation(cst.SimpleString(annotation)),
+        annotation=cst.Annotation(cst.parse_expression(annotation)),
         default=cst.Name("None"),
         equal=cst.AssignEqual(),
     )

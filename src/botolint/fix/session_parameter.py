@@ -17,9 +17,10 @@ from botolint.fix.calls import (
     same_session_reads, session_factory,
 )
 from botolint.fix.class_session import plan_class_session
+from botolint.fix.docstrings import document_parameter
 from botolint.fix.parameters import annotation_for, existing_session_param, is_method
 from botolint.fix.profile_option import calls_after
-from botolint.fix.names import choose_param_name, qualified_function_name
+from botolint.fix.names import choose_param_name, first_free, qualified_function_name
 from botolint.fixes import SessionParameter
 from botolint.objects import is_staticmethod
 from botolint.rule import Finding
@@ -86,7 +87,7 @@ def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
             plan.left += [leftover(f, reason) for f, _ in fixable]
             return
         param, adds = SessionParam(name), True
-    annotation = annotation_for(function, semantic, any(f.needs_import for _, f in fixable)) if adds else None
+    annotation = annotation_for(plan, function) if adds else None
     if function in plan.fixes:  # __init__, given its parameter for its class's methods
         plan.fixes[function].calls += len(fixable)
     else:
@@ -95,12 +96,59 @@ def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
         )
     plan.sessions[function] = param
     same_session_reads(plan, function, cst.Name(param.name))
+    if adds:
+        document_parameter(plan, function, param.name)
+    bindings = _factory_bindings(plan, function, fixable, param.name, fallback_names)
     for finding, fallback in fixable:
         fix: SessionParameter = finding.fix
+        binding = bindings.get((fix.kind, plan.module.code_for_node(fallback.expression))) if fallback.imported else None
+        if binding is not None:
+            plan.call_funcs[fix.call] = cst.Name(binding, lpar=fix.call.func.lpar, rpar=fix.call.func.rpar)
+            continue
         plan.call_funcs[fix.call] = session_factory(fix.call, cst.Name(param.name), fallback, fix.kind, fallback_mode(fix, options))
         plan.needs_boto3_import |= fallback.needs_import
         if not fallback.imported:
             plan.maybe_unused += from_import_of(fix.call, semantic)
+
+
+def _factory_bindings(plan: FilePlan, function: cst.FunctionDef, fixable, param: str, taken) -> Dict[tuple, str]:
+    """With ``from boto3 import client``, a function with several such calls
+    gets one local binding, ``make_client = session.client if session else
+    client``, instead of the conditional at every call."""
+    if not isinstance(function.body, cst.IndentedBlock):
+        return {}
+    groups: Dict[tuple, int] = {}
+    for finding, fallback in fixable:
+        if fallback.imported:
+            key = (finding.fix.kind, plan.module.code_for_node(fallback.expression))
+            groups[key] = groups.get(key, 0) + 1
+    names: Dict[tuple, str] = {}
+    used = plan.semantic.names_used_in(function) | set(taken) | {param}
+    statements = []
+    for (kind, imported), count in groups.items():
+        name = first_free((f"make_{kind}", f"{kind}_factory"), used)
+        if count < 2 or name is None:
+            continue
+        used.add(name)
+        names[(kind, imported)] = name
+        value = cst.parse_expression(f"{param}.{kind} if {param} else {imported}")
+        statements.append(cst.SimpleStatementLine(body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=value)]))
+    if statements:
+        body = function.body.body
+        if body and _is_docstring(body[0]):
+            plan.insert_after.setdefault(body[0], []).extend(statements)
+        else:
+            plan.insert_first.setdefault(function.body, []).extend(statements)
+    return names
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
 
 
 def _plan_without_parameter(
@@ -187,9 +235,10 @@ def add_passing_parameter(plan: FilePlan, function: cst.FunctionDef, options: Fi
     if name is None:
         return None
     param = SessionParam(name)
-    annotation = annotation_for(function, semantic, False)
+    annotation = annotation_for(plan, function)
     plan.fixes[function] = FunctionFix(function, qualified_function_name(function, semantic), param, True, annotation, 0)
     plan.sessions[function] = param
+    document_parameter(plan, function, name)
     return param
 
 
