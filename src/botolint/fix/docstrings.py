@@ -38,11 +38,12 @@ def documented(docstring: cst.SimpleString, name: str) -> Optional[cst.SimpleStr
     body = docstring.value[len(docstring.prefix) + 3 : -3]
     if re.search(rf"(^|\s|:){re.escape(name)}(\s|:|$)", body):
         return None
-    lines = body.split("\n")
+    newline = "\r\n" if "\r\n" in body else "\r" if "\r" in body and "\n" not in body else "\n"
+    lines = body.split(newline)
     for add in (_google, _numpy, _sphinx):
         new = add(lines, name)
         if new is not None:
-            text = docstring.value[: len(docstring.prefix) + 3] + "\n".join(new) + docstring.value[-3:]
+            text = docstring.value[: len(docstring.prefix) + 3] + newline.join(new) + docstring.value[-3:]
             return docstring.with_changes(value=text)
     return None
 
