@@ -1,8 +1,10 @@
 """Suite-wide setup: the test helpers are importable, hypothesis keeps no example
-database and stores what it caches under pytest's temporary directory, and a run
-that leaves a tool's cache in the checkout fails."""
+database and stores what it caches in a temporary directory, and a run that
+leaves a tool's cache in the checkout fails."""
 
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import FrozenSet
 
@@ -16,10 +18,27 @@ CHECKOUT = TESTS.parent
 # create when a test forgets to point them at tmp_path.
 CACHE_DIRECTORIES = (".botolint_cache", ".hypothesis")
 _CACHES_BEFORE = pytest.StashKey[FrozenSet[Path]]()
+_HYPOTHESIS_HOME = pytest.StashKey[Path]()
 
 # Tests still say database=None themselves; this covers one that forgets.
 settings.register_profile("botolint-tests", database=None)
 settings.load_profile("botolint-tests")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Hypothesis caches unicode tables and source constants even without a
+    # database; collection already needs them (importing hypothesmith builds
+    # the tables), so this cannot wait for a fixture.
+    home = Path(tempfile.mkdtemp(prefix="botolint-tests-hypothesis-"))
+    config.stash[_HYPOTHESIS_HOME] = home
+    configuration.set_hypothesis_home_dir(home)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    home = config.stash.get(_HYPOTHESIS_HOME, None)
+    if home is not None:
+        configuration.set_hypothesis_home_dir(None)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def _caches_in_checkout() -> FrozenSet[Path]:
@@ -43,12 +62,3 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         else:
             print(message, file=sys.stderr)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-@pytest.fixture(scope="session", autouse=True)
-def hypothesis_storage_in_tmp(tmp_path_factory):
-    """Hypothesis caches unicode tables and source constants even without a
-    database, in ``.hypothesis`` of the cwd unless told otherwise."""
-    configuration.set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))
-    yield
-    configuration.set_hypothesis_home_dir(None)
