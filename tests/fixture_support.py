@@ -36,7 +36,12 @@ def expected_findings(path: Path) -> Expectation:
 
 
 def fixture_config(path: Path) -> Dict[str, Any]:
-    for line in path.read_text(encoding="utf-8").splitlines()[:5]:
+    return config_in(path.read_text(encoding="utf-8"))
+
+
+def config_in(source: str) -> Dict[str, Any]:
+    """The ``# botolint-config: {json}`` table in the first lines of ``source``."""
+    for line in source.splitlines()[:5]:
         match = _CONFIG.match(line)
         if match:
             return json.loads(match.group(1))
