@@ -1,7 +1,7 @@
 """Property-based fuzzing of the core, the flake8 plugin and ``botolint fix``.
 
 Two sources of programs: hypothesmith's grammar-generated Python (anything the
-grammar allows: the core must never raise), and modules composed from templates
+grammar allows: the core must never raise, nor report that a rule did), and modules composed from templates
 with boto3 calls dropped into random places, whose expected findings are known
 as they are written (line, column and code). Example counts are bounded so the
 whole file runs in well under a minute.
