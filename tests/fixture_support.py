@@ -5,7 +5,7 @@ A line that should be reported ends with a comment naming the codes:
 its column, 1-based as ``botolint check`` and flake8 print it:
 ``# AWS101:12, AWS102:30``. A pinned code matches only a finding at that
 column; an unpinned one matches any column on the line, so pin all or none of
-one code's findings on a line. A fixture can set rule options with a
+one code's findings on a line. A code reported twice on a line is listed twice. A fixture can set rule options with a
 first-lines comment ``# botolint-config: {json}``, which both the core and
 flake8 (through a pyproject.toml) receive.
 """
@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
+from collections import Counter
+from typing import Any, Counter as CounterType, Dict, Iterable, List, Optional, Set, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 RULE_FIXTURES = ROOT / "fixtures" / "rules"
@@ -24,8 +25,9 @@ _CODE = r"AWS\d{3}(?::\d+)?"
 _EXPECTED = re.compile(rf"#\s*({_CODE}(?:\s*,\s*{_CODE})*)\s*$")
 _CONFIG = re.compile(r"^#\s*botolint-config:\s*(\{.*\})\s*$")
 
-# (line, code, column); the column is None where the fixture does not pin it.
-Expectation = Set[Tuple[int, str, Optional[int]]]
+# How many findings of each (line, code, column); the column is None where the
+# fixture does not pin it.
+Expectation = CounterType[Tuple[int, str, Optional[int]]]
 
 
 def rule_fixtures() -> List[Path]:
@@ -33,13 +35,13 @@ def rule_fixtures() -> List[Path]:
 
 
 def expected_findings(path: Path) -> Expectation:
-    expected = set()
+    expected: Expectation = Counter()
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         match = _EXPECTED.search(line)
         if match:
             for item in match.group(1).split(","):
                 code, _, column = item.strip().partition(":")
-                expected.add((number, code, int(column) if column else None))
+                expected[(number, code, int(column) if column else None)] += 1
     return expected
 
 
@@ -51,7 +53,7 @@ def as_expectation(found: Iterable[Tuple[int, int, str]], expected: Expectation)
     """``found`` (line, 1-based column, code) in the shape of ``expected``: a
     column is kept where the fixture pins that code on that line, else dropped."""
     pinned = {(line, code) for line, code, column in expected if column is not None}
-    return {(line, code, column if (line, code) in pinned else None) for line, column, code in found}
+    return Counter((line, code, column if (line, code) in pinned else None) for line, column, code in found)
 
 
 def fixture_config(path: Path) -> Dict[str, Any]:
