@@ -3,10 +3,11 @@ database and stores what it caches in a temporary directory, and a run that
 leaves a tool's cache in the checkout fails."""
 
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import FrozenSet
+from typing import FrozenSet, List
 
 import pytest
 from hypothesis import configuration, settings
@@ -18,6 +19,7 @@ CHECKOUT = TESTS.parent
 # create when a test forgets to point them at tmp_path.
 CACHE_DIRECTORIES = (".botolint_cache", ".hypothesis")
 _CACHES_BEFORE = pytest.StashKey[FrozenSet[Path]]()
+_CACHES_LEFT = pytest.StashKey[List[Path]]()
 _HYPOTHESIS_HOME = pytest.StashKey[Path]()
 
 # Tests still say database=None themselves; this covers one that forgets.
@@ -42,8 +44,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def _caches_in_checkout() -> FrozenSet[Path]:
-    places = {CHECKOUT, Path.cwd()}
-    return frozenset(place / name for place in places for name in CACHE_DIRECTORIES if (place / name).exists())
+    found = {place / name for place in (CHECKOUT, Path.cwd()) for name in CACHE_DIRECTORIES if (place / name).exists()}
+    try:  # anywhere else in the checkout (a fixture project's directory): git lists ignored directories fast
+        listing = subprocess.run(
+            ["git", "ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z"],
+            cwd=CHECKOUT, capture_output=True, text=True, timeout=60, check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):  # not a git checkout
+        return frozenset(found)
+    entries = (entry.rstrip("/") for entry in listing.split("\0") if entry)
+    return frozenset(found | {CHECKOUT / entry for entry in entries if Path(entry).name in CACHE_DIRECTORIES})
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -53,12 +63,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # A cache that was there before the run cannot be blamed on it.
     left = sorted(_caches_in_checkout() - session.config.stash.get(_CACHES_BEFORE, frozenset()))
+    session.config.stash[_CACHES_LEFT] = left
     if left:
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        message = "tests wrote into the checkout: " + ", ".join(map(str, left)) + " (use tmp_path)"
-        if reporter is not None:
-            reporter.ensure_newline()
-            reporter.write_line(message, red=True)
-        else:
-            print(message, file=sys.stderr)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    left = config.stash.get(_CACHES_LEFT, [])
+    if left:
+        terminalreporter.section("written into the checkout", red=True)
+        for path in left:
+            terminalreporter.write_line(f"{path}: a test must keep its caches under tmp_path")
