@@ -63,14 +63,20 @@ class InProcess:
         return self._run(botolint_main, ["fix", *(paths or (".",))])
 
     def flake8(self, *paths: str) -> Result:
-        # The plugin reads its config once per process, from the cwd it first saw.
-        flake8_plugin._config.cache_clear()
+        _forget_flake8_process_state()
         try:
             result = self._run(flake8_main, [*FLAKE8_ARGS, "--jobs=1", "--botolint-no-cache", *(paths or (".",))])
         finally:
-            flake8_plugin._config.cache_clear()
+            _forget_flake8_process_state()
         assert result.returncode in (0, 1), result.stderr
         return result
+
+
+def _forget_flake8_process_state() -> None:
+    # The plugin keeps its config, cache and projects for the process, found
+    # from the cwd it first saw: another test's directory.
+    for remembered in (flake8_plugin._config, flake8_plugin._cache, flake8_plugin._projects):
+        remembered.cache_clear()
 
 
 @pytest.fixture
