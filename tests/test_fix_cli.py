@@ -197,6 +197,7 @@ def test_write_atomic_follows_symlinks(tmp_path):
     assert real.read_bytes() == b"new\n"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
 def test_pre_commit_fix_hook_modifies_and_fails(tmp_path):
     repo = tmp_path / "repo"

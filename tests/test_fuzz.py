@@ -1,7 +1,7 @@
 """Property-based fuzzing of the core, the flake8 plugin and ``botolint fix``.
 
 Two sources of programs: hypothesmith's grammar-generated Python (anything the
-grammar allows: the core must never raise), and modules composed from templates
+grammar allows: the core must never raise, nor report that a rule did), and modules composed from templates
 with boto3 calls dropped into random places, whose expected findings are known
 as they are written (line, column and code). Example counts are bounded so the
 whole file runs in well under a minute.
@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from botolint.config import Config
-from botolint.engine import analyze_source
+from botolint.engine import INTERNAL_ERROR, analyze_source
 from botolint.fix.model import FixOptions
 from botolint.fix.run import fix_paths
 from botolint.flake8_plugin import BotolintChecker
@@ -36,6 +36,19 @@ FUZZ = settings(
 )
 
 
+def assert_no_rule_failed(analysis, source) -> None:
+    """A file may be refused (a syntax error, nesting too deep), but a rule that
+    raised is a bug: the engine turns it into an error, the fuzzer must not accept it."""
+    assert analysis.error is None or not analysis.error.startswith(INTERNAL_ERROR), (analysis.error, source)
+
+
+def assert_fix_did_not_fail(result, source) -> None:
+    """``fix`` may leave a file alone with a reason, but not because a rule or
+    the rewrite itself raised."""
+    error = result.error if result is not None else None
+    assert error is None or not error.startswith((INTERNAL_ERROR, "could not rewrite")), (error, source)
+
+
 # -- (a) grammar-generated Python -----------------------------------------------
 
 
@@ -47,6 +60,7 @@ def test_core_never_raises_on_grammar_generated_python(source):
     for text in (source, "import boto3\n" + source, source + "\nboto3.client('s3')\n"):
         analysis = analyze_source(text, "generated.py")
         assert analysis.error is None or (isinstance(analysis.error, str) and "\n" not in analysis.error)
+        assert_no_rule_failed(analysis, text)
         for finding in analysis.findings:
             assert finding.line >= 1 and finding.column >= 1
 
@@ -54,8 +68,10 @@ def test_core_never_raises_on_grammar_generated_python(source):
 @settings(FUZZ, max_examples=30)
 @given(hypothesmith.from_node())
 def test_core_never_raises_on_libcst_generated_modules(source):
-    analysis = analyze_source("import boto3\n" + source, "generated.py")
+    text = "import boto3\n" + source
+    analysis = analyze_source(text, "generated.py")
     assert analysis.error is None or isinstance(analysis.error, str)
+    assert_no_rule_failed(analysis, text)
 
 
 SEED_FUNCTION = '\n\ndef _seeded_function():\n    return boto3.client("s3")\n'
@@ -74,6 +90,7 @@ def test_fix_on_grammar_generated_python_gives_code_that_parses(source):
         return
     with tempfile.TemporaryDirectory() as directory:
         result = _fix_once(Path(directory), text.encode())
+        assert_fix_did_not_fail(result, text)
         if result is None or not result.changed:
             return
         cst.parse_module(result.new)
@@ -229,6 +246,7 @@ def test_every_finding_points_at_the_call_it_reports(module, newline):
 def test_flake8_plugin_reports_what_the_core_reports(module):
     core = analyze_source(module.text, "seeded.py")
     checker = BotolintChecker(ast.parse(module.text), "seeded.py", module.text.splitlines(keepends=True))
+    checker.use_cache = False  # the plugin's cache would go into the cwd, the checkout
     plugin = {(line, column + 1, message.split()[0]) for line, column, message, _ in checker.run()}
     assert plugin == _findings(core)
 
@@ -252,6 +270,7 @@ def _fixed_function_names(result) -> Set[str]:
 def test_fix_output_parses_is_stable_and_leaves_no_fixable_finding(module, newline):
     with tempfile.TemporaryDirectory() as directory:
         result = _fix_once(Path(directory), module.text.replace("\n", newline).encode())
+        assert_fix_did_not_fail(result, module.text)
         wanted = {code for _, _, code in module.findings} & {"AWS101", "AWS102"}
         if result is None or not result.changed:
             # Nothing rewritten: only when there was nothing fix rewrites, or it said why.

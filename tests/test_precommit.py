@@ -12,7 +12,7 @@ import pytest
 
 from fixture_support import ROOT
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")]
 
 BAD = 'import boto3\n\n\ndef f():\n    return boto3.client("s3")\n'
 GOOD = 'def f(session):\n    return session.client("s3")\n'

@@ -7,40 +7,49 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
-from typing import Dict, Set, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import pytest
 
 from botolint import runner
 from botolint.config import load_config
 from botolint.rule import all_rules
-from fixture_support import ROOT, expected_findings
+from fixture_support import ROOT, Expectation, as_expectation, expected_findings
 
 PROJECTS = sorted(path for path in (ROOT / "fixtures" / "projects").iterdir() if path.is_dir())
-Expected = Set[Tuple[str, int, str]]
+# Per file (relative to the project): what its comments expect, or what was
+# found in the shape of that (see fixture_support.as_expectation).
+Expected = Dict[str, Expectation]
+Found = Dict[str, List[Tuple[int, int, str]]]
 
 
 def _files(project: Path):
     return sorted(project.rglob("*.py"))
 
 
-def _expected(project: Path, only: Path = None) -> Expected:
+def _expected(project: Path, only: Optional[Path] = None) -> Expected:
     return {
-        (path.relative_to(project).as_posix(), line, code)
+        path.relative_to(project).as_posix(): expected_findings(path)
         for path in _files(project)
         if only is None or path == only
-        for line, code in expected_findings(path)
     }
 
 
-def _checked(project: Path, paths, jobs=1) -> Expected:
+def _as_expected(found: Found, expected: Expected) -> Expected:
+    names = set(found) | set(expected)
+    return {name: as_expectation(found.get(name, []), expected.get(name, Counter())) for name in names}
+
+
+def _checked(project: Path, paths, jobs=1, only: Optional[Path] = None) -> Expected:
     config = load_config(project)
-    found: Expected = set()
+    found: Found = {}
     for report in runner.check_paths(paths, config, all_rules(), jobs=jobs):
         assert report.error is None, (report.path, report.error)
-        found |= {(Path(report.path).resolve().relative_to(project).as_posix(), f.line, f.code) for f in report.findings}
-    return found
+        name = Path(report.path).resolve().relative_to(project).as_posix()
+        found.setdefault(name, []).extend((f.line, f.column, f.code) for f in report.findings)
+    return _as_expected(found, _expected(project, only))
 
 
 @pytest.mark.parametrize("project", PROJECTS, ids=lambda path: path.name)
@@ -51,7 +60,7 @@ def test_check_of_the_project_matches(project: Path):
 @pytest.mark.parametrize("project", PROJECTS, ids=lambda path: path.name)
 def test_check_of_each_file_alone_matches(project: Path):
     for path in _files(project):
-        assert _checked(project, [path]) == _expected(project, path), path
+        assert _checked(project, [path], only=path) == _expected(project, path), path
 
 
 @pytest.mark.parametrize("project", PROJECTS, ids=lambda path: path.name)
@@ -60,25 +69,26 @@ def test_worker_processes_give_the_same_findings(project: Path, monkeypatch):
     assert _checked(project, [project], jobs=2) == _expected(project)
 
 
-def _flake8(project: Path, targets) -> Expected:
+def _flake8(project: Path, targets, only: Optional[Path] = None) -> Expected:
     result = subprocess.run(
         [sys.executable, "-m", "flake8", "--select", "AWS", "--botolint-no-cache",
-         "--format", "%(path)s\t%(row)d\t%(code)s", *map(str, targets)],
+         "--format", "%(path)s\t%(row)d\t%(col)d\t%(code)s", *map(str, targets)],
         cwd=project, capture_output=True, text=True, check=False,
     )
     assert result.returncode in (0, 1), result.stderr
-    found: Expected = set()
+    found: Found = {}
     for line in result.stdout.splitlines():
-        path, row, code = line.split("\t")
-        found.add(((project / path).resolve().relative_to(project).as_posix(), int(row), code))
-    return found
+        path, row, column, code = line.split("\t")
+        name = (project / path).resolve().relative_to(project).as_posix()
+        found.setdefault(name, []).append((int(row), int(column), code))
+    return _as_expected(found, _expected(project, only))
 
 
 @pytest.mark.parametrize("project", PROJECTS, ids=lambda path: path.name)
 def test_flake8_of_the_project_and_of_each_file_matches(project: Path):
     assert _flake8(project, ["."]) == _expected(project)
     for path in _files(project):
-        assert _flake8(project, [path.relative_to(project)]) == _expected(project, path), path
+        assert _flake8(project, [path.relative_to(project)], only=path) == _expected(project, path), path
 
 
 def _messages(project: Path) -> Dict[Tuple[str, int], str]:

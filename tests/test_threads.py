@@ -258,7 +258,9 @@ def test_generated_thread_programs_terminate_without_crashing():
         strategies.sampled_from(_TEMPLATES), name, name, name, strategies.booleans(),
     )
 
-    @hypothesis.settings(max_examples=150, deadline=None, suppress_health_check=list(hypothesis.HealthCheck))
+    @hypothesis.settings(
+        max_examples=150, deadline=None, database=None, suppress_health_check=list(hypothesis.HealthCheck)
+    )
     @hypothesis.given(strategies.lists(statement, min_size=1, max_size=12))
     def check(statements):
         body = []
