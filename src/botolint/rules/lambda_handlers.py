@@ -163,8 +163,9 @@ class LambdaHandlerClientCreation(Rule):
             return f"boto3.{kind}()"
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in ("client", "resource"):
-            # Even from a module-level Session, each call makes a new client.
-            if module_values(ctx).is_session(func.value):
+            # Even from a module-level Session, each call makes a new client. A
+            # Session made right there (boto3.Session().client(...)) is reported itself.
+            if isinstance(func.value, (cst.Name, cst.Attribute)) and module_values(ctx).is_session(func.value):
                 receiver = " ".join(ctx.module.code_for_node(func.value).split())
                 return f"{receiver if len(receiver) <= 30 else 'session'}.{func.attr.value}()"
         return None
