@@ -153,3 +153,11 @@ def test_a_rule_that_crashes_is_an_internal_error_but_the_run_goes_on(project, c
     assert code == 2
     assert "app.py:5:12: AWS101" in out
     assert "assigns.py: error: internal error in AWS104: KeyError: 'boom'" in err
+
+
+def test_a_rule_page_says_whether_it_runs_in_test_code(capsys):
+    assert main(["rule", "AWS101"]) == 0
+    assert 'Reported in test code: no (test-code = "report" turns it on)' in capsys.readouterr().out
+    assert main(["rule", "AWS203"]) == 0
+    page = capsys.readouterr().out
+    assert "Reported in test code: yes" in page and "Fix: unsafe" in page

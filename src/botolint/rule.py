@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from botolint.config import Config
     from botolint.semantic import Scope, SemanticModel
 
-DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "References")
+DOC_SECTIONS = (
+    "What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Where it does not apply", "References",
+)
 CODE_PATTERN = re.compile(r"^AWS\d{3}$")
 
 

@@ -24,6 +24,13 @@ def rule_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def facts(rule) -> str:
+    """The lines that say how a rule behaves beyond its page."""
+    fix = rule.fix_applicability.value if rule.fix_applicability is not None else "none"
+    tests = "yes" if rule.in_test_code else 'no (test-code = "report" turns it on)'
+    return f"Fix: {fix}\nReported in test code: {tests}"
+
+
 def run(args: argparse.Namespace) -> int:
     if args.all:
         if args.markdown_table:
@@ -35,5 +42,5 @@ def run(args: argparse.Namespace) -> int:
     rule = rules_by_code().get(args.code.upper())
     if rule is None:
         raise UsageError(f"unknown rule {args.code!r} (see `botolint rule --all`)")
-    print(f"# {rule.code} {rule.name}\n\nMessage: {rule.message}\n\n{rule.docs()}")
+    print(f"# {rule.code} {rule.name}\n\nMessage: {rule.message}\n\n{facts(rule)}\n\n{rule.docs()}")
     return 0

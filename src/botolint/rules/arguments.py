@@ -75,6 +75,11 @@ class UnknownBoto3Argument(Rule):
     Not fixed automatically: the suggestion is a guess from spelling, and the
     intended argument may be another one.
 
+    ## Where it does not apply
+    Not for calls that pass `**kwargs` (what the mapping holds is unknown), nor
+    for receivers that are not known to be Sessions. Reported in test code too:
+    a typo raises there as well.
+
     ## References
     - boto3 Session reference: https://boto3.amazonaws.com/v1/documentation/api/latest/reference/core/session.html
     - boto3 issue #3882 (`region=` raises TypeError): https://github.com/boto/boto3/issues/3882
@@ -152,6 +157,10 @@ class UnknownServiceName(Rule):
     ## Fix safety
     Not fixed automatically: the suggestion is a guess from spelling, and
     switching from a resource to a client changes the API the code uses.
+
+    ## Where it does not apply
+    Not for names that are not literals, and not when botocore's models cannot
+    be read (nothing is said rather than everything). Reported in test code too.
 
     ## References
     - boto3 Session reference: https://boto3.amazonaws.com/v1/documentation/api/latest/reference/core/session.html

@@ -27,9 +27,14 @@ class StaticAssumedRoleCredentials(Rule):
     functions, such as aws-assume-role-lib's `assume_role(session, RoleArn)`,
     which returns a refreshing Session, are not matched.
 
-    Not followed: credentials passed through function calls, attributes
-    (`self.creds`), `**kwargs` mappings, or loops; `get_session_token` and
-    `get_federation_token` responses.
+    The credentials are also followed through what project functions return
+    (`creds = role_credentials(session, arn)`, in any module), attributes
+    (`self.credentials`, assigned in `__init__`), class-level caches
+    (`cls.credentials = ...` read as `Cache.credentials`) and module-level
+    names of other modules.
+
+    Not followed: credentials passed in as arguments, `**kwargs` mappings, or
+    loops; `get_session_token` and `get_federation_token` responses.
 
     ## Why is this bad?
     Assumed-role credentials expire (after an hour by default) and a Session
@@ -68,6 +73,11 @@ class StaticAssumedRoleCredentials(Rule):
     ## Fix safety
     Not fixed automatically: the replacement needs a new dependency or a
     refresh function, and changes when STS is called.
+
+    ## Where it does not apply
+    Not in test code (see AWS101), where assuming a role is often what the test
+    is about (moto's own tests). Not for sessions made by aws-assume-role-lib or
+    from `RefreshableCredentials`, which refresh.
 
     ## References
     - boto3 issue #443 (assumed-role sessions do not refresh): https://github.com/boto/boto3/issues/443

@@ -34,7 +34,9 @@ class MissingProfileOption(Rule):
     ## What it does
     Flags a command-line script that creates clients or resources from the
     default session (`boto3.client(...)` / `boto3.resource(...)` anywhere in
-    the module) but gives its user no option to choose the AWS profile.
+    the module), or Sessions without a profile (`boto3.Session()` without
+    `profile_name` reads the same environment), but gives its user no option
+    to choose the AWS profile.
 
     A module is a command-line script when it builds an
     `argparse.ArgumentParser(...)`, decorates a function with
@@ -132,6 +134,10 @@ class MissingProfileOption(Rule):
     files), `parse_args()` whose result is not assigned to a name or that is
     called more than once, `parse_known_args()`, and names assigned more than
     once.
+
+    ## Where it does not apply
+    A script whose clients never make a request (they only read boto3's
+    models) uses no credentials: nothing to choose. Test code is not a script.
 
     ## References
     - boto3 credentials guide (profiles): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/credentials.html

@@ -89,6 +89,10 @@ class HardcodedCredentials(Rule):
     Not fixed automatically: where the credentials should come from is a
     deployment decision, and the key should be rotated anyway.
 
+    ## Where it does not apply
+    Not for test placeholders (see the shapes above). Reported in test code
+    too: a real key committed in a test leaks just the same.
+
     ## References
     - boto3 credentials guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/credentials.html
     - AWS access key format: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids

@@ -85,8 +85,46 @@ class DefaultSessionClient(_InFunction):
     that patch `boto3.client` see no change; `--fallback new-session` does not
     keep those. Adding a parameter changes the function's signature, which is
     an API change: callers that pass `**kwargs` containing `session` would now
-    bind it. A lambda is fixed only inside a function (through the closure);
-    calls in Lambda handlers are reported as AWS301 and not rewritten.
+    bind it. A lambda is fixed only inside a function (through the closure).
+
+    No parameter is added where nobody could pass one: Lambda handlers, a
+    script's entry point (`main()` under `if __name__ == "__main__":` or a
+    `[project.scripts]` target), click and Typer commands, callbacks (a
+    function passed around as a value, or behind a decorator not known to
+    pass keyword arguments on), functions whose signature the module reads
+    with `inspect.signature`. These findings are listed as left, with the fix
+    that applies (AWS105's `--profile`, AWS301's hoist). Methods, properties
+    and dunder methods of a class use a session the class takes in its
+    `__init__` (`self._session`). A function that already has a Session (a
+    local `session = boto3.Session(...)`, or a parameter that is one by
+    annotation or use) makes its clients from it. A private helper's callers
+    in its module pass it the session, and get a parameter themselves when
+    they need one.
+
+    ## Where it does not apply
+    Not in test code (files under `tests/` or `test/`, `test_*.py`, `*_test.py`,
+    `conftest.py`, and pytest tests, fixtures and `unittest.TestCase` methods
+    anywhere), where the default session is the idiom and moto patches it;
+    `test-code = "report"` reports it there too, and `test-paths` says which
+    files are tests.
+
+    Not for a client that never makes a request, one whose every use reads
+    boto3's models or settings (`.meta.service_model`, `._service_model`,
+    `.meta.region_name`, `.exceptions`, `can_paginate`, a paginator that never
+    paginates): it needs no credentials. A client that also makes a request is
+    reported.
+
+    Not for the default of a client the caller may pass in
+    (`client = client or boto3.client("logs")`, or the same under
+    `if client is None:`): the caller can choose already. On worker threads that
+    fallback is still AWS203.
+
+    Not in a function that stands in for `boto3.client` itself: one installed in
+    its place (`patch("boto3.client", fake)`, `boto3.client = fake`) or one that
+    forwards all of its arguments to it.
+
+    In a Lambda handler, or code a handler calls, AWS301 is reported instead; on
+    worker threads, AWS203.
 
     ## References
     - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
@@ -138,6 +176,18 @@ class DefaultSessionResource(_InFunction):
     it, falling back to `boto3.resource` so existing callers see no change.
     The signature change is an API change.
 
+    ## Where it does not apply
+    Not in test code (files under `tests/` or `test/`, `test_*.py`, `*_test.py`,
+    `conftest.py`, and pytest tests, fixtures and `unittest.TestCase` methods
+    anywhere), where the default session is the idiom and moto patches it;
+    `test-code = "report"` reports it there too, and `test-paths` says which
+    files are tests.
+
+    The other exceptions of AWS101 apply too: resources whose every use reads
+    boto3's models, injected resources (`table = table or boto3.resource(...)...`),
+    stand-ins for `boto3.resource`, Lambda handlers (AWS301) and worker threads
+    (AWS203).
+
     ## References
     - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
     - boto3 resources and threads: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/resources.html
@@ -170,9 +220,8 @@ class ImportTimeDefaultSession(Rule):
     In a script's `__main__` block, read the profile from the command line
     (`--profile`) and build a `boto3.Session(profile_name=...)` instead.
 
-    Not reported in a module that defines an AWS Lambda handler (as AWS301
-    defines one, `lambda-handlers` option included): there, creating clients
-    once at module scope is the recommended pattern.
+    Not reported in a Lambda module (see Where it does not apply): there,
+    creating clients once at module scope is the recommended pattern.
 
     ## Example
     ```python
@@ -201,6 +250,22 @@ class ImportTimeDefaultSession(Rule):
     module-level `boto3_session = boto3.Session()`; that is unsafe because a
     `boto3.setup_default_session()` or a patch of `boto3.client` made before
     the import no longer applies to it.
+
+    ## Where it does not apply
+    Not in test code (files under `tests/` or `test/`, `test_*.py`, `*_test.py`,
+    `conftest.py`, and pytest tests, fixtures and `unittest.TestCase` methods
+    anywhere), where the default session is the idiom and moto patches it;
+    `test-code = "report"` reports it there too, and `test-paths` says which
+    files are tests.
+
+    Not in a Lambda module: a module that defines a handler, or one that only
+    Lambda modules import (a module-level client in `shared/adapters.py`,
+    imported by handlers), since creating clients at module scope is what
+    Lambda's init is for (AWS301). Who imports a module is read from the text of
+    the project's files; a module that a non-handler module also imports is
+    reported.
+
+    Not for a client that never makes a request (see AWS101).
 
     ## References
     - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
@@ -268,6 +333,13 @@ class DefaultSessionMutation(Rule):
     ## Fix safety
     Not fixed automatically: every function that relied on the global needs a
     session passed to it instead.
+
+    ## Where it does not apply
+    Not in test code (files under `tests/` or `test/`, `test_*.py`, `*_test.py`,
+    `conftest.py`, and pytest tests, fixtures and `unittest.TestCase` methods
+    anywhere), where the default session is the idiom and moto patches it;
+    `test-code = "report"` reports it there too, and `test-paths` says which
+    files are tests.
 
     ## References
     - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html

@@ -17,8 +17,8 @@ class LambdaHandlerClientCreation(Rule):
     Flags a boto3 Session, client or resource created inside an AWS Lambda
     handler, where it runs again on every invocation:
     `boto3.Session(...)`, `boto3.session.Session(...)`, `boto3.client(...)`,
-    `boto3.resource(...)`, and `client(...)` / `resource(...)` on a name bound
-    to a Session created in the handler.
+    `boto3.resource(...)`, and `client(...)` / `resource(...)` on a Session,
+    a module-level one included (each call still makes a new client).
 
     A handler is a `def` directly in the module body (not under `if` or
     `try`, not a method) that takes exactly two positional parameters and no
@@ -30,8 +30,10 @@ class LambdaHandlerClientCreation(Rule):
 
     Calls in the handler's body count, and so do calls in functions, lambdas,
     classes and comprehensions nested inside it (they are defined, and almost
-    always run, on each invocation). Module-level functions that the handler
-    calls are not followed: a client made there is AWS101/AWS102.
+    always run, on each invocation), and so do calls in the functions the
+    handler calls, in its module or another one of the project, transitively:
+    the finding is at the creation and names the handler
+    (`lambda_handler() (in app/handler.py, via load -> client)`).
 
     Calls that `botolint fix` wrote, `(session or boto3).client(...)` and
     `(session.client if session else client)(...)`, count as well.
@@ -75,26 +77,29 @@ class LambdaHandlerClientCreation(Rule):
     ```
 
     ## Fix safety
-    `botolint fix` does not apply this rule's advice: hoisting the call
-    changes when it runs (once at cold start instead of per event), which
-    matters when its arguments come from the event or when a test patches
-    `boto3` between invocations; move it by hand.
-
-    It does give handlers the safe AWS101/AWS102 fix, since the runtime passes
-    only `event, context`: `boto3.client(...)` / `boto3.resource(...)` in a
-    handler (or a function nested in it) get a keyword-only `session=None`
-    parameter and become `(session or boto3).client(...)`, which behaves as
-    before when the runtime calls the handler and lets a test pass a session.
-    A handler keeps being recognised with keyword-only parameters that have
-    defaults, so AWS301 is still reported on the rewritten call (a client is
-    still made per invocation) and AWS103 stays quiet in the module; a second
-    `botolint fix` changes nothing. `boto3.Session(...)` calls and clients made
-    from a Session created in the handler are not rewritten (`fix` lists them
-    as left).
+    Unsafe: `botolint fix --unsafe-fixes` moves `name = <creation>` statements
+    of the handler's own body to module scope, right before the handler, when
+    everything they read exists at init (literals, module-level names bound
+    before the handler, `os.environ[...]`, `os.environ.get(...)`,
+    `os.getenv(...)`, names hoisted just before); a module-level assignment
+    of the same call that is already there is reused (`bus = events`). It is
+    unsafe because the object is then made once, when the module loads: a
+    test that patches `boto3` between invocations, or code that expects a
+    fresh client per event, sees the difference. What reads the event or the
+    context stays and is listed as left, and so are creations in helpers the
+    handler calls (passing an object made at init to them is a change to
+    their callers). A handler gets no `session` parameter: the runtime passes
+    only `(event, context)`.
 
     ## Options
     - `lambda-handlers` (list of strings, default `["lambda_handler", "handler"]`):
       names of handler functions; setting it replaces the default list.
+
+    ## Where it does not apply
+    Not at module scope (init time, the recommended place), and not in code
+    that only runs at init. A function that the handler never calls is not
+    followed, however it is named; a handler defined under `if` or `try`, or as a
+    method, is not recognised.
 
     ## References
     - AWS Lambda best practices (initialise SDK clients outside the handler): https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html

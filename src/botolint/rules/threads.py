@@ -51,8 +51,9 @@ class SharedSession(_SharedObject):
     (or a `Thread` subclass's `run`), submitted to a `ThreadPoolExecutor` or
     `ProcessPoolExecutor`, run by `multiprocessing.Process` or a
     `multiprocessing` pool, or handed to `asyncio.to_thread` /
-    `loop.run_in_executor`. The functions that code calls in the same file are
-    followed too.
+    `loop.run_in_executor`. The functions that code calls are followed too,
+    in any module of the project, and the finding says where the threads
+    start (`started at pkg/jobs.py:8 (upload_all -> upload)`).
 
     A Session is shared when the worker's code reads a module global, a
     variable of an enclosing function (a closure or lambda), or a `self`
@@ -61,8 +62,10 @@ class SharedSession(_SharedObject):
     `functools.partial(work, session)`, a default argument value
     `def work(key, session=SESSION)`), or when one of its methods is the
     worker's target (`pool.map(session.client, services)`). Sessions are
-    `boto3.Session(...)`, `boto3.session.Session(...)` and parameters
-    annotated `boto3.Session`.
+    `boto3.Session(...)`, `boto3.session.Session(...)`, what project
+    functions that return one give (factories, in any module), module-level
+    Sessions of other modules, and parameters annotated `boto3.Session`
+    (`Optional[...]` and `"boto3.Session"` included).
 
     The finding points at the first use in each function of the worker's code,
     or at the argument that passes the Session in.
@@ -81,11 +84,10 @@ class SharedSession(_SharedObject):
     share (clients are thread safe).
 
     Not detected: Sessions shared through containers (`args=(sessions[0],)`),
-    through the iterables of `map` / `starmap`, through objects of classes
-    defined in other files, or through a global that the worker's own code
-    assigns with `global` (made lazily on the first thread, then shared);
-    executors, pools and event loops that come from other modules, factory
-    functions or untyped parameters; functions called in other files.
+    through the iterables of `map` / `starmap`, or through a global that the
+    worker's own code assigns with `global` (made lazily on the first thread,
+    then shared); executors and event loops that only arrive as untyped
+    parameters.
 
     ## Example
     ```python
@@ -120,6 +122,21 @@ class SharedSession(_SharedObject):
     ## Fix safety
     Not fixed automatically: whether to share one client or make a Session per
     thread depends on the code.
+
+    ## Where it does not apply
+    Worker-thread code is found across the project: the functions the worker's
+    entry calls, in any module, transitively; a project's own wrappers
+    (`run_parallel(fn, items)` around a thread pool, `start_thread(target)`
+    around `threading.Thread`, a decorator that starts a thread); methods of
+    objects whose methods a pool runs; executors returned by project functions
+    or chosen by an expression (`debug and SerialExecutor or ThreadPoolExecutor`).
+    A call through dynamic dispatch, a module outside the project, or a
+    callable that only arrives as a parameter is not followed: no finding.
+
+    Not for a Session made in the worker's own code, kept in a
+    `threading.local()`, or used only on the thread that made it, nor for a value
+    that is a Session on one path and something else (a `requests.Session`) on
+    the one that reaches the worker.
 
     ## References
     - boto3 Session guide (multithreading or multiprocessing): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
@@ -191,6 +208,20 @@ class SharedResource(_SharedObject):
     Not fixed automatically: the resource has to be created in each worker,
     which changes how many are made.
 
+    ## Where it does not apply
+    Worker-thread code is found across the project: the functions the worker's
+    entry calls, in any module, transitively; a project's own wrappers
+    (`run_parallel(fn, items)` around a thread pool, `start_thread(target)`
+    around `threading.Thread`, a decorator that starts a thread); methods of
+    objects whose methods a pool runs; executors returned by project functions
+    or chosen by an expression (`debug and SerialExecutor or ThreadPoolExecutor`).
+    A call through dynamic dispatch, a module outside the project, or a
+    callable that only arrives as a parameter is not followed: no finding.
+
+    Not for a resource made in the worker's own code or kept in a
+    `threading.local()`; resource collections (`bucket.objects.all()`) are not
+    followed.
+
     ## References
     - boto3 resources guide (multithreading or multiprocessing with resources): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/resources.html
     - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
@@ -214,8 +245,10 @@ class DefaultSessionOnWorkerThread(Rule):
     Flags `boto3.client(...)` and `boto3.resource(...)` called by code that runs
     on a worker thread: a `threading.Thread` target or `run` method, a function
     submitted to a `ThreadPoolExecutor` or a `multiprocessing` thread pool,
-    `asyncio.to_thread` / `loop.run_in_executor`, and the same-file functions
-    those call. It replaces AWS101/AWS102 for that call.
+    `asyncio.to_thread` / `loop.run_in_executor`, and the functions those
+    call, in any module of the project. The message says where the threads
+    start and how the call is reached (`started at pkg/jobs.py:8 (upload_all
+    -> upload)`). It replaces AWS101/AWS102 for that call.
 
     ## Why is this bad?
     Both functions go through boto3's one process-wide default session, and
@@ -263,7 +296,10 @@ class DefaultSessionOnWorkerThread(Rule):
     keeping the default session (`(session or boto3)`) would keep the race,
     while a Session made by the call on its own thread shares nothing, so the
     fix is safe for threads. A caller that passes a session must give each
-    thread its own (AWS201).
+    thread its own (AWS201). A function nobody can pass a session (one handed
+    to a pool as a callback, a `Thread` subclass's `run`) gets no parameter:
+    the call becomes `boto3.Session().client("s3")`. `--add-to-callers` never
+    hands a session along inside worker code.
 
     It changes behaviour for callers that pass no session, which is why it is
     opt-in: each call makes a new Session (it loads the service models again,
@@ -275,6 +311,20 @@ class DefaultSessionOnWorkerThread(Rule):
     `ClientError`, still works). Credentials and region still come from the
     environment and config files. Without `--unsafe-fixes` the finding is
     listed as left.
+
+    ## Where it does not apply
+    Worker-thread code is found across the project: the functions the worker's
+    entry calls, in any module, transitively; a project's own wrappers
+    (`run_parallel(fn, items)` around a thread pool, `start_thread(target)`
+    around `threading.Thread`, a decorator that starts a thread); methods of
+    objects whose methods a pool runs; executors returned by project functions
+    or chosen by an expression (`debug and SerialExecutor or ThreadPoolExecutor`).
+    A call through dynamic dispatch, a module outside the project, or a
+    callable that only arrives as a parameter is not followed: no finding.
+
+    Not for processes (`multiprocessing`, `ProcessPoolExecutor`): each has its
+    own default session. Reported in test code too: a race on worker threads is
+    a bug there as well.
 
     ## References
     - boto3 clients guide (multithreading or multiprocessing with clients): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/clients.html
@@ -385,6 +435,19 @@ class ClientSharedAcrossFork(_SharedObject):
     ## Fix safety
     Not fixed automatically: the client has to move into the worker (an
     `initializer`, or the task function).
+
+    ## Where it does not apply
+    Worker-thread code is found across the project: the functions the worker's
+    entry calls, in any module, transitively; a project's own wrappers
+    (`run_parallel(fn, items)` around a thread pool, `start_thread(target)`
+    around `threading.Thread`, a decorator that starts a thread); methods of
+    objects whose methods a pool runs; executors returned by project functions
+    or chosen by an expression (`debug and SerialExecutor or ThreadPoolExecutor`).
+    A call through dynamic dispatch, a module outside the project, or a
+    callable that only arrives as a parameter is not followed: no finding.
+
+    Not for processes started with `spawn` or `forkserver`, nor for clients a
+    pool task receives by pickling (that fails loudly instead).
 
     ## References
     - boto3 clients guide (multithreading or multiprocessing with clients): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/clients.html
