@@ -20,6 +20,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Type
 from botolint.cache import Cache, CachedResult
 from botolint.config import Config
 from botolint.engine import summarize_source
+from botolint.project.facts import Facts
 from botolint.project.layout import Layout
 from botolint.project.project import Project, ProjectIndex
 from botolint.project.summary import ModuleSummary
@@ -191,13 +192,22 @@ def _settle(
             project.add(module, path, report.summary)
             modules.setdefault(id(project), []).append(module)
     # The modules that can reach the run's modules decide their facts: one
-    # computation for the whole run answers what each file asked.
-    facts = {id(project): project.facts(project.relevant(modules.get(id(project), []))) for project in projects.all()}
+    # computation for the whole run answers what each file asked, made only
+    # for a project where some file asked something.
+    facts: Dict[int, Facts] = {}
+
+    def facts_of(project: Project) -> Facts:
+        if id(project) not in facts:
+            facts[id(project)] = project.facts(project.relevant(modules.get(id(project), [])))
+        return facts[id(project)]
+
     for report in reports:
         path = Path(report.path)
         project = projects.of(path)
         module = project.module_name(path)
-        if report.summary is None or ProjectView(facts[id(project)], module, None).answers_still(report.dependencies):
+        if report.summary is None or not report.dependencies or ProjectView(
+            facts_of(project), module, None
+        ).answers_still(report.dependencies):
             if cache is not None and report.summary is not None:
                 _remember(cache, path, report, config=config)
             yield FileReport(report.path, report.findings, report.error)

@@ -18,7 +18,7 @@ counts as making requests.
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import FrozenSet, List, Optional, Set
 
 import libcst as cst
 
@@ -91,12 +91,13 @@ def _binding_of(assign: cst.Assign, name: str, semantic: SemanticModel) -> Optio
 # -- replacements of boto3's factories ------------------------------------------
 
 
-def replaces_factory(function: cst.CSTNode, semantic: SemanticModel) -> bool:
+def replaces_factory(function: cst.CSTNode, semantic: SemanticModel, installed: FrozenSet[str]) -> bool:
     """Whether ``function`` stands in for ``boto3.client``/``boto3.resource``:
-    it forwards all its arguments to one, or is installed in its place."""
+    it forwards all its arguments to one, or is installed in its place
+    (``installed`` is :func:`installed_factories` of its module)."""
     if not isinstance(function, cst.FunctionDef):
         return False
-    return _forwards_everything(function, semantic) or _installed_as_factory(function, semantic)
+    return function.name.value in installed or _forwards_everything(function, semantic)
 
 
 def _forwards_everything(function: cst.FunctionDef, semantic: SemanticModel) -> bool:
@@ -125,18 +126,21 @@ def _is_factory_alias(call: cst.Call, semantic: SemanticModel) -> bool:
     )
 
 
-def _installed_as_factory(function: cst.FunctionDef, semantic: SemanticModel) -> bool:
-    name = function.name.value
+def installed_factories(semantic: SemanticModel) -> FrozenSet[str]:
+    """The names a module installs in place of boto3's factories:
+    ``patch("boto3.client", fake)``, ``monkeypatch.setattr(boto3, "client", fake)``,
+    ``boto3.client = fake``. One pass over the module's calls."""
+    names: Set[str] = set()
     for call in semantic.call_order:
         callee = semantic.qualified_names(call.func) or {_dotted(call.func)}
         if not any(n.endswith(PATCHERS) for n in callee if n):
             continue
-        if _patches_factory(call, semantic) and any(_names(arg.value, name) for arg in call.args):
-            return True
-    for target, value, _ in semantic.attribute_stores:  # boto3.client = fake
-        if value is not None and _names(value, name) and not semantic.qualified_names(target).isdisjoint(FACTORY_NAMES):
-            return True
-    return False
+        if _patches_factory(call, semantic):
+            names.update(arg.value.value for arg in call.args if isinstance(arg.value, cst.Name))
+    for target, value, _ in semantic.attribute_stores:
+        if isinstance(value, cst.Name) and not semantic.qualified_names(target).isdisjoint(FACTORY_NAMES):
+            names.add(value.value)
+    return frozenset(names)
 
 
 def _patches_factory(call: cst.Call, semantic: SemanticModel) -> bool:
@@ -150,10 +154,6 @@ def _patches_factory(call: cst.Call, semantic: SemanticModel) -> bool:
         and "boto3" in semantic.qualified_names(positional[0])
         and string_value(positional[1]) in ("client", "resource")
     )
-
-
-def _names(expr: cst.BaseExpression, name: str) -> bool:
-    return isinstance(expr, cst.Name) and expr.value == name
 
 
 def _dotted(node: cst.CSTNode) -> str:

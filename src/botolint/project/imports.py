@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from typing import Set
 
-_IMPORT = re.compile(rb"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
-_FROM = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)", re.MULTILINE)
+# Both match at the start of a line; each is tried only where the word
+# "import" occurs (a fast substring search), never at every line.
+_IMPORT = re.compile(rb"[ \t]*import[ \t]+([^\n#;]+)")
+_FROM = re.compile(rb"[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)")
 _NAME = re.compile(rb"[A-Za-z_][\w.]*")
 
 
@@ -20,17 +22,34 @@ def imported_names(data: bytes) -> Set[str]:
     ``a.b``; ``from p import x, y`` gives ``p``, ``p.x`` and ``p.y`` (``x`` may
     be a submodule); relative ones keep their dots."""
     names: Set[str] = set()
-    for match in _IMPORT.finditer(data):
-        for alias in match.group(1).split(b","):
-            found = _NAME.match(alias.strip())
-            if found:
-                names.add(found.group(0).decode("ascii", "replace"))
-    for match in _FROM.finditer(data):
-        module = match.group(1).decode("ascii", "replace")
-        names.add(module)
-        for alias in match.group(2).strip(b"()").split(b","):
-            found = _NAME.match(alias.strip())
-            if found and found.group(0) != b"as":
-                separator = "" if module.endswith(".") else "."
-                names.add(f"{module}{separator}{found.group(0).decode('ascii', 'replace')}")
+    found = data.find(b"import")
+    while found != -1:
+        line_start = data.rfind(b"\n", 0, found) + 1
+        end = found + len(b"import")
+        match = _IMPORT.match(data, line_start)
+        if match is not None:
+            _add_imports(names, match.group(1))
+            end = match.end()
+        else:
+            match = _FROM.match(data, line_start)
+            if match is not None:
+                _add_from_imports(names, match.group(1).decode("ascii", "replace"), match.group(2))
+                end = match.end()
+        found = data.find(b"import", end)
     return names
+
+
+def _add_imports(names: Set[str], aliases: bytes) -> None:
+    for alias in aliases.split(b","):
+        found = _NAME.match(alias.strip())
+        if found:
+            names.add(found.group(0).decode("ascii", "replace"))
+
+
+def _add_from_imports(names: Set[str], module: str, aliases: bytes) -> None:
+    names.add(module)
+    separator = "" if module.endswith(".") else "."
+    for alias in aliases.strip(b"()").split(b","):
+        found = _NAME.match(alias.strip())
+        if found and found.group(0) != b"as":
+            names.add(f"{module}{separator}{found.group(0).decode('ascii', 'replace')}")

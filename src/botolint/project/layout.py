@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 # Directories that hold no project code: VCS data, caches, virtualenvs (found by pyvenv.cfg too).
@@ -41,6 +41,7 @@ class Layout:
         roots.append(root)
         # The most specific root first: src/pkg/mod.py is pkg.mod, not src.pkg.mod.
         self._paths: Dict[str, Optional[Path]] = {}
+        self._top_level: Optional[FrozenSet[str]] = None
         self.import_roots: Tuple[Path, ...] = tuple(
             dict.fromkeys(sorted((r.resolve() for r in roots if r.is_dir()), key=lambda r: -len(r.parts)))
         )
@@ -52,7 +53,9 @@ class Layout:
 
     def module_name(self, path: Path) -> Optional[str]:
         """The dotted name ``path`` is imported by, or None outside the import roots."""
-        path = _resolved(path)
+        return self._module_of_resolved(_resolved(path))
+
+    def _module_of_resolved(self, path: Path) -> Optional[str]:
         for root in self.import_roots:
             try:
                 parts = list(path.relative_to(root).with_suffix("").parts)
@@ -63,6 +66,19 @@ class Layout:
             if parts and all(part.isidentifier() for part in parts):
                 return ".".join(parts)
         return None
+
+    def may_hold(self, module: str) -> bool:
+        """Whether ``module``'s top-level package or module can be a file of
+        the project (one directory listing per import root, no file read)."""
+        if self._top_level is None:
+            names: Set[str] = set()
+            for root in self.import_roots:
+                try:
+                    names.update(entry[:-3] if entry.endswith(".py") else entry for entry in os.listdir(root))
+                except OSError:
+                    continue
+            self._top_level = frozenset(names)
+        return module.partition(".")[0] in self._top_level
 
     def path_of(self, module: str) -> Optional[Path]:
         """The file that defines ``module``: ``pkg/mod.py`` or ``pkg/mod/__init__.py``."""
@@ -79,9 +95,11 @@ class Layout:
                     return candidate
         return None
 
-    def python_files(self) -> Iterator[Path]:
-        """Every Python file of the project, in a stable order."""
-        for directory, subdirectories, files in os.walk(self.root):
+    def python_modules(self) -> Iterator[Tuple[str, Path]]:
+        """Every Python file of the project with its module name, in a stable
+        order; the first file of a name wins."""
+        seen: Set[str] = set()
+        for directory, subdirectories, files in os.walk(_resolved(self.root)):
             here = Path(directory)
             subdirectories[:] = sorted(
                 name for name in subdirectories
@@ -89,7 +107,11 @@ class Layout:
             )
             for name in sorted(files):
                 if name.endswith(".py"):
-                    yield here / name
+                    path = here / name
+                    module = self._module_of_resolved(path)
+                    if module is not None and module not in seen:
+                        seen.add(module)
+                        yield module, path
 
 
 def _resolved(path: Path) -> Path:

@@ -26,6 +26,7 @@ from botolint.project.summary import ModuleSummary
 # defines a Lambda handler has a def shaped like one. A module with neither
 # cannot make a function of another module run on a thread or per invocation.
 _SPAWN_TEXT = re.compile(rb"^[ \t]*(?:import|from)[ \t]+(?:threading|concurrent|multiprocessing|asyncio)\b", re.MULTILINE)
+_CONCURRENCY_WORDS = (b"threading", b"concurrent", b"multiprocessing", b"asyncio")
 _HANDLER_TEXT = re.compile(rb"def\s+\w+\s*\(\s*_?event\s*,|def\s+(?:lambda_handler|handler)\s*\(")
 SINGLE_MODULE = "__main__"
 
@@ -66,38 +67,50 @@ class _IndexEntry:
     def __init__(self, path: Path, data: bytes) -> None:
         self.path = path
         self.imports = imported_names(data)
-        self.spawns = bool(_SPAWN_TEXT.search(data))
-        self.handlers = bool(_HANDLER_TEXT.search(data))
+        # The substring tests are cheap and rule most files out before a regex runs.
+        self.spawns = any(word in data for word in _CONCURRENCY_WORDS) and bool(_SPAWN_TEXT.search(data))
+        self.handlers = (b"event" in data or b"handler" in data) and bool(_HANDLER_TEXT.search(data))
         # Names of the defs and classes that hand work to workers, when it can.
         self.functions = _spawning_definitions(data) if self.spawns else frozenset()
 
 
 class ProjectIndex:
-    """What the text of every project file says of its imports, read once."""
+    """What the text of the project's files says of their imports, each file
+    read at most once: one module's entry on demand, every module's only when
+    the importers of a module are asked for."""
 
     def __init__(self, layout: Optional[Layout], max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> None:
         self.layout = layout
         self.max_file_size = max_file_size
-        self._entries: Optional[Dict[str, _IndexEntry]] = None
+        self._read: Dict[str, Optional[_IndexEntry]] = {}
+        self._complete = False
 
     @property
     def built(self) -> bool:
-        return self._entries is not None
+        return self._complete
+
+    def entry(self, module: str) -> Optional[_IndexEntry]:
+        """The entry of ``module``, reading only its file."""
+        if module not in self._read and not self._complete:
+            path = self.layout.path_of(module) if self.layout is not None else None
+            self._read[module] = self._entry_at(path) if path is not None else None
+        return self._read.get(module)
 
     def entries(self) -> Dict[str, _IndexEntry]:
-        if self._entries is None:
-            entries: Dict[str, _IndexEntry] = {}
+        """The entry of every module of the project."""
+        if not self._complete:
             if self.layout is not None:
-                for path in self.layout.python_files():
-                    module = self.layout.module_name(path)
-                    if module is None or module in entries:
-                        continue
-                    try:
-                        entries[module] = _IndexEntry(path, read_source(path, self.max_file_size))
-                    except SourceError:  # a FIFO, a device, an unreadable or huge file: not code we know
-                        continue
-            self._entries = entries
-        return self._entries
+                for module, path in self.layout.python_modules():
+                    if module not in self._read:
+                        self._read[module] = self._entry_at(path)
+            self._complete = True
+        return {module: entry for module, entry in self._read.items() if entry is not None}
+
+    def _entry_at(self, path: Path) -> Optional[_IndexEntry]:
+        try:
+            return _IndexEntry(path, read_source(path, self.max_file_size))
+        except SourceError:  # a FIFO, a device, an unreadable or huge file: not code we know
+            return None
 
 
 class Project:
@@ -150,9 +163,8 @@ class Project:
 
     def display_path(self, module: str) -> str:
         path = self._paths.get(module)
-        if path is None and self.index.built:
-            entry = self.index.entries().get(module)
-            path = entry.path if entry is not None else None
+        if path is None and self.layout is not None:
+            path = self.layout.path_of(module)
         if path is None:
             return module
         if self.layout is not None:
@@ -164,20 +176,17 @@ class Project:
 
     # -- who can reach whom ----------------------------------------------------------
 
-    def _build_index(self) -> Dict[str, _IndexEntry]:
-        return self.index.entries()
-
     def _is_package(self, module: str) -> bool:
         if module in self._packages:
             return True
-        entry = self.index.entries().get(module) if self.index.built else None
-        return entry is not None and entry.path.name == "__init__.py"
+        path = self.layout.path_of(module) if self.layout is not None else None
+        return path is not None and path.name == "__init__.py"
 
     def importers(self, module: str) -> Set[str]:
         """The project modules whose text imports ``module``."""
         if self._importers is None:
             importers: Dict[str, Set[str]] = {}
-            for importer, entry in self._build_index().items():
+            for importer, entry in self.index.entries().items():
                 for name in modules_of(self.absolute(importer, n) or "" for n in entry.imports):
                     if name:
                         importers.setdefault(name, set()).add(importer)
@@ -188,7 +197,7 @@ class Project:
         """``modules`` and the project modules that can make their functions run
         on workers or per Lambda invocation: those that import them, directly or
         not, and start workers, define handlers or import a module that starts workers."""
-        index = self._build_index()
+        index = self.index.entries()
         found: List[str] = list(dict.fromkeys(modules))
         reaching: Set[str] = set()
         todo = list(found)
@@ -199,37 +208,43 @@ class Project:
                     todo.append(importer)
         for importer in sorted(reaching):
             entry = index.get(importer)
-            if entry is not None and (entry.spawns or entry.handlers or self._imports_spawner(importer, entry, index)):
+            if entry is not None and (entry.spawns or entry.handlers or self._imports_spawner(importer, entry)):
                 found.append(importer)
         return found
 
     def may_start_workers(self, dotted: str) -> bool:
         """Whether ``dotted`` (a project module, or a name in one) can be a
         function that starts workers: its module (or one it re-exports from)
-        imports a concurrency module and defines a function of that name."""
+        imports a concurrency module and defines a function of that name.
+        Only the files of the modules named are read."""
         if dotted not in self._may_start:
-            index = self._build_index()
             self._may_start[dotted] = False
             for module in modules_of([dotted]):
-                entry = index.get(module)
+                entry = self.index.entry(module)
                 if entry is not None:
                     name = dotted[len(module) + 1 :].partition(".")[0] or None
-                    self._may_start[dotted] = self._defines_spawner(module, entry, name, index)
+                    self._may_start[dotted] = self._defines_spawner(module, entry, name)
                     break
         return self._may_start[dotted]
 
-    def _defines_spawner(self, module: str, entry: _IndexEntry, name: Optional[str], index) -> bool:
+    def _defines_spawner(self, module: str, entry: _IndexEntry, name: Optional[str]) -> bool:
         if entry.spawns and (name is None or name in entry.functions):
             return True
-        return self._imports_spawner(module, entry, index, name)
+        return self._imports_spawner(module, entry, name)
 
-    def _imports_spawner(self, module: str, entry: _IndexEntry, index: Dict[str, _IndexEntry], name: Optional[str] = None) -> bool:
+    def _imports_spawner(self, module: str, entry: _IndexEntry, name: Optional[str] = None) -> bool:
         for imported_name in modules_of(self.absolute(module, n) or "" for n in entry.imports):
-            imported = index.get(imported_name)
-            if imported is not None and imported_name != module and imported.spawns:
+            if imported_name == module or not self._may_be_module(imported_name):
+                continue
+            imported = self.index.entry(imported_name)
+            if imported is not None and imported.spawns:
                 if name is None or name in imported.functions:
                     return True
         return False
+
+    def _may_be_module(self, name: str) -> bool:
+        """Cheap first: a name outside the project's top-level packages is no file of it."""
+        return self.layout is not None and self.layout.may_hold(name)
 
     # -- facts ---------------------------------------------------------------------------
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import FrozenSet, Optional
 
 import libcst as cst
 
 from botolint.fixes import Applicability, ModuleSession, SessionParameter
 from botolint.objects import default_session_factory
-from botolint.usage import is_injection_fallback, makes_requests, replaces_factory
+from botolint.usage import installed_factories, is_injection_fallback, makes_requests, replaces_factory
 from botolint.rule import Context, Rule
 from botolint.handlers import lambda_handlers
 
@@ -24,8 +24,12 @@ def needs_a_session(call: cst.Call, function: cst.CSTNode, ctx: Context) -> bool
     return (
         makes_requests(call, semantic)
         and not is_injection_fallback(call, semantic)
-        and not replaces_factory(function, semantic)
+        and not replaces_factory(function, semantic, ctx.memo(_installed_factories))
     )
+
+
+def _installed_factories(ctx: Context) -> FrozenSet[str]:
+    return installed_factories(ctx.semantic)
 
 
 class _InFunction(Rule):
