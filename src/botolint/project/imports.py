@@ -29,12 +29,14 @@ def imported_names(data: bytes) -> Set[str]:
         match = _IMPORT.match(data, line_start)
         if match is not None:
             _add_imports(names, match.group(1))
-            end = match.end()
+            end = max(end, match.end())
         else:
             match = _FROM.match(data, line_start)
             if match is not None:
                 _add_from_imports(names, match.group(1).decode("ascii", "replace"), match.group(2))
-                end = match.end()
+                # A match can end before this "import" (one in a comment after
+                # the statement): never search backwards.
+                end = max(end, match.end())
         found = data.find(b"import", end)
     return names
 
