@@ -13,9 +13,7 @@ from botolint.commands.common import (
     resolve_config,
     resolve_rules,
 )
-from botolint.engine import INTERNAL_ERROR
 from botolint.output import FORMATS, Diagnostic, render_statistics
-from botolint.runner import check_paths
 
 NAME = "check"
 HELP = "report boto3 default-session problems"
@@ -29,6 +27,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The core is imported here, not at the top: `botolint --version` and
+    # `botolint rule` build this command's parser and need none of it.
+    from botolint.engine import INTERNAL_ERROR
+    from botolint.runner import check_paths
+
     config = resolve_config(args)
     rules = resolve_rules(config)
     diagnostics: List[Diagnostic] = []
