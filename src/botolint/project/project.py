@@ -85,10 +85,6 @@ class ProjectIndex:
         self._read: Dict[str, Optional[_IndexEntry]] = {}
         self._complete = False
 
-    @property
-    def built(self) -> bool:
-        return self._complete
-
     def entry(self, module: str) -> Optional[_IndexEntry]:
         """The entry of ``module``, reading only its file."""
         if module not in self._read and not self._complete:
