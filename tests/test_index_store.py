@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from botolint.cache import Cache
 from botolint.project import project as project_module
@@ -81,3 +82,15 @@ def test_another_configuration_keeps_its_own_index(tmp_path):
     root = _project(tmp_path)
     _entries(root, IndexStore(Cache(tmp_path / "cache", "one"), root))
     assert IndexStore(Cache(tmp_path / "cache", "two"), root).load() == {}
+
+
+def _spawns(text: str) -> bool:
+    return project_module._IndexEntry.of_text(Path("m.py"), text.encode()).spawns
+
+
+def test_a_module_that_only_locks_starts_no_workers():
+    assert not _spawns("import threading\n\n_lock = threading.Lock()\n")
+    # Its twins start workers: a call that hands work over, or a Thread subclass.
+    assert _spawns("import threading\n\ndef go(f):\n    threading.Thread(target=f).start()\n")
+    assert _spawns("import threading\n\nclass Poller(threading.Thread):\n    def run(self):\n        pass\n")
+    assert _spawns("from concurrent import futures\n\npool = futures.ThreadPoolExecutor()\n")

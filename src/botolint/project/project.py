@@ -37,8 +37,10 @@ Loader = Callable[[Path], Optional[ModuleSummary]]
 
 _DEFINITION = re.compile(rb"^([ \t]*)(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)")
 # Calls that hand work to a thread or process (what ``botolint.workers`` recognises).
+# ``Thread)`` and ``Process)``: a subclass, whose ``run`` is the worker.
 _SPAWN_CALL = re.compile(
     rb"Thread\(|Timer\(|Process\(|Executor\(|Pool\(|\.submit\(|\.map\(|\.imap|\.starmap|\.apply|run_in_executor|to_thread"
+    rb"|Thread\)|Process\)"
 )
 
 
@@ -78,7 +80,13 @@ class _IndexEntry:
     @classmethod
     def of_text(cls, path: Path, data: bytes) -> "_IndexEntry":
         # The substring tests are cheap and rule most files out before a regex runs.
-        spawns = any(word in data for word in _CONCURRENCY_WORDS) and bool(_SPAWN_TEXT.search(data))
+        # A module that imports threading only for a Lock starts nothing: it
+        # must also have a call that hands work over.
+        spawns = (
+            any(word in data for word in _CONCURRENCY_WORDS)
+            and bool(_SPAWN_TEXT.search(data))
+            and bool(_SPAWN_CALL.search(data))
+        )
         handlers = (b"event" in data or b"handler" in data) and bool(_HANDLER_TEXT.search(data))
         functions = _spawning_definitions(data) if spawns else frozenset()
         return cls(path, frozenset(imported_names(data)), spawns, handlers, functions)
