@@ -86,6 +86,7 @@ class Label:
     verdict: str
     reason: str = ""
     cross_module: bool = False
+    category: str = ""
     resolved: Optional[int] = None  # the line in the checkout, once found
 
     @property
@@ -126,6 +127,7 @@ def load_labels(path: Path) -> Tuple[str, List[Label]]:
                 verdict=raw["verdict"],
                 reason=raw.get("reason") or raw.get("note", ""),
                 cross_module=bool(raw.get("cross_module", False)),
+                category=raw.get("category", ""),
             )
         )
     return data.get("commit", ""), labels
@@ -241,6 +243,19 @@ def score(findings: Sequence[Finding], labels: Sequence[Label], name: str = "") 
     return result
 
 
+def categories(results: Sequence[RepoResult]) -> Dict[str, List[Tuple[Tuple[str, str], int]]]:
+    """False positives (per finding) and misses (per site) counted by (rule, category), most first."""
+    fps: Dict[Tuple[str, str], int] = defaultdict(int)
+    misses: Dict[Tuple[str, str], int] = defaultdict(int)
+    for r in results:
+        for finding, label in r.false_positives:
+            fps[(finding.code, label.category)] += 1
+        for label in r.misses:
+            misses[(label.code, label.category)] += 1
+    order = lambda counts: sorted(counts.items(), key=lambda item: (-item[1], item[0]))  # noqa: E731
+    return {"false positives": order(fps), "misses": order(misses)}
+
+
 def parse_findings(text: str) -> List[Finding]:
     data = json.loads(text) if text.strip() else []
     return [Finding(item["path"].replace(os.sep, "/").removeprefix("./"), int(item["line"]), item["code"],
@@ -284,6 +299,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--save-findings", type=Path, help="write each repository's raw findings here")
     parser.add_argument("--unlabelled", action="store_true", help="list the findings no label covers")
     parser.add_argument("--details", action="store_true", help="list the false positives and misses")
+    parser.add_argument("--categories", action="store_true",
+                        help="count the false positives and misses by rule and label category, most first")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--strict", action="store_true", help="exit 1 on a stale label or a skipped repository")
     args = parser.parse_args(argv)
@@ -358,6 +375,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             for label in r.misses:
                 cross = " [cross-module]" if label.cross_module else ""
                 print(f"MISS {r.name}/{label.path}:{label.resolved} {label.code}{cross}  {label.reason}")
+    if args.categories:
+        for kind, counts in categories(results).items():
+            print(f"{kind}:")
+            for (code, category), count in counts:
+                print(f"  {count:5}  {code:7} {category or '(none)'}")
     if args.unlabelled:
         for r in results:
             root = args.corpus / r.name

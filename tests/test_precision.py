@@ -96,6 +96,21 @@ def test_precision_recall_and_unlabelled(tmp_path):
     assert (total.tp, total.fp, total.expected, total.found) == (1, 1, 2, 1)
 
 
+def test_categories_count_false_positives_per_finding_and_misses_per_site(tmp_path):
+    root = _checkout(tmp_path)
+    _, labels = precision.load_labels(_write_labels(tmp_path / "demo.json", [
+        _label("pkg/app.py", 5, "AWS101", 'boto3.client("s3")', "fp", category="dev-script"),
+        _label("pkg/app.py", 9, "AWS101", 'boto3.client("sqs")', "fp", category="dev-script"),
+        _label("pkg/app.py", 13, "AWS301", 'boto3.client("sns")', "missed", category="helper"),
+        _label("pkg/app.py", 13, "AWS101", 'boto3.client("sns")', "fp", category="lambda"),
+    ]))
+    precision.resolve(labels, root)
+    result = precision.score([_finding("pkg/app.py", 5, "AWS101"), _finding("pkg/app.py", 9, "AWS101")], labels)
+    counts = precision.categories([result])
+    assert counts["false positives"] == [(("AWS101", "dev-script"), 2)]  # the unreported fp is not counted
+    assert counts["misses"] == [(("AWS301", "helper"), 1)]
+
+
 def test_a_missed_label_found_later_counts_as_true_positive(tmp_path):
     root = _checkout(tmp_path)
     _, labels = precision.load_labels(_write_labels(tmp_path / "demo.json", [
