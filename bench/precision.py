@@ -5,6 +5,7 @@
     python bench/precision.py --botolint /work/base-orig/.venv/bin/botolint --cache-dir /tmp/c-base
     python bench/precision.py --findings-dir DIR             # score saved `check --format json` output
     python bench/precision.py --unlabelled                   # print each finding no label covers
+    python bench/precision.py --skip aws-config-rules        # leave a repository out
     python bench/precision.py --json                         # the figures as JSON
 
 It runs the given botolint (default: the one next to this interpreter) as
@@ -292,6 +293,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--corpus", type=Path, default=corpus_module.DEFAULT_CORPUS)
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--repo", action="append", help="only these repositories")
+    parser.add_argument("--skip", action="append", default=[], help="leave these repositories out")
     parser.add_argument("--botolint", default=str(Path(sys.executable).with_name("botolint")))
     parser.add_argument("--cache-dir", type=Path, help="botolint's result cache (default: none)")
     parser.add_argument("-j", "--jobs", type=int, default=1)
@@ -306,6 +308,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
 
     repos = [corpus_module.BY_NAME[name] for name in args.repo] if args.repo else list(corpus_module.REPOS)
+    repos = [repo for repo in repos if repo.name not in args.skip]
     results: List[RepoResult] = []
     problems = 0
     for repo in repos:
