@@ -288,6 +288,16 @@ def table(rows: Dict[str, Score]) -> List[str]:
     return out
 
 
+def markdown(rows: Dict[str, Score], total: Score) -> List[str]:
+    out = ["| rule | findings | tp | fp | unlabelled (in tests) | precision | found / expected | recall | cross-module |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for code, s in sorted(rows.items()) + [("**all**", total)]:
+        cross = f"{s.cross_found}/{s.cross_expected}" if s.cross_expected else "-"
+        out.append(f"| {code} | {s.findings} | {s.tp} | {s.fp} | {s.unlabelled} ({s.unlabelled_test}) | "
+                   f"{_pct(s.precision).strip()} | {s.found}/{s.expected} | {_pct(s.recall).strip()} | {cross} |")
+    return out
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=corpus_module.DEFAULT_CORPUS)
@@ -304,6 +314,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--categories", action="store_true",
                         help="count the false positives and misses by rule and label category, most first")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--markdown", action="store_true", help="print the per-rule table as Markdown")
     parser.add_argument("--strict", action="store_true", help="exit 1 on a stale label or a skipped repository")
     args = parser.parse_args(argv)
 
@@ -359,6 +370,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             "by_repo": {r.name: dump(r.total()) for r in results},
             "stale": [f"{r.name}:{l.path}:{l.line}:{l.code}" for r in results for l in r.stale],
         }, indent=2))
+    elif args.markdown:
+        print("\n".join(markdown(overall, total)))
     else:
         print("\n".join(table(overall)))
         print("\n".join(table({"ALL": total})[1:]))
