@@ -287,3 +287,67 @@ def test_the_shipped_label_files_are_well_formed():
         assert path.stem in corpus.BY_NAME, path
         assert commit == corpus.BY_NAME[path.stem].commit, path
         assert labels, path
+
+
+repros = _load("corpus_repros")
+
+DOC = '''\
+# The list
+
+### 1. a false positive
+
+```python
+# pkg/app.py
+import boto3
+
+
+def f():
+    return boto3.client("s3")   # AWS101 (fp), AWS203 expected
+```
+
+- an item with an indented block:
+
+  ```python
+  import boto3
+
+  CLIENT = boto3.client("s3")   # AWS103 (tp)
+  ```
+
+```python
+print("no annotation: not a case")
+```
+'''
+
+
+def test_repro_blocks_are_parsed_into_files_and_expectations():
+    cases = repros.parse(DOC)
+    assert [case.heading for case in cases] == ["1. a false positive", "1. a false positive"]
+    first, second = cases
+    assert list(first.files) == ["pkg/app.py"]
+    assert first.files["pkg/app.py"].startswith("import boto3\n")
+    assert [(e.path, e.line, e.code, e.kind) for e in first.expectations] == [
+        ("pkg/app.py", 5, "AWS101", "fp"), ("pkg/app.py", 5, "AWS203", "expected")]
+    assert [(e.path, e.line, e.code, e.kind) for e in second.expectations] == [("snippet.py", 3, "AWS103", "tp")]
+
+
+def test_repro_cases_run_through_botolint(tmp_path):
+    first, second = repros.parse(DOC)
+    root = tmp_path / "case"
+    root.mkdir()
+    repros.write(first, root)
+    assert (root / "pkg" / "__init__.py").read_text() == ""
+    assert (root / "pyproject.toml").exists()
+    botolint = str(Path(sys.executable).with_name("botolint"))
+    found = set(repros.check(botolint, root))
+    assert ("pkg/app.py", 5, "AWS101") in found
+    assert repros.outcome("fp", True) == "still" and repros.outcome("expected", False) == "missed"
+    assert repros.outcome("tp", False) == "LOST" and repros.outcome("fp", False) == "fixed"
+
+
+def test_the_shipped_repro_list_parses():
+    cases = repros.parse((ROOT / "docs" / "corpus.md").read_text())
+    kinds = {e.kind for case in cases for e in case.expectations}
+    assert kinds == {"fp", "tp", "expected"}
+    for case in cases:
+        for e in case.expectations:
+            assert e.path in case.files, (case.heading, e)
