@@ -257,10 +257,20 @@ def categories(results: Sequence[RepoResult]) -> Dict[str, List[Tuple[Tuple[str,
     return {"false positives": order(fps), "misses": order(misses)}
 
 
-def parse_findings(text: str) -> List[Finding]:
+def _relative(path: str, root: Optional[Path]) -> str:
+    if root is not None and os.path.isabs(path):
+        try:
+            path = os.path.relpath(path, root)
+        except ValueError:
+            pass
+    return path.replace(os.sep, "/").removeprefix("./")
+
+
+def parse_findings(text: str, root: Optional[Path] = None) -> List[Finding]:
+    """``check --format json`` output; paths relative to the checkout (absolute ones are made relative to root)."""
     data = json.loads(text) if text.strip() else []
-    return [Finding(item["path"].replace(os.sep, "/").removeprefix("./"), int(item["line"]), item["code"],
-                    item.get("message", "")) for item in data]
+    return [Finding(_relative(item["path"], root), int(item["line"]), item["code"], item.get("message", ""))
+            for item in data]
 
 
 def run_botolint(botolint: str, root: Path, cache_dir: Optional[Path], jobs: int) -> str:
@@ -347,7 +357,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             args.save_findings.mkdir(parents=True, exist_ok=True)
             (args.save_findings / f"{repo.name}.json").write_text(text)
         stale = resolve(labels, root)
-        result = score(parse_findings(text), labels, repo.name)
+        result = score(parse_findings(text, root.resolve()), labels, repo.name)
         result.stale = stale
         problems += len(stale)
         results.append(result)

@@ -183,6 +183,8 @@ def test_parse_findings_normalises_paths():
     text = json.dumps([{"path": "./pkg/app.py", "line": 5, "column": 12, "code": "AWS101", "message": "m"}])
     assert precision.parse_findings(text) == [precision.Finding("pkg/app.py", 5, "AWS101", "m")]
     assert precision.parse_findings("") == []
+    absolute = json.dumps([{"path": "/checkouts/demo/pkg/app.py", "line": 5, "code": "AWS101"}])
+    assert precision.parse_findings(absolute, Path("/checkouts/demo"))[0].path == "pkg/app.py"
 
 
 @pytest.mark.parametrize(
