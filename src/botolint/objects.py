@@ -468,10 +468,15 @@ class Values:
             return NO_ATOMS
         return _item(self.atoms_of(subscript.value, depth + 1), key)
 
-    def callee_refs(self, func: cst.BaseExpression) -> List[Ref]:
+    def callee_refs(self, func: cst.BaseExpression, _following: Optional[Set[cst.CSTNode]] = None) -> List[Ref]:
         """What ``func`` names when called: local defs and classes, imported
         names, parameters, attributes of values. [] when unknown."""
         if isinstance(func, cst.Name):
+            # ``a = b; b = a`` makes a cycle of aliases: each is followed once.
+            following = set() if _following is None else _following
+            if func in following:
+                return []
+            following.add(func)
             refs: List[Ref] = []
             for binding in self.lookup(func):
                 if binding.kind is BindingKind.DEFINITION and isinstance(binding.node, (cst.FunctionDef, cst.ClassDef)):
@@ -484,7 +489,7 @@ class Values:
                         refs.append(("param", self.semantic.definition_id(binding.scope.node), index))
                 elif binding.kind is BindingKind.ASSIGNMENT and isinstance(binding.value, (cst.Name, cst.Attribute)):
                     if binding.value is not func:
-                        refs += self.callee_refs(binding.value)
+                        refs += self.callee_refs(binding.value, following)
             return list(dict.fromkeys(refs))
         if isinstance(func, cst.Attribute):
             names = self.semantic.qualified_names(func)

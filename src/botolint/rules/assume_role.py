@@ -7,6 +7,7 @@ import libcst as cst
 from botolint.objects import ObjectKind, module_values
 from botolint.rule import Context, Rule
 from botolint.rules._boto3 import credential_arguments
+from botolint.rules._lifetime import kept_beyond_the_call
 
 class StaticAssumedRoleCredentials(Rule):
     """
@@ -76,7 +77,12 @@ class StaticAssumedRoleCredentials(Rule):
 
     ## Where it does not apply
     Not in test code (see AWS101), where assuming a role is often what the test
-    is about (moto's own tests). Not for sessions made by aws-assume-role-lib or
+    is about (moto's own tests). Not for an object made on each Lambda
+    invocation (in the handler or in code it calls, in any module of the
+    project) and not stored beyond the call that made it: an invocation lasts
+    15 minutes at most, assumed-role credentials an hour by default. An object
+    kept on `self`, in a global or in a cache outlives the invocation and is
+    still reported. Not for sessions made by aws-assume-role-lib or
     from `RefreshableCredentials`, which refresh.
 
     ## References
@@ -98,5 +104,15 @@ class StaticAssumedRoleCredentials(Rule):
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
         for call, _, arg in credential_arguments(node, ctx):
             if ObjectKind.ROLE_FIELD in module_values(ctx).kinds_of(arg.value):
-                ctx.report(self, node, callee=call.callee)
+                if not self._within_one_invocation(node, ctx):
+                    ctx.report(self, node, callee=call.callee)
                 return
+
+    @staticmethod
+    def _within_one_invocation(node: cst.Call, ctx: Context) -> bool:
+        """Made on each Lambda invocation and dropped with it: an invocation
+        lasts 15 minutes at most, the credentials an hour by default."""
+        owner = ctx.scope_of(node).owner
+        if owner is None or kept_beyond_the_call(node, ctx):
+            return False
+        return bool(ctx.project.invocations(owner))

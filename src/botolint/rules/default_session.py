@@ -10,6 +10,7 @@ from botolint.fixes import Applicability, ModuleSession, SessionParameter
 from botolint.objects import default_session_factory
 from botolint.usage import installed_factories, is_injection_fallback, makes_requests, replaces_factory
 from botolint.rule import Context, Rule
+from botolint.rules._boto3 import credential_arguments
 from botolint.handlers import lambda_handlers
 
 
@@ -20,9 +21,17 @@ def needs_a_session(call: cst.Call, function: cst.CSTNode, ctx: Context) -> bool
     semantic = ctx.semantic
     return (
         makes_requests(call, semantic)
+        and not _given_credentials(call, ctx)
         and not is_injection_fallback(call, semantic)
         and not replaces_factory(function, semantic, ctx.memo(_installed_factories))
     )
+
+
+def _given_credentials(call: cst.Call, ctx: Context) -> bool:
+    """A key pair passed to the call itself: the default session's credential
+    chain, what a caller would choose a session for, is not consulted."""
+    given = {parameter for _, parameter, _ in credential_arguments(call, ctx)}
+    return {"aws_access_key_id", "aws_secret_access_key"} <= given
 
 
 def _installed_factories(ctx: Context) -> FrozenSet[str]:
@@ -115,6 +124,10 @@ class DefaultSessionClient(_InFunction):
     paginates): it needs no credentials. A client that also makes a request is
     reported.
 
+    Not for a call given its own key pair (`aws_access_key_id=` and
+    `aws_secret_access_key=`): the default session's credentials, which a
+    caller would choose a session for, are not used.
+
     Not for the default of a client the caller may pass in
     (`client = client or boto3.client("logs")`, or the same under
     `if client is None:`): the caller can choose already. On worker threads that
@@ -186,8 +199,8 @@ class DefaultSessionResource(_InFunction):
 
     The other exceptions of AWS101 apply too: resources whose every use reads
     boto3's models, injected resources (`table = table or boto3.resource(...)...`),
-    stand-ins for `boto3.resource`, Lambda handlers (AWS301) and worker threads
-    (AWS203).
+    stand-ins for `boto3.resource`, calls given their own key pair, Lambda
+    handlers (AWS301) and worker threads (AWS203).
 
     ## References
     - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
