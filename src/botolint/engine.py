@@ -23,7 +23,7 @@ from botolint.positions import node_positions
 from botolint.precheck import may_have_findings
 from botolint.rule import Context, Finding, Report, Rule, all_rules
 from botolint.semantic import SemanticModel
-from botolint.testcode import TestCode, reports_test_code
+from botolint.testcode import TestCode, is_test_path, reports_test_code, test_path_globs
 from botolint.workers import module_workers
 from botolint.source import SourceError, check_text, read_source
 
@@ -153,7 +153,10 @@ def _summary(ctx: Context, python_tree: Optional[ast.Module]) -> ModuleSummary:
         positions = node_positions(ctx.module, set(nodes), parents=ctx.semantic.parents, python_tree=python_tree)
         return {node: position[0] for node, position in positions.items()}
 
-    handlers = lambda_handlers(ctx.module, ctx.config)
+    # A test module's `handler(event, context)` is no Lambda entry point of
+    # the project: the code it calls does not run per invocation.
+    in_tests = is_test_path(ctx.path, test_path_globs(ctx.config))
+    handlers = () if in_tests else lambda_handlers(ctx.module, ctx.config)
     return summarize(ctx.semantic, module_values(ctx), module_workers(ctx), handlers, lines)
 
 

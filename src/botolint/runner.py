@@ -31,6 +31,7 @@ from botolint.engine import INTERNAL_ERROR, analyze_source
 from botolint.noqa import unsuppressed
 from botolint.precheck import may_have_findings
 from botolint.rule import Finding, Rule
+from botolint.testcode import test_path_globs
 from botolint.source import SourceError, read_source
 
 # A worker process costs tens of milliseconds to start (more where processes
@@ -83,14 +84,14 @@ class Projects:
             loader = self._summary if self.load else None
             store = IndexStore(self.cache, layout.root) if self.cache is not None else None
             index = ProjectIndex(layout, self.config.max_file_size, store)
-            project = self._by_root[layout.root] = Project(layout, loader, index)
+            project = self._by_root[layout.root] = Project(layout, loader, index, test_path_globs(self.config))
         return project
 
     def alone(self, path: Path) -> Project:
         """A project that knows nothing but what the file it is made for tells
         it (the answers are checked once every module of the run is summarised)."""
         project = self.of(path)
-        return Project(project.layout, None, project.index)
+        return Project(project.layout, None, project.index, project.test_globs)
 
     def all(self) -> List[Project]:
         return list(self._by_root.values())
@@ -106,10 +107,19 @@ class Projects:
                 return ModuleSummary.from_json(text)
             except (ValueError, KeyError, TypeError):
                 pass
-        summary = summarize_source(data, str(path), self.config)
+        summary = summarize_source(data, _within_project(path, self._layout(path.parent).root), self.config)
         if summary is not None and self.cache is not None:
             self.cache.put_summary(data, summary.to_json())
         return summary
+
+
+def _within_project(path: Path, root: Path) -> str:
+    """``path`` from the project's root, which is what test-path globs match
+    (a project that itself sits under a ``tests`` directory is no test code)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (OSError, ValueError, RuntimeError):
+        return str(path)
 
 
 def source_roots(config: Config) -> Tuple[str, ...]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set
 
 from botolint.config import DEFAULT_MAX_FILE_SIZE
 from botolint.project.facts import Facts
@@ -22,6 +22,7 @@ from botolint.project.imports import imported_names
 from botolint.project.index_store import IndexStore
 from botolint.project.layout import Layout, absolute_module, modules_of
 from botolint.project.summary import ModuleSummary
+from botolint.testcode import is_test_path
 
 # A module that starts workers imports a module to start them with; one that
 # defines a Lambda handler has a def shaped like one. A module with neither
@@ -163,9 +164,15 @@ class ProjectIndex:
 
 class Project:
     def __init__(
-        self, layout: Optional[Layout], loader: Optional[Loader] = None, index: Optional[ProjectIndex] = None
+        self,
+        layout: Optional[Layout],
+        loader: Optional[Loader] = None,
+        index: Optional[ProjectIndex] = None,
+        test_globs: Sequence[str] = (),
     ) -> None:
         self.layout = layout
+        # Test modules' handler-shaped functions are no Lambda entry points.
+        self.test_globs = tuple(test_globs)
         self.index = index or ProjectIndex(layout)
         self._loader = loader
         self._summaries: Dict[str, Optional[ModuleSummary]] = {}
@@ -257,9 +264,18 @@ class Project:
                     todo.append(importer)
         for importer in sorted(reaching):
             entry = index.get(importer)
-            if entry is not None and (entry.spawns or entry.handlers or self._imports_spawner(importer, entry)):
+            handlers = entry is not None and entry.handlers and not self._is_test_module(entry.path)
+            if entry is not None and (entry.spawns or handlers or self._imports_spawner(importer, entry)):
                 found.append(importer)
         return found
+
+    def _is_test_module(self, path: Path) -> bool:
+        if self.layout is not None:
+            try:
+                path = path.relative_to(self.layout.root)
+            except ValueError:
+                pass
+        return is_test_path(path.as_posix(), self.test_globs)
 
     def may_start_workers(self, dotted: str) -> bool:
         """Whether ``dotted`` (a project module, or a name in one) can be a
