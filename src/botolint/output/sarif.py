@@ -162,10 +162,19 @@ def _details(result: RunResult, options: OutputOptions) -> Dict[Key, Tuple[Optio
             finding = findings.get((d.line, d.column, d.code))
             if finding is None or finding.node is None:
                 continue
-            end = _end(analysis.module.code_for_node(finding.node).strip(), d.line, d.column)
+            end = _end(_own_code(analysis.module, finding.node), d.line, d.column)
             fix = _fix(analysis, finding, path, options.config) if d.safe_fix else None
             details[_key(d)] = (end, fix)
     return details
+
+
+def _own_code(module, node) -> str:
+    """The node's code without the separator after it (an argument's comma)."""
+    import libcst as cst
+
+    if isinstance(node, (cst.Arg, cst.Param, cst.Element, cst.DictElement)) and node.comma is not cst.MaybeSentinel.DEFAULT:
+        node = node.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return module.code_for_node(node).strip()
 
 
 def _end(code: str, line: int, column: int) -> Tuple[int, int]:
