@@ -80,7 +80,7 @@ def edit_source(path: str, data: bytes, codes_by_line: Dict[int, Set[str]]) -> F
     lines = [match.groups() for match in _LINE.finditer(text)]
     if lines and lines[-1] == ("", ""):
         lines.pop()  # the empty match after the last line ending
-    comments, no_comment = _comment_positions(text, [body for body, _ in lines])
+    comments, no_comment = _comment_positions([body for body, _ in lines])
     edit = FileEdit(path)
     for number in sorted(codes_by_line):
         if not 0 < number <= len(lines):
@@ -115,10 +115,12 @@ def with_noqa(body: str, comment_column: "int | None", codes: Sequence[str]) -> 
     return body.rstrip(" \t") + "  # noqa: " + ", ".join(codes)
 
 
-def _comment_positions(text: str, bodies: Sequence[str]) -> Tuple[Dict[int, int], Dict[int, str]]:
+def _comment_positions(bodies: Sequence[str]) -> Tuple[Dict[int, int], Dict[int, str]]:
     """Where each line's comment starts, and the lines where a comment cannot go (and why)."""
     comments: Dict[int, int] = {}
     no_comment: Dict[int, str] = {}
+    # tokenize splits lines at \n only: give it Python's line ends as \n (columns stay).
+    text = "\n".join(bodies) + "\n"
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             (start_row, start_col), (end_row, _) = token.start, token.end
