@@ -83,7 +83,8 @@ def test_github_format_annotates_and_fails_on_findings(repo):
 
 
 def test_args_and_paths_inputs(repo):
-    result = run_step("Run botolint check", repo, {"python": sys.executable, "args": "--exit-zero --select AWS1", "paths": "app.py clean.py"})
+    inputs = {"python": sys.executable, "args": "--exit-zero --select AWS1", "paths": "app.py clean.py"}
+    result = run_step("Run botolint check", repo, inputs)
     assert result.returncode == 0 and "title=AWS101" in result.stdout
     clean = run_step("Run botolint check", repo, {"python": sys.executable, "paths": "clean.py"})
     assert (clean.returncode, clean.stdout) == (0, "")

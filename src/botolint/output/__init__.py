@@ -22,10 +22,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple, Type
 
 from botolint.output.style import Style
 from botolint.rule import Rule, rules_by_code
+
+if TYPE_CHECKING:
+    from botolint.config import Config
 
 _PYTHON_NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -106,7 +109,7 @@ class OutputOptions:
     style: Style = field(default_factory=Style)
     show_source: bool = False
     # For SARIF's fixes and end positions, which analyse the files with findings again.
-    config: object = None
+    config: Optional["Config"] = None
     rules: Optional[Tuple[Type[Rule], ...]] = None
 
 

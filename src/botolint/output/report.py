@@ -19,10 +19,16 @@ STDIN = "-"
 
 def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("output")
-    group.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings (2 still means an error)")
+    group.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when there are findings (2 still means an error)"
+    )
     group.add_argument("-q", "--quiet", action="store_true", help="print the findings only: no summary line")
-    group.add_argument("-o", "--output-file", type=Path, metavar="FILE", help="write the report to FILE instead of standard output")
-    group.add_argument("--show-source", action="store_true", help="print each finding's line with a caret under its column (text format)")
+    group.add_argument(
+        "-o", "--output-file", type=Path, metavar="FILE", help="write the report to FILE instead of standard output"
+    )
+    group.add_argument(
+        "--show-source", action="store_true", help="print each finding's line with a caret under its column (text format)"
+    )
     group.add_argument(
         "--color", choices=COLOR_CHOICES, default="auto",
         help="colour the text output: auto (default) on a terminal unless NO_COLOR is set, always, never",

@@ -143,17 +143,19 @@ def _details(result: RunResult, options: OutputOptions) -> Dict[Key, Tuple[Optio
     from botolint.noqa import unsuppressed
     from botolint.runner import Projects
 
+    config = options.config
+    assert config is not None
     by_path: Dict[str, List[Diagnostic]] = {}
     for d in result.diagnostics:
         by_path.setdefault(d.path, []).append(d)
-    projects = Projects(options.config, None)
+    projects = Projects(config, None)
     details: Dict[Key, Tuple[Optional[Tuple[int, int]], Optional[Dict]]] = {}
     for path, diagnostics in by_path.items():
         data = result.source(path)
         if data is None:
             continue
         analysis = analyze_source(
-            data, path, rules=options.rules, config=options.config, project=projects.of(Path(path).absolute())
+            data, path, rules=options.rules, config=config, project=projects.of(Path(path).absolute())
         )
         if analysis.module is None:
             continue
@@ -163,7 +165,7 @@ def _details(result: RunResult, options: OutputOptions) -> Dict[Key, Tuple[Optio
             if finding is None or finding.node is None:
                 continue
             end = _end(_own_code(analysis.module, finding.node), d.line, d.column)
-            fix = _fix(analysis, finding, path, options.config) if d.safe_fix else None
+            fix = _fix(analysis, finding, path, config) if d.safe_fix else None
             details[_key(d)] = (end, fix)
     return details
 
