@@ -72,6 +72,12 @@ def test_summary_counts_files_with_findings_and_files_not_analysed(project, caps
     )
 
 
+def test_summary_of_a_run_where_a_file_could_not_be_analysed_and_nothing_was_found(project, capsys):
+    (project / "broken.py").write_text("import boto3\ndef f(:\n")
+    code, out, _ = run(capsys, "clean.py", "broken.py")
+    assert (code, out) == (1, "No findings; 1 file could not be analysed.\n")
+
+
 def test_only_unsafe_fixes_are_said_so(project, capsys):
     assert run(capsys, "--select", "AWS103", ".")[1].splitlines()[-1] == (
         "Found 1 finding in 1 file; 1 fixable with botolint fix --unsafe-fixes."

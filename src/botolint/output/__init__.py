@@ -152,7 +152,7 @@ def render_summary(result: RunResult, style: Style) -> str:
             return ""
         return style.success(f"All checks passed: {plural(result.files, 'file')}, no findings.") + "\n"
     files = len({d.path for d in findings})
-    text = f"Found {plural(len(findings), 'finding')} in {plural(files, 'file')}"
+    text = f"Found {plural(len(findings), 'finding')} in {plural(files, 'file')}" if findings else "No findings"
     safe = sum(d.safe_fix for d in findings)
     unsafe = sum(d.unsafe_fix for d in findings)
     if safe:
