@@ -172,15 +172,27 @@ def test_every_safely_fixable_finding_has_a_fix_that_fixes_it(project, capsys):
         with_fixes += 1
         (fix,) = result["fixes"]
         assert fix["artifactChanges"][0]["artifactLocation"]["uri"] == "my%20dir/a%20b.py"
+        assert fix["description"]["text"].startswith(f"botolint fix: {result['ruleId']}")
         fixed = apply_fix(SOURCE, fix)
         Path("fixed.py").write_text(fixed)
         after = {(f["code"], f["line"]) for f in findings(capsys, "fixed.py")}
         before = {(f["code"], f["line"]) for f in findings(capsys, "my dir")}
-        # That finding is gone, and nothing new appeared.
-        assert result["ruleId"] not in {code for code, line in after if line in range(key[0] - 1, key[0] + 2)}
-        assert {code for code, _ in after} <= {code for code, _ in before}
+        # That finding is gone, the others are still there, and nothing new appeared.
+        assert (result["ruleId"], key[0]) not in after
+        assert after == before - {(result["ruleId"], key[0])}
         Path("fixed.py").unlink()
     assert with_fixes == len(safe)
+    # Each finding's fix is its function's change: they do not overlap, and all
+    # of them together are what `botolint fix` does (no call sites to pass a session here).
+    fixes = [result["fixes"][0] for result in run["results"] if "fixes" in result]
+    replacements = [r for fix in fixes for r in fix["artifactChanges"][0]["replacements"]]
+    assert len(replacements) == len({r["deletedRegion"]["startLine"] for r in replacements}) == 2
+    Path("fixed.py").write_text(apply_fix(SOURCE, {"artifactChanges": [{"replacements": replacements}]}))
+    left = findings(capsys, "fixed.py")
+    assert not [f for f in left if f["fix"] and f["fix"]["applicability"] == "safe"]
+    main(["fix", "my dir"])
+    capsys.readouterr()
+    assert (project / "my dir" / "a b.py").read_text() == Path("fixed.py").read_text()
 
 
 def test_files_not_analysed_are_tool_execution_notifications(project, capsys):
@@ -211,3 +223,23 @@ def test_line_replacements_keep_line_endings():
         "insertedContent": {"text": "B\r\n"},
     }
     assert apply_fix(before, {"artifactChanges": [{"replacements": [replacement]}]}) == after
+
+
+def test_each_function_s_fix_stands_alone(project, capsys):
+    calls = (
+        "import boto3\n\n\n"
+        "def put(bucket, key):\n"
+        '    boto3.client("s3").put_object(Bucket=bucket, Key=key)\n\n\n'
+        "def archive(bucket, orders):\n"
+        '    boto3.client("sqs")\n'
+        "    for order in orders:\n"
+        "        put(bucket, order)\n"
+    )
+    Path("calls.py").write_text(calls)
+    run = sarif(capsys, "calls.py")["runs"][0]
+    (archive,) = [r for r in run["results"] if _location(r)["region"]["startLine"] == 9]
+    fixed = apply_fix(calls, archive["fixes"][0])
+    # put() does not take a session unless its own fix is applied: archive's fix must not pass one.
+    assert "def archive(bucket, orders, *, session=None):" in fixed and "put(bucket, order)\n" in fixed
+    assert 'def put(bucket, key):\n    boto3.client("s3")' in fixed
+    compile(fixed, "calls.py", "exec")

@@ -4,9 +4,10 @@
   with ``uriBaseId: %SRCROOT%`` (whose absolute URI the run gives); a file
   outside it gets an absolute ``file:`` URI. Columns count code points.
 - Each result has its end line and column, and every finding ``botolint fix``
-  fixes safely carries that fix as ``fixes[].artifactChanges`` (the lines the
-  fix of that finding alone replaces): the files with findings are analysed
-  and planned again for this, so ``--format sarif`` costs more than text.
+  fixes safely carries its fix as ``fixes[].artifactChanges``: the lines
+  ``botolint fix`` changes in the finding's function (see ``_fixes``). The
+  files with findings are analysed and rewritten once more for this, so
+  ``--format sarif`` costs about what ``check`` and ``fix --diff`` together cost.
 - Files that could not be analysed are ``invocations[].toolExecutionNotifications``.
 - AWS403 (a hard-coded secret) is level ``error`` with a ``security-severity``.
 - There is no public documentation site: rules carry their full page as
@@ -15,6 +16,7 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import keyword
 import re
@@ -160,13 +162,13 @@ def _details(result: RunResult, options: OutputOptions) -> Dict[Key, Tuple[Optio
         if analysis.module is None:
             continue
         findings = {(f.line, f.column, f.code): f for f in unsuppressed(analysis)}
-        for d in diagnostics:
-            finding = findings.get((d.line, d.column, d.code))
-            if finding is None or finding.node is None:
-                continue
+        matched = [(d, findings.get((d.line, d.column, d.code))) for d in diagnostics]
+        matched = [(d, finding) for d, finding in matched if finding is not None and finding.node is not None]
+        safe = [finding for d, finding in matched if d.safe_fix]
+        fixes = _fixes(analysis, safe, path, config) if safe else {}
+        for d, finding in matched:
             end = _end(_own_code(analysis.module, finding.node), d.line, d.column)
-            fix = _fix(analysis, finding, path, config) if d.safe_fix else None
-            details[_key(d)] = (end, fix)
+            details[_key(d)] = (end, fixes.get(id(finding)))
     return details
 
 
@@ -187,38 +189,66 @@ def _end(code: str, line: int, column: int) -> Tuple[int, int]:
     return line + len(lines) - 1, len(lines[-1]) + 1
 
 
-def _fix(analysis, finding, path: str, config) -> Optional[Dict]:
-    """The change ``botolint fix`` makes for this finding alone, as a SARIF fix."""
+def _fixes(analysis, findings, path: str, config) -> Dict[int, Dict]:
+    """A SARIF fix for each of ``findings`` (safely fixable, by ``id``): the
+    lines ``botolint fix`` changes in the function the finding is in.
+
+    The file is planned and rewritten once, without passing sessions along to
+    other functions, so that each function's change stands alone (its new
+    ``session`` parameter defaults to None, and its callers are untouched);
+    the lines each function's change replaces are that finding's fix. Applying
+    every fix of a file gives what ``botolint fix`` gives for the file minus
+    the ``session=session`` arguments it adds at call sites."""
     from botolint.fix.model import FixOptions
     from botolint.fix.plan import plan_file
-    from botolint.fix.propagate import Project, propagate
-    from botolint.fix.rewrite import RewriteError, rewritten_source
+    from botolint.fix.rewrite import rewritten_source
 
     name = config.option("param-name", "session")
     if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
         name = "session"
-    callers = config.option("add-to-callers", False) is True
-    options = FixOptions(param_name=name, add_to_callers=callers)
     try:
-        plan = plan_file(analysis, [finding], options)
-        propagate(Project([plan], [Path.cwd()], options))
-        new = rewritten_source(plan)
-    except RewriteError:
-        return None
-    except Exception:  # a fix that cannot be described costs its fixes entry, not the report
-        return None
+        new = rewritten_source(plan_file(analysis, list(findings), FixOptions(param_name=name)))
+    except Exception:  # a fix that cannot be described costs its fixes entries, not the report
+        return {}
     if new is None:
-        return None
+        return {}
     source = analysis.source
-    before = source if isinstance(source, str) else source.decode(analysis.module.encoding, errors="replace")
-    after = new.decode(analysis.module.encoding, errors="replace") if isinstance(new, bytes) else new
+    encoding = analysis.module.encoding
+    before = source if isinstance(source, str) else source.decode(encoding, errors="replace")
+    after = new.decode(encoding, errors="replace") if isinstance(new, bytes) else new
     replacements = line_replacements(before, after)
-    if not replacements:
-        return None
-    return {
-        "description": {"text": f"botolint fix: {finding.code}"},
-        "artifactChanges": [{"artifactLocation": artifact_location(path), "replacements": replacements}],
-    }
+    spans = _function_spans(source)
+    fixes: Dict[int, Dict] = {}
+    for finding in findings:
+        around = [span for span in spans if span[0] <= finding.line <= span[1]]
+        if not around:
+            continue
+        first, last = min(around, key=lambda span: span[1] - span[0])  # the innermost function
+        mine = [r for r in replacements if _overlaps(r["deletedRegion"], first, last)]
+        if mine:
+            fixes[id(finding)] = {
+                "description": {"text": f"botolint fix: {finding.code} (the function's change)"},
+                "artifactChanges": [{"artifactLocation": artifact_location(path), "replacements": mine}],
+            }
+    return fixes
+
+
+def _function_spans(source) -> List[Tuple[int, int]]:
+    """The lines of each function (its decorators included), from Python's tree."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    return [
+        (min([node.lineno, *(d.lineno for d in node.decorator_list)]), node.end_lineno or node.lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+
+
+def _overlaps(region: Dict, first: int, last: int) -> bool:
+    start, end = region["startLine"], region["endLine"]  # lines [start, end); an insertion when equal
+    return start <= last and max(end - 1, start) >= first
 
 
 def line_replacements(before: str, after: str) -> List[Dict]:
@@ -227,7 +257,7 @@ def line_replacements(before: str, after: str) -> List[Dict]:
     inserts the new lines' text."""
     old, new = _LINE.findall(before), _LINE.findall(after)
     replacements = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, old, new)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
