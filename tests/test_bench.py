@@ -122,3 +122,19 @@ def test_flake8_entry_reports_findings_only_with_botolint(mini_corpus, tmp_path)
 
     assert "AWS101" in flake8().stdout
     assert flake8("--without-botolint").stdout == ""
+
+
+def test_corpora_name_only_known_comparisons():
+    for corpus in bench.CORPUS_LIST:
+        assert set(corpus.comparisons or ()) <= set(bench.COMPARISONS), corpus.name
+    assert any(corpus.latency_file for corpus in bench.CORPUS_LIST)
+
+
+def test_latency_line_judges_the_absolute_time():
+    def run(seconds):
+        return bench.Run(wall=seconds, cpu=seconds, peak_rss_mib=10, returncode=0)
+
+    slow = bench.Comparison("latency", "mini", "A", "B", None, metric="wall", a=[run(0.3)], b=[run(0.9)])
+    fast = bench.Comparison("latency", "mini", "A", "B", None, metric="wall", a=[run(0.3)], b=[run(0.4)])
+    assert "target: <= 0.5s: NOT met" in bench.report_line(slow)
+    assert "target: <= 0.5s: met" in bench.report_line(fast)

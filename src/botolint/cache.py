@@ -118,6 +118,21 @@ class Cache:
     def _entry(self, key: str) -> Path:
         return self.directory / key[:2] / key
 
+    def _index_entry(self, root: Path) -> Path:
+        key = hashlib.sha256(f"index:{self.fingerprint}\0{os.path.abspath(root)}".encode()).hexdigest()
+        return self.directory / "index" / key
+
+    def get_index(self, root: Path) -> Optional[str]:
+        """The text index of the project at ``root`` an earlier run kept
+        (botolint.project.index_store), or None."""
+        try:
+            return self._index_entry(root).read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            return None
+
+    def put_index(self, root: Path, text: str) -> None:
+        self._write_at(self._index_entry(root), text)
+
     def get(self, key: str) -> Optional[CachedResult]:
         try:
             with self._entry(key).open("r", encoding="utf-8") as handle:
@@ -130,9 +145,11 @@ class Cache:
         self._write(key, json.dumps(_encode(result)))
 
     def _write(self, key: str, text: str) -> None:
+        self._write_at(self._entry(key), text)
+
+    def _write_at(self, entry: Path, text: str) -> None:
         if not self._writable:
             return
-        entry = self._entry(key)
         try:
             self._prepare(entry.parent)
             handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", text=True)

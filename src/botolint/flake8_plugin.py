@@ -16,19 +16,26 @@ from __future__ import annotations
 import ast
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Iterator, List, Optional, Tuple
 
 from botolint import __version__
-from botolint.cache import Cache, CachedResult, default_cache_directory
-from botolint.config import Config, ConfigError, load_config
-from botolint.engine import analyze_source
 from botolint.precheck import may_have_findings
-from botolint.rule import Finding, all_rules
-from botolint.runner import Projects, collecting_once, still_valid
+
+if TYPE_CHECKING:
+    from botolint.cache import Cache
+    from botolint.config import Config
+    from botolint.rule import Finding
+    from botolint.runner import Projects
+
+# flake8 loads this module for every run, on every file: it imports only the
+# text pre-check, and the core (LibCST, the rules, boto3's data) the first
+# time a file mentions boto3. A test checks that with ``-X importtime``.
 
 
 @lru_cache(maxsize=1)
 def _config() -> Config:
+    from botolint.config import Config, ConfigError, load_config
+
     try:
         return load_config(Path.cwd())
     except ConfigError:
@@ -38,6 +45,9 @@ def _config() -> Config:
 
 @lru_cache(maxsize=1)
 def _cache() -> Optional[Cache]:
+    from botolint.cache import Cache, default_cache_directory
+    from botolint.rule import all_rules
+
     try:
         config = _config()
         cache = Cache.for_run(default_cache_directory(config), config, all_rules())
@@ -80,6 +90,9 @@ class BotolintChecker:
     def _findings(self, source: str) -> Tuple[Finding, ...]:
         if not may_have_findings(source):
             return ()
+        from botolint.cache import CachedResult
+        from botolint.runner import still_valid
+
         cache = _cache() if self.use_cache else None
         path = Path(self.filename)
         project = _projects(self.use_cache).of(path)
@@ -101,6 +114,9 @@ class BotolintChecker:
         return findings
 
     def _analyze(self, source: str, project) -> Tuple[Tuple[Finding, ...], Optional[str], tuple]:
+        from botolint.engine import analyze_source
+        from botolint.runner import collecting_once
+
         # flake8's process holds every file's results and tokens: the collector
         # would traverse all of that again and again while LibCST builds a tree.
         with collecting_once():
@@ -119,4 +135,6 @@ class BotolintChecker:
 def _projects(use_cache: bool) -> Projects:
     """The projects flake8's files belong to, for this process: other modules
     are summarised once (and kept in the cache unless it is off)."""
+    from botolint.runner import Projects
+
     return Projects(_config(), _cache() if use_cache else None)

@@ -21,6 +21,7 @@ from botolint.cache import Cache, CachedResult
 from botolint.config import Config
 from botolint.engine import summarize_source
 from botolint.project.facts import Facts
+from botolint.project.index_store import IndexStore
 from botolint.project.layout import Layout
 from botolint.project.project import Project, ProjectIndex
 from botolint.project.summary import ModuleSummary
@@ -80,7 +81,8 @@ class Projects:
         project = self._by_root.get(layout.root)
         if project is None:
             loader = self._summary if self.load else None
-            index = ProjectIndex(layout, self.config.max_file_size)
+            store = IndexStore(self.cache, layout.root) if self.cache is not None else None
+            index = ProjectIndex(layout, self.config.max_file_size, store)
             project = self._by_root[layout.root] = Project(layout, loader, index)
         return project
 

@@ -315,10 +315,6 @@ class SemanticModel:
             self._walk_indexes = {walked: index for index, walked in enumerate(self.scope_by_node)}
         return self._walk_indexes[node]
 
-    def is_store(self, node: cst.CSTNode) -> bool:
-        """True for an attribute or subscript that an assignment writes."""
-        return node in self._store_targets
-
     def parent_of(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
         return self.parents.get(node)
 

@@ -13,11 +13,8 @@ from botolint.commands.common import (
     resolve_config,
     resolve_rules,
 )
-from botolint.engine import INTERNAL_ERROR
-from botolint.add_noqa import add_noqa_comments
 from botolint.output import FORMATS, Diagnostic, Failure, RunResult
 from botolint.output.report import add_output_arguments, read_stdin, write_report
-from botolint.runner import check_paths
 
 NAME = "check"
 HELP = "report boto3 default-session problems"
@@ -32,6 +29,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The core is imported here, not at the top: `botolint --version` and
+    # `botolint rule` build this command's parser and need none of it.
+    from botolint.add_noqa import add_noqa_comments
+    from botolint.engine import INTERNAL_ERROR
+    from botolint.runner import check_paths
+
     config = resolve_config(args)
     rules = resolve_rules(config)
     diagnostics: List[Diagnostic] = []

@@ -10,7 +10,7 @@ import sys
 from typing import TYPE_CHECKING, List, TextIO
 
 from botolint.commands.common import UsageError, add_file_arguments, resolve_config, resolve_rules
-from botolint.fix.model import FALLBACKS, FixOptions
+from botolint.fix.options import FALLBACKS, FixOptions
 
 if TYPE_CHECKING:
     from botolint.fix.run import FileResult

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from botolint.commands.common import UsageError
-from botolint.rule import all_rules, rules_by_code
+from botolint.catalog import entries_by_code, rule_entries
 
 NAME = "rule"
 HELP = "show a rule's documentation, or list all rules"
@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def rule_table() -> str:
     rows = ["| Code | Name | What it flags |", "|---|---|---|"]
-    rows += [f"| {rule.code} | {rule.name} | {rule.summary()} |" for rule in all_rules()]
+    rows += [f"| {rule.code} | {rule.name} | {rule.summary()} |" for rule in rule_entries()]
     return "\n".join(rows) + "\n"
 
 
@@ -36,11 +36,11 @@ def run(args: argparse.Namespace) -> int:
         if args.markdown_table:
             print(rule_table(), end="")
         else:
-            for rule in all_rules():
+            for rule in rule_entries():
                 print(f"{rule.code}  {rule.name:<32} {rule.summary()}")
         return 0
-    rule = rules_by_code().get(args.code.upper())
+    rule = entries_by_code().get(args.code.upper())
     if rule is None:
         raise UsageError(f"unknown rule {args.code!r} (see `botolint rule --all`)")
-    print(f"# {rule.code} {rule.name}\n\nMessage: {rule.message}\n\n{facts(rule)}\n\n{rule.docs()}")
+    print(f"# {rule.code} {rule.name}\n\nMessage: {rule.message}\n\n{facts(rule)}\n\n{rule.doc}")
     return 0

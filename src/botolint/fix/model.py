@@ -15,26 +15,11 @@ from typing import Dict, FrozenSet, List, Optional, Set, Tuple, Union
 import libcst as cst
 
 from botolint.engine import FileAnalysis
+from botolint.fix.options import DEFAULT_PARAM_NAME, FALLBACKS, SECOND_PARAM_NAME, FixOptions  # noqa: F401 - re-exported
 from botolint.rule import Finding
 from botolint.semantic import Scope, SemanticModel
 
-DEFAULT_PARAM_NAME = "session"
-SECOND_PARAM_NAME = "boto3_session"
-FALLBACKS = ("default", "new-session")
 Block = Union[cst.Module, cst.IndentedBlock]
-
-
-@dataclass(frozen=True)
-class FixOptions:
-    param_name: str = DEFAULT_PARAM_NAME
-    # "default": ``(session or boto3).client(...)``, which keeps the module's
-    # default session; "new-session": ``(session or boto3.Session()).client(...)``.
-    fallback: str = "default"
-    # Also give a session parameter to functions that call a function taking
-    # one, up their call chains, so that the session can be passed from the top.
-    add_to_callers: bool = False
-    # Apply fixes whose applicability is unsafe (they change behaviour).
-    unsafe_fixes: bool = False
 
 
 @dataclass(frozen=True)

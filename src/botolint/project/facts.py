@@ -20,7 +20,7 @@ dynamic dispatch, a module that does not parse), nothing is concluded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set, Tuple
 
 from botolint.objects import (
     NO_ATOMS, Atom, Atoms, ObjectKind, Ref, attribute_result, call_result, item_result, kinds_in,
@@ -367,5 +367,3 @@ def _instances(atoms: Atoms) -> List[tuple]:
     return [atom for atom in atoms if isinstance(atom, tuple) and atom[0] in ("instance", "class")]
 
 
-def worker_kinds(origins: Iterable[Origin]) -> FrozenSet[Worker]:
-    return frozenset(origin.worker for origin in origins)

@@ -19,6 +19,7 @@ from botolint.config import DEFAULT_MAX_FILE_SIZE
 from botolint.project.facts import Facts
 from botolint.source import SourceError, read_source
 from botolint.project.imports import imported_names
+from botolint.project.index_store import IndexStore
 from botolint.project.layout import Layout, absolute_module, modules_of
 from botolint.project.summary import ModuleSummary
 
@@ -36,8 +37,10 @@ Loader = Callable[[Path], Optional[ModuleSummary]]
 
 _DEFINITION = re.compile(rb"^([ \t]*)(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)")
 # Calls that hand work to a thread or process (what ``botolint.workers`` recognises).
+# ``Thread)`` and ``Process)``: a subclass, whose ``run`` is the worker.
 _SPAWN_CALL = re.compile(
     rb"Thread\(|Timer\(|Process\(|Executor\(|Pool\(|\.submit\(|\.map\(|\.imap|\.starmap|\.apply|run_in_executor|to_thread"
+    rb"|Thread\)|Process\)"
 )
 
 
@@ -64,14 +67,37 @@ def _spawning_definitions(data: bytes) -> FrozenSet[str]:
 class _IndexEntry:
     __slots__ = ("path", "imports", "spawns", "handlers", "functions")
 
-    def __init__(self, path: Path, data: bytes) -> None:
+    def __init__(
+        self, path: Path, imports: FrozenSet[str], spawns: bool, handlers: bool, functions: FrozenSet[str]
+    ) -> None:
         self.path = path
-        self.imports = imported_names(data)
-        # The substring tests are cheap and rule most files out before a regex runs.
-        self.spawns = any(word in data for word in _CONCURRENCY_WORDS) and bool(_SPAWN_TEXT.search(data))
-        self.handlers = (b"event" in data or b"handler" in data) and bool(_HANDLER_TEXT.search(data))
+        self.imports = imports
+        self.spawns = spawns
+        self.handlers = handlers
         # Names of the defs and classes that hand work to workers, when it can.
-        self.functions = _spawning_definitions(data) if self.spawns else frozenset()
+        self.functions = functions
+
+    @classmethod
+    def of_text(cls, path: Path, data: bytes) -> "_IndexEntry":
+        # The substring tests are cheap and rule most files out before a regex runs.
+        # A module that imports threading only for a Lock starts nothing: it
+        # must also have a call that hands work over.
+        spawns = (
+            any(word in data for word in _CONCURRENCY_WORDS)
+            and bool(_SPAWN_TEXT.search(data))
+            and bool(_SPAWN_CALL.search(data))
+        )
+        handlers = (b"event" in data or b"handler" in data) and bool(_HANDLER_TEXT.search(data))
+        functions = _spawning_definitions(data) if spawns else frozenset()
+        return cls(path, frozenset(imported_names(data)), spawns, handlers, functions)
+
+    def to_record(self) -> list:
+        return [sorted(self.imports), self.spawns, self.handlers, sorted(self.functions)]
+
+    @classmethod
+    def of_record(cls, path: Path, record: list) -> "_IndexEntry":
+        imports, spawns, handlers, functions = record
+        return cls(path, frozenset(imports), bool(spawns), bool(handlers), frozenset(functions))
 
 
 class ProjectIndex:
@@ -79,15 +105,16 @@ class ProjectIndex:
     read at most once: one module's entry on demand, every module's only when
     the importers of a module are asked for."""
 
-    def __init__(self, layout: Optional[Layout], max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> None:
+    def __init__(
+        self, layout: Optional[Layout], max_file_size: int = DEFAULT_MAX_FILE_SIZE, store: Optional[IndexStore] = None
+    ) -> None:
         self.layout = layout
         self.max_file_size = max_file_size
+        # Entries of an earlier run, kept by the result cache: a file whose
+        # size and mtime did not change is not read again.
+        self.store = store
         self._read: Dict[str, Optional[_IndexEntry]] = {}
         self._complete = False
-
-    @property
-    def built(self) -> bool:
-        return self._complete
 
     def entry(self, module: str) -> Optional[_IndexEntry]:
         """The entry of ``module``, reading only its file."""
@@ -100,15 +127,36 @@ class ProjectIndex:
         """The entry of every module of the project."""
         if not self._complete:
             if self.layout is not None:
+                known = self.store.load() if self.store is not None else {}
+                kept: Dict[str, list] = {}
                 for module, path in self.layout.python_modules():
                     if module not in self._read:
-                        self._read[module] = self._entry_at(path)
+                        self._read[module] = self._entry_from(path, known.get(str(path)), kept)
+                if self.store is not None and kept != known:
+                    self.store.save(kept)
             self._complete = True
         return {module: entry for module, entry in self._read.items() if entry is not None}
 
+    def _entry_from(self, path: Path, record: Optional[list], kept: Dict[str, list]) -> Optional[_IndexEntry]:
+        try:
+            status = path.stat()
+        except OSError:
+            return None
+        stamp = [status.st_mtime_ns, status.st_size]
+        if record is not None and record[:2] == stamp:
+            try:
+                entry: Optional[_IndexEntry] = _IndexEntry.of_record(path, record[2:])
+            except (TypeError, ValueError):
+                entry = self._entry_at(path)
+        else:
+            entry = self._entry_at(path)
+        if entry is not None:
+            kept[str(path)] = stamp + entry.to_record()
+        return entry
+
     def _entry_at(self, path: Path) -> Optional[_IndexEntry]:
         try:
-            return _IndexEntry(path, read_source(path, self.max_file_size))
+            return _IndexEntry.of_text(path, read_source(path, self.max_file_size))
         except SourceError:  # a FIFO, a device, an unreadable or huge file: not code we know
             return None
 
@@ -187,7 +235,8 @@ class Project:
         if self._importers is None:
             importers: Dict[str, Set[str]] = {}
             for importer, entry in self.index.entries().items():
-                for name in modules_of(self.absolute(importer, n) or "" for n in entry.imports):
+                is_package = entry.path.name == "__init__.py"  # known from the entry: no lookup
+                for name in modules_of(absolute_module(importer, is_package, n) or "" for n in entry.imports):
                     if name:
                         importers.setdefault(name, set()).add(importer)
             self._importers = importers

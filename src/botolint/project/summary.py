@@ -24,7 +24,7 @@ import libcst as cst
 
 from botolint.objects import Atoms, ObjectKind, Ref, Values
 from botolint.semantic import BindingKind, SemanticModel
-from botolint.workers import Worker, Workers
+from botolint.workers import Workers
 
 MODULE_BODY = "<module>"  # the id under which a module's own code is summarised
 # Top-level packages that are never a project's own code: the standard library,
@@ -275,10 +275,6 @@ def _union(sets: Iterable[Atoms]) -> Atoms:
     for atoms in sets:
         found |= atoms
     return frozenset(found)
-
-
-def worker_of(value: Optional[str]) -> Optional[Worker]:
-    return Worker(value) if value is not None else None
 
 
 # -- JSON: frozensets, tuples and ObjectKinds have no JSON form of their own -----

@@ -52,10 +52,6 @@ class ProjectView:
         """This module's functions whose code runs on other threads or processes."""
         return [self.semantic.definition(i) for i in self._ask(("worker_functions",)) if self.semantic.definition(i)]
 
-    def invocation_functions(self) -> List[cst.CSTNode]:
-        """This module's functions whose code runs on every Lambda invocation."""
-        return [self.semantic.definition(i) for i in self._ask(("invocation_functions",)) if self.semantic.definition(i)]
-
     def outside(self, origin: Origin, function: Optional[cst.CSTNode]) -> bool:
         """True when ``function``'s code (None: import time) is not part of the
         region ``origin`` belongs to: what it makes is made elsewhere."""
@@ -105,9 +101,8 @@ class ProjectView:
             if question[2] is None:
                 return True
             return (self.module, question[2]) not in facts.regions.get(region, set())
-        if kind in ("worker_functions", "invocation_functions"):
-            found = facts.origins if kind == "worker_functions" else facts.invocations
-            return tuple(sorted(function for module, function in found if module == self.module))
+        if kind == "worker_functions":
+            return tuple(sorted(function for module, function in facts.origins if module == self.module))
         if kind == "lambda_module":
             return facts.lambda_module(self.module)
         raise ValueError(f"unknown question {question!r}")

@@ -20,8 +20,6 @@ from botolint.rules._boto3 import (
     string_value,
 )
 
-SESSION_API = "https://boto3.amazonaws.com/v1/documentation/api/latest/reference/core/session.html"
-ISSUE_3882 = "https://github.com/boto/boto3/issues/3882"
 
 
 def closest(word: str, choices: Iterable[str]) -> Optional[str]:

@@ -12,9 +12,6 @@ from botolint.usage import installed_factories, is_injection_fallback, makes_req
 from botolint.rule import Context, Rule
 from botolint.handlers import lambda_handlers
 
-SESSION_GUIDE = "https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html"
-CLIENTS_GUIDE = "https://boto3.amazonaws.com/v1/documentation/api/latest/guide/clients.html"
-ISSUE_1592 = "https://github.com/boto/boto3/issues/1592"
 
 def needs_a_session(call: cst.Call, function: cst.CSTNode, ctx: Context) -> bool:
     """Whether the caller should be able to choose the session ``call`` uses:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Union
 
 import libcst as cst
 
@@ -97,7 +97,13 @@ class LambdaHandlerClientCreation(Rule):
 
     ## Where it does not apply
     Not at module scope (init time, the recommended place), and not in code
-    that only runs at init. A function that the handler never calls is not
+    that only runs at init. Not where the object is made once and kept, which
+    is init in all but name: in a function decorated with `functools.cache`
+    or `functools.lru_cache`, and in a lazy initialisation, an assignment to a
+    global, an attribute or a dict entry under an `if` that tests that same
+    target (`if _client is None: _client = boto3.client("s3")`,
+    `if region not in _clients: _clients[region] = ...`), or
+    `_client = _client or boto3.client("s3")`. A function that the handler never calls is not
     followed, however it is named; a handler defined under `if` or `try`, or as a
     method, is not recognised.
 
@@ -125,6 +131,8 @@ class LambdaHandlerClientCreation(Rule):
         if what is None:
             return
         owner = ctx.scope_of(node).owner
+        if made_once(node, owner, ctx):
+            return
         invocations = ctx.project.invocations(owner) if owner is not None else ()
         if invocations:
             handler = self._handler_text(invocations[0], ctx)
@@ -174,3 +182,86 @@ class LambdaHandlerClientCreation(Rule):
                 receiver = " ".join(ctx.module.code_for_node(func.value).split())
                 return f"{receiver if len(receiver) <= 30 else 'session'}.{func.attr.value}()"
         return None
+
+
+MEMOIZING_DECORATORS = frozenset({"functools.cache", "functools.lru_cache"})
+Target = Union[cst.Name, cst.Attribute, cst.Subscript]
+
+
+def made_once(call: cst.Call, owner: Optional[cst.CSTNode], ctx: Context) -> bool:
+    """Whether ``call`` runs once and its result is kept: in a memoized
+    function, or as the lazy initialisation of a global, attribute or entry."""
+    if isinstance(owner, cst.FunctionDef) and any(_memoizes(decorator, ctx) for decorator in owner.decorators):
+        return True
+    target = _assigned_to(call, ctx)
+    if target is None:
+        return False
+    key = _target_key(target, ctx)
+    if key is None:
+        return False
+    if isinstance(target, cst.Name) and not _outlives_the_call(target.value, ctx.scope_of(call)):
+        return False  # a plain local is made again on every call
+    for ancestor in ctx.semantic.ancestors(call):
+        if ancestor is owner:
+            break
+        if isinstance(ancestor, (cst.If, cst.While)) and key in _keys_read(ancestor.test, ctx):
+            return True
+        if isinstance(ancestor, cst.BooleanOperation) and isinstance(ancestor.operator, cst.Or):
+            if key in _keys_read(ancestor.left, ctx):
+                return True
+    return False
+
+
+def _memoizes(decorator: cst.Decorator, ctx: Context) -> bool:
+    expression = decorator.decorator
+    if isinstance(expression, cst.Call):
+        expression = expression.func
+    return ctx.resolves_to(expression, *MEMOIZING_DECORATORS)
+
+
+def _assigned_to(call: cst.Call, ctx: Context) -> Optional[Target]:
+    """The single target of the assignment whose value ``call`` is (alone,
+    in ``x or call``, or as the receiver of ``call.Table(...)``), if any."""
+    node: cst.CSTNode = call
+    for parent in ctx.semantic.ancestors(call):
+        if isinstance(parent, cst.Assign):
+            if len(parent.targets) == 1 and parent.value is node:
+                target = parent.targets[0].target
+                if isinstance(target, (cst.Name, cst.Attribute, cst.Subscript)):
+                    return target
+            return None
+        if isinstance(parent, cst.BooleanOperation) or (isinstance(parent, cst.Attribute) and parent.value is node):
+            node = parent
+            continue
+        if isinstance(parent, cst.Call) and parent.func is node:
+            node = parent
+            continue
+        return None
+    return None
+
+
+def _target_key(target: cst.CSTNode, ctx: Context) -> Optional[str]:
+    """What identifies the kept object: ``_client``, ``self._client``, the
+    ``_clients`` of ``_clients[region]``."""
+    if isinstance(target, cst.Subscript):
+        return _target_key(target.value, ctx)
+    if isinstance(target, (cst.Name, cst.Attribute)):
+        return " ".join(ctx.module.code_for_node(target).split())
+    return None
+
+
+def _keys_read(test: cst.CSTNode, ctx: Context) -> set:
+    found = set()
+    stack = [test]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            found.add(" ".join(ctx.module.code_for_node(node).split()))
+        stack.extend(node.children)
+    return found
+
+
+def _outlives_the_call(name: str, scope) -> bool:
+    """A name assigned in a function keeps its value across calls only when
+    it is declared global or nonlocal there."""
+    return name in scope.global_names or name in scope.nonlocal_names
