@@ -470,7 +470,7 @@ def test_bad_files_in_worker_processes(tmp_path):
         (tmp_path / f"good_{index:02d}.py").write_text(GOOD)
     for name, data in bad.items():
         (tmp_path / f"bad_{name}.py").write_bytes(data)
-    result = run_process(tmp_path, "-m", "botolint", "check", "--no-cache", "-j2", ".")
+    result = run_process(tmp_path, "-m", "botolint", "check", "--no-cache", "--quiet", "-j2", ".")
     assert sorted(line.split(":")[0] for line in result.stderr.splitlines()) == sorted(f"bad_{n}.py" for n in bad)
     assert [line.split(":")[0] for line in result.stdout.splitlines()] == [f"good_{i:02d}.py" for i in range(12)]
     assert result.returncode == 1

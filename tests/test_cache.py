@@ -48,7 +48,7 @@ def analyses(monkeypatch) -> List[str]:
 
 
 def check(capsys, *args: str):
-    status = main(["check", "-j1", *args])
+    status = main(["check", "-j1", "--quiet", *args])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
 

@@ -29,13 +29,16 @@ def run(capsys, *argv):
 def test_text_output_and_exit_code(project, capsys):
     code, out, err = run(capsys, "check", ".")
     assert code == 1
-    assert out.splitlines() == [f"app.py:5:12: AWS101 {_message('AWS101')}"]
+    assert out.splitlines() == [
+        f"app.py:5:12: AWS101 [*] {_message('AWS101')}",
+        "Found 1 finding in 1 file; 1 fixable with botolint fix.",
+    ]
     assert err == ""
 
 
 def test_clean_exit_zero(project, capsys):
     code, out, _ = run(capsys, "check", "clean.py")
-    assert (code, out) == (0, "")
+    assert (code, out) == (0, "All checks passed: 1 file, no findings.\n")
 
 
 def test_default_path_is_cwd(project, capsys):
@@ -47,7 +50,10 @@ def test_json_format(project, capsys):
     code, out, _ = run(capsys, "check", "--format", "json", ".")
     assert code == 1
     assert json.loads(out) == [
-        {"path": "app.py", "line": 5, "column": 12, "code": "AWS101", "message": _message("AWS101")}
+        {
+            "path": "app.py", "line": 5, "column": 12, "code": "AWS101", "message": _message("AWS101"),
+            "fix": {"applicability": "safe"},
+        }
     ]
 
 
@@ -61,7 +67,7 @@ def test_sarif_format_has_rule_and_region(project, capsys):
     assert result["ruleId"] == "AWS101" and result["ruleIndex"] == 0
     location = result["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "app.py"
-    assert location["region"] == {"startLine": 5, "startColumn": 12}
+    assert location["region"] == {"startLine": 5, "startColumn": 12, "endLine": 5, "endColumn": 30}
 
 
 def test_github_format(project, capsys):
@@ -85,7 +91,7 @@ def test_unknown_selector_is_a_usage_error(project, capsys):
 def test_statistics(project, capsys):
     (project / "more.py").write_text(DIRTY + 'r = boto3.resource("s3")\n')
     _, out, _ = run(capsys, "check", "--statistics", ".")
-    assert out.splitlines()[-2:] == ["2  AWS101  default-session-client", "1  AWS103  import-time-default-session"]
+    assert out.splitlines()[-3:-1] == ["2  AWS101  default-session-client", "1  AWS103  import-time-default-session"]
 
 
 def test_noqa(project, capsys):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -12,12 +13,22 @@ def _run(*argv: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", *argv], cwd=ROOT, capture_output=True, text=True, check=False)
 
 
+# What a flake8-style consumer (an editor's or reviewdog's errorformat) matches;
+# other lines, such as check's summary, it skips.
+FINDING = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<column>\d+): (?P<code>[A-Z]+\d+) ")
+
+
 def _locations(output: str):
     found = set()
     for line in output.splitlines():
-        path, row, column, rest = line.split(":", 3)
-        found.add((path, int(row), int(column), rest.split()[0]))
+        match = FINDING.match(line)
+        if match:
+            found.add((match["path"], int(match["line"]), int(match["column"]), match["code"]))
     return found
+
+
+def _unmatched(output: str):
+    return [line for line in output.splitlines() if not FINDING.match(line)]
 
 
 def test_examples_have_findings_and_flake8_reports_the_same(tmp_path):
@@ -27,5 +38,9 @@ def test_examples_have_findings_and_flake8_reports_the_same(tmp_path):
     assert check.returncode == 1 and flake8.returncode == 1, check.stderr + flake8.stderr
     assert check.stderr == ""
     assert _locations(check.stdout) == _locations(flake8.stdout)
+    # Only the summary line is not a finding, and it is the last line.
+    assert _unmatched(check.stdout) == [check.stdout.splitlines()[-1]]
+    assert check.stdout.splitlines()[-1].startswith(f"Found {len(_locations(check.stdout))} findings in ")
+    assert _unmatched(flake8.stdout) == []
     codes = {code for *_, code in _locations(check.stdout)}
     assert {"AWS101", "AWS102", "AWS103", "AWS104"} <= codes

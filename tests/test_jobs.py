@@ -44,7 +44,7 @@ def pools(monkeypatch):
 
 
 def run(capsys, *args):
-    status = main(["check", "--no-cache", *args])
+    status = main(["check", "--no-cache", "--quiet", *args])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
 

@@ -13,7 +13,8 @@ from botolint.commands.common import (
     resolve_config,
     resolve_rules,
 )
-from botolint.output import FORMATS, Diagnostic, render_statistics
+from botolint.output import FORMATS, Diagnostic, Failure, RunResult
+from botolint.output.report import add_output_arguments, read_stdin, write_report
 
 NAME = "check"
 HELP = "report boto3 default-session problems"
@@ -24,11 +25,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_performance_arguments(parser)
     parser.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
     parser.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
+    add_output_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     # The core is imported here, not at the top: `botolint --version` and
     # `botolint rule` build this command's parser and need none of it.
+    from botolint.add_noqa import add_noqa_comments
     from botolint.engine import INTERNAL_ERROR
     from botolint.runner import check_paths
 
@@ -37,18 +40,27 @@ def run(args: argparse.Namespace) -> int:
     diagnostics: List[Diagnostic] = []
     failed = internal = 0
     cache = resolve_cache(args, config, rules)
-    for report in check_paths(args.paths, config, rules, cache=cache, jobs=args.jobs):
+    stdin = read_stdin(args, config, rules)
+    reports = stdin.reports if stdin is not None else check_paths(args.paths, config, rules, cache=cache, jobs=args.jobs)
+    result = RunResult(sources=stdin.sources if stdin is not None else {})
+    for report in reports:
+        result.files += 1
         if report.error is not None:
             failed += 1
             internal += report.error.startswith(INTERNAL_ERROR)
             print(f"{report.path}: error: {report.error}", file=sys.stderr)
+            result.failures.append(Failure(report.path, report.error))
             continue
-        diagnostics += [Diagnostic(report.path, f.line, f.column, f.code, f.message) for f in report.findings]
-    sys.stdout.write(FORMATS[args.format](diagnostics))
-    if args.statistics:
-        stream = sys.stdout if args.format == "text" else sys.stderr
-        stream.write(render_statistics(diagnostics))
+        diagnostics += [
+            Diagnostic(report.path, f.line, f.column, f.code, f.message, f.applicability.value if f.applicability else None)
+            for f in report.findings
+        ]
+    result.diagnostics = diagnostics
+    if args.add_noqa:
+        edited = add_noqa_comments(result, quiet=args.quiet)
+        return 2 if internal else 1 if failed or edited else 0
+    write_report(args, result, config, rules)
     if internal:
         print(f"botolint: {internal} file(s) hit an internal error: please report it", file=sys.stderr)
         return 2
-    return 1 if diagnostics or failed else 0
+    return 0 if args.exit_zero else 1 if diagnostics or failed else 0
