@@ -119,7 +119,10 @@ class FilePlan:
     remove: Set[cst.CSTNode] = field(default_factory=set)  # statements to delete
     # Expressions replaced whole: a call, a docstring.
     replace_value: Dict[cst.BaseExpression, cst.BaseExpression] = field(default_factory=dict)
-    needs_boto3_import: bool = False
+    needs_boto3_import: bool = False  # a call needs the name boto3 at run time
+    # Only a new parameter's annotation needs it: under ``if TYPE_CHECKING:``
+    # when importing the module does not import boto3 already.
+    needs_boto3_for_annotation: bool = False
     # ``from boto3 import client [as name]`` imports that may now be unused:
     # (object, alias); RemoveImportsVisitor drops only those nothing else uses.
     maybe_unused: List[Tuple[str, Optional[str]]] = field(default_factory=list)

@@ -10,6 +10,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from botolint.fix.build import no_space_equal
+from botolint.fix.imports import add_boto3_import, first_party_packages
 from botolint.fix.layout import insert_items
 from botolint.fix.model import FilePlan
 from botolint.fix.style import line_length
@@ -181,11 +182,10 @@ def _parameters_from(kinds, items) -> cst.Parameters:
 
 
 def rewrite_module(plan: FilePlan, context: CodemodContext) -> cst.Module:
-    """The module with the plan applied; ``import boto3`` is queued on
-    ``context`` for ``AddImportsVisitor`` when a call needs it."""
-    module = plan.analysis.module.visit(_Rewriter(plan))
-    if plan.needs_boto3_import:
-        AddImportsVisitor.add_needed_import(context, "boto3")
+    """The module with the plan applied; imports that may now be unused are
+    queued on ``context`` for ``RemoveImportsVisitor``; ``import boto3`` is
+    added where isort puts it (``with_boto3_import``)."""
+    module = with_boto3_import(plan, plan.analysis.module.visit(_Rewriter(plan)))
     for obj, alias in dict.fromkeys(plan.maybe_unused):
         RemoveImportsVisitor.remove_unused_import(context, "boto3", obj, alias)
     return module
@@ -204,6 +204,29 @@ def rewritten_source(plan: FilePlan) -> Optional[bytes]:
     data = module.bytes
     check_parses(plan.analysis.source, data)
     return data
+
+
+def with_boto3_import(plan: FilePlan, module: cst.Module) -> cst.Module:
+    """``import boto3`` added where the plan needs the name and the module
+    has none at the top (for an annotation only: under ``if TYPE_CHECKING:``
+    when importing the module does not import boto3)."""
+    if not (plan.needs_boto3_import or plan.needs_boto3_for_annotation):
+        return module
+    if _has_top_level_import_boto3(module):
+        return module
+    return add_boto3_import(module, first_party_packages(plan.path), typing_only=not plan.needs_boto3_import)
+
+
+def _has_top_level_import_boto3(module: cst.Module) -> bool:
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Import) and any(
+                    isinstance(alias.name, cst.Name) and alias.name.value == "boto3" and alias.asname is None
+                    for alias in small.names
+                ):
+                    return True
+    return False
 
 
 def check_parses(original, data: bytes) -> None:
