@@ -285,7 +285,12 @@ def render_table(results: Sequence[SuiteResult]) -> str:
             checks = []
             for checker in CHECKERS:
                 figures = mode.checkers.get(checker)
-                checks.append("n/a" if figures is None else f"{figures['new']} ({figures['before']}->{figures['after']})")
+                if figures is None:
+                    checks.append("n/a")
+                elif "error" in figures:
+                    checks.append("checker failed")
+                else:
+                    checks.append(f"{figures['new']} ({figures['before']}->{figures['after']})")
             green = "" if suite_green(suite.baseline, mode.tests) else " **red**"
             rows.append(
                 f"| {label} | {mode.mode} | {tests_cell(suite.baseline)} -> {tests_cell(mode.tests)}{green} | "
@@ -357,7 +362,7 @@ def scratch_venv(suite: Suite, original: Path, work: Path) -> Path:
 
 def tools_venv(work: Path) -> Path:
     venv = work / "venv-tools"
-    spec = "ruff==0.8.6 black>=24 flake8>=7"
+    spec = "ruff==0.14.14 black>=24 flake8>=7"
     marker = venv / "botolint-suite.json"
     if not (marker.is_file() and marker.read_text() == spec):
         shutil.rmtree(venv, ignore_errors=True)
@@ -384,25 +389,39 @@ def run_tests(suite: Suite, tree: Path, venv: Path) -> Dict[str, int]:
     return parse_pytest_summary(done.stdout)
 
 
+class CheckerError(RuntimeError):
+    """The checker itself failed (its configuration did not load, it crashed)."""
+
+
+def checker_failed(checker: str, returncode: int) -> bool:
+    """Exit codes 0 (clean) and 1 (findings) are results; anything else (ruff's
+    and mypy's 2, black's 123) means the checker did not run."""
+    return returncode not in (0, 1)
+
+
 def run_checker(checker: str, suite: Suite, tree: Path, files: Sequence[str], venv: Path, tools: Path):
     if not files:
         return []
     if checker == "flake8":
-        done = _run([str(tools / "bin" / "flake8"), "--isolated", "--select", "E501,F",
-                     f"--max-line-length={suite.line_length}", *files], tree)
-        return parse_located(done.stdout, str(tree))
-    if checker == "ruff":
-        done = _run([str(tools / "bin" / "ruff"), "check", "--no-cache", "--output-format", "concise",
-                     *suite.ruff_args, *files], tree)
-        return parse_located(done.stdout, str(tree))
-    if checker == "black":
-        done = _run([str(tools / "bin" / "black"), "--check", f"--line-length={suite.line_length}", *files], tree)
-        return parse_black(done.stdout, str(tree))
-    if checker == "mypy":
-        done = _run([str(venv / "bin" / "mypy"), "--no-incremental", "--follow-imports=silent", *files], tree,
-                    _test_env(suite, tree))
-        return parse_located(done.stdout, str(tree))
-    raise ValueError(checker)
+        command = [str(tools / "bin" / "flake8"), "--isolated", "--select", "E501,F",
+                   f"--max-line-length={suite.line_length}", *files]
+        parse, env = parse_located, None
+    elif checker == "ruff":
+        command = [str(tools / "bin" / "ruff"), "check", "--no-cache", "--output-format", "concise",
+                   *suite.ruff_args, *files]
+        parse, env = parse_located, None
+    elif checker == "black":
+        command = [str(tools / "bin" / "black"), "--check", f"--line-length={suite.line_length}", *files]
+        parse, env = parse_black, None
+    elif checker == "mypy":
+        command = [str(venv / "bin" / "mypy"), "--no-incremental", "--follow-imports=silent", *files]
+        parse, env = parse_located, _test_env(suite, tree)
+    else:
+        raise ValueError(checker)
+    done = _run(command, tree, env)
+    if checker_failed(checker, done.returncode):
+        raise CheckerError(f"{checker} exited {done.returncode}: {done.stdout.strip()[-300:]}")
+    return parse(done.stdout, str(tree))
 
 
 def imports_without_boto3(suite: Suite, tree: Path, files: Sequence[str], venv: Path) -> List[str]:
@@ -456,8 +475,13 @@ def measure(suite: Suite, work: Path, modes: Sequence[str], sdist: Path) -> Suit
         outcome.second_run_changed = changed_files(after, tree_digest(again))
         outcome.tests = run_tests(suite, tree, venv)
         for checker in suite.checkers:
-            old = run_checker(checker, suite, baseline_tree, outcome.changed, venv, tools)
-            new = run_checker(checker, suite, tree, outcome.changed, venv, tools)
+            try:
+                old = run_checker(checker, suite, baseline_tree, outcome.changed, venv, tools)
+                new = run_checker(checker, suite, tree, outcome.changed, venv, tools)
+            except CheckerError as error:
+                outcome.checkers[checker] = {"error": 1}
+                outcome.new_examples[checker] = [str(error)]
+                continue
             added = new_findings(old, new)
             outcome.checkers[checker] = {"before": len(old), "after": len(new), "new": sum(added.values())}
             outcome.new_examples[checker] = [f"{path}: {code}" for (path, code) in sorted(added)]

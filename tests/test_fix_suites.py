@@ -154,3 +154,14 @@ def test_unpack_checks_the_pinned_digest(tmp_path):
 def test_sdist_names_are_normalized():
     (suite,) = [suite for suite in suites.SUITES if suite.name == "dagster-aws"]
     assert suite.sdist_stem == "dagster_aws-0.29.27"
+
+
+@pytest.mark.parametrize("code, failed", [(0, False), (1, False), (2, True), (123, True)])
+def test_a_checker_that_did_not_run_is_not_a_clean_result(code, failed):
+    assert suites.checker_failed("ruff", code) is failed
+
+
+def test_table_says_when_a_checker_failed():
+    mode = suites.ModeResult("default", tests={"passed": 1}, checkers={"ruff": {"error": 1}})
+    table = suites.render_table([suites.SuiteResult("pkg", "1.0", baseline={"passed": 1}, modes=[mode])])
+    assert "checker failed" in table.splitlines()[2]
