@@ -149,6 +149,19 @@ class FilePlan:
         """Whether ``dotted`` names the project's own code (not a dependency's)."""
         return self.analysis.context.project.is_project_name(dotted)
 
+    def base_defines(self, dotted: str, name: str) -> bool:
+        """Whether the project's class ``dotted`` (as imported here), or one of
+        its bases, defines ``name``: a method of that name here overrides it."""
+        view = self.analysis.context.project
+        facts = getattr(view, "facts", None)
+        if facts is None:
+            return False
+        try:
+            entities = facts.lookup(view.module, dotted)
+            return any(entity[0] == "class" and facts.member(entity, name) for entity in entities)
+        except Exception:  # a fact that cannot be settled is not an override
+            return False
+
     @property
     def module(self) -> cst.Module:
         return self.analysis.module

@@ -63,7 +63,7 @@ def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
     existing = plan.sessions.get(function) or existing_session_param(plan, function, options)
     if existing is None:
         blocked = why_unpassable(
-            function, semantic, plan.path, plan.analysis.context.config, plan.signature_read, plan.in_project
+            function, semantic, plan.path, plan.analysis.context.config, plan.signature_read, plan.in_project, plan.base_defines
         )
         if blocked is not None and blocked[1].startswith(CALLBACK) and isinstance(semantic.scope_of(function).owner, cst.FunctionDef):
             # A closure handed out (``return upload``) reads its function's session.
@@ -229,7 +229,7 @@ def add_passing_parameter(plan: FilePlan, function: cst.FunctionDef, options: Fi
     parameter only to pass on; None when no name is free, or nobody could
     pass it one (an entry point, a callback, ...)."""
     semantic = plan.semantic
-    if why_unpassable(function, semantic, plan.path, plan.analysis.context.config, plan.signature_read, plan.in_project):
+    if why_unpassable(function, semantic, plan.path, plan.analysis.context.config, plan.signature_read, plan.in_project, plan.base_defines):
         return None
     name = choose_param_name(function, semantic, options.param_name)
     if name is None:
