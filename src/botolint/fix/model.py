@@ -128,6 +128,10 @@ class FilePlan:
     maybe_unused: List[Tuple[str, Optional[str]]] = field(default_factory=list)
     # -- the report ------------------------------------------------------------
     left: List[Leftover] = field(default_factory=list)
+    # Methods whose calls were left only because nothing passed them a session
+    # (no __init__ to take it): their findings and leftovers, planned after all
+    # if ``--add-to-callers`` gives the method a parameter to pass on.
+    left_for_want_of_param: Dict[cst.FunctionDef, Tuple[List[Finding], List[Leftover]]] = field(default_factory=dict)
     # (node whose line the note gives, text), e.g. an unsafe fix's summary.
     notes: List[Tuple[cst.CSTNode, str]] = field(default_factory=list)
     _signature_read: Optional[FrozenSet[str]] = field(default=None, repr=False)
