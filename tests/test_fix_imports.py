@@ -68,3 +68,11 @@ def test_annotation_only_with_boto3_imported_at_import_time_is_a_plain_import():
 )
 def test_imports_boto3_at_import_time(source, expected):
     assert imports_boto3_at_import_time(cst.parse_module(source)) is expected
+
+
+def test_first_import_after_a_docstring_keeps_the_blank_line():
+    before = '"""Doc."""\n\nx = None\n'
+    assert _added(before) == '"""Doc."""\n\nimport boto3\n\nx = None\n'
+    assert _added(before, typing_only=True) == (
+        '"""Doc."""\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import boto3\n\nx = None\n'
+    )

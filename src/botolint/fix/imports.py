@@ -105,11 +105,13 @@ def insert_import(
         body[index] = old.with_changes(leading_lines=[_blank(), *old.leading_lines[blanks:]])
         body.insert(index, new.with_changes(leading_lines=old.leading_lines[:blanks]))
         return body
-    body.insert(start, new.with_changes(leading_lines=[]))
-    if start + 1 < len(body):
-        following = body[start + 1]
-        if not following.leading_lines:
-            body[start + 1] = following.with_changes(leading_lines=[_blank()])
+    following = body[start] if start < len(body) else None
+    if following is None:
+        body.append(new.with_changes(leading_lines=[_blank()] if start else []))
+        return body
+    blanks = _leading_blanks(following.leading_lines)
+    body[start] = following.with_changes(leading_lines=[_blank(), *following.leading_lines[blanks:]])
+    body.insert(start, new.with_changes(leading_lines=following.leading_lines[:blanks]))
     return body
 
 

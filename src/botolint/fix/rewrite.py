@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import List, Optional
 
 import libcst as cst
@@ -43,7 +44,8 @@ class _Rewriter(cst.CSTTransformer):
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
         if self._grown and fits(original, self.plan.module, self._indent, self.limit):
-            updated = wrap_statement(updated, self.plan.module, self._indent, self.limit)
+            wrapped = wrap_statement(updated, self.plan.module, self._indent, self.limit)
+            updated = _pragma_on_first_line(wrapped) if _has_pragma(original) and wrapped is not updated else wrapped
         self._grown = False
         return updated
 
@@ -109,6 +111,49 @@ class _Rewriter(cst.CSTTransformer):
             decorators.insert(index, new)
             updated = updated.with_changes(decorators=decorators)
         return updated
+
+
+_PRAGMA = re.compile(r"#\s*(type:\s*ignore|noqa|pragma|pylint:|pyright:|mypy:)", re.IGNORECASE)
+
+
+def _has_pragma(statement: cst.SimpleStatementLine) -> bool:
+    """A trailing ``# type: ignore`` (``noqa``, ...) applies to its line:
+    wrapping would move it to the closing line, where it silences nothing
+    (black leaves such lines unsplit too)."""
+    comment = statement.trailing_whitespace.comment
+    return comment is not None and _PRAGMA.search(comment.value) is not None
+
+
+class _FirstLineBreak(cst.CSTTransformer):
+    """Puts a comment at the end of the statement's first line (after the
+    opening bracket the wrap broke the line at)."""
+
+    def __init__(self, comment: cst.Comment) -> None:
+        super().__init__()
+        self.comment = comment
+        self.done = False
+
+    def leave_ParenthesizedWhitespace(self, original, updated):
+        if self.done:
+            return updated
+        self.done = True
+        first = updated.first_line
+        return updated.with_changes(
+            first_line=first.with_changes(whitespace=cst.SimpleWhitespace("  "), comment=self.comment)
+        )
+
+
+def _pragma_on_first_line(statement: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+    """A wrapped statement's ``# type: ignore`` stays on its first line, where
+    mypy reports the error it silences (black keeps it there too)."""
+    comment = statement.trailing_whitespace.comment
+    mover = _FirstLineBreak(comment)
+    moved = statement.with_changes(body=[small.visit(mover) for small in statement.body])
+    if not mover.done:
+        return statement
+    return moved.with_changes(
+        trailing_whitespace=statement.trailing_whitespace.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)
+    )
 
 
 def _before(inserted, statement: cst.CSTNode) -> list:
