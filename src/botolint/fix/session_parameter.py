@@ -233,7 +233,13 @@ def add_passing_parameter(plan: FilePlan, function: cst.FunctionDef, options: Fi
     parameter only to pass on; None when no name is free, or nobody could
     pass it one (an entry point, a callback, ...)."""
     semantic = plan.semantic
-    if why_unpassable(function, semantic, plan.path, plan.analysis.context.config, plan.signature_read, plan.in_project, plan.base_defines):
+    blocked = why_unpassable(
+        function, semantic, plan.path, plan.analysis.context.config, plan.signature_read, plan.in_project, plan.base_defines
+    )
+    if blocked is not None:
+        note = f"{qualified_function_name(function, semantic)}() left without a session to pass on: {blocked[1]}"
+        if not blocked[1].startswith("test code") and all(text != note for _, text in plan.notes):
+            plan.notes.append((function.name, note))
         return None
     name = choose_param_name(function, semantic, options.param_name)
     if name is None:
