@@ -53,10 +53,13 @@ SIGNATURE_READERS = frozenset(
 def why_unpassable(
     function: cst.FunctionDef, semantic: SemanticModel, path: str, config,
     signature_read: FrozenSet[str] = frozenset(), in_project: Callable[[str], bool] = lambda name: False,
+    base_defines: Callable[[str, str], bool] = lambda base, name: False,
 ) -> Optional[Tuple[str, str]]:
     """``(what can be done, why)`` when no caller can pass ``function`` a
     session: ``CLASS_FIX`` (the class can take it) or ``LEFT``; else None.
-    ``in_project`` says whether a dotted name is the project's own code."""
+    ``in_project`` says whether a dotted name is the project's own code;
+    ``base_defines(base, name)`` whether the project's class ``base`` has a
+    method ``name`` (which a method of that name in a subclass overrides)."""
     scope = semantic.scope_created_by[function]
     owner = scope.parent
     name = function.name.value
@@ -71,6 +74,9 @@ def why_unpassable(
         base = _external_base(owner.node, semantic, in_project)
         if base is not None and not name.startswith("_") and not _is_static(function):
             return CLASS_FIX, f"overrides a method of {base}, which its framework calls"
+        overridden = _overridden_in_project(owner.node, name, semantic, in_project, base_defines)
+        if overridden is not None and name != "__init__" and not _is_static(function):
+            return CLASS_FIX, f"overrides {overridden}.{name}, which its callers reach through the base class"
     elif owner is not None and owner.kind is ScopeKind.MODULE:
         if is_lambda_handler(function, handler_names(config)):
             return LEFT, "a Lambda handler: the runtime passes only (event, context); see AWS301's hoist (--unsafe-fixes)"
@@ -122,6 +128,20 @@ def _is_setter(function: cst.FunctionDef) -> bool:
 
 def _is_static(function: cst.FunctionDef) -> bool:
     return any(isinstance(d.decorator, cst.Name) and d.decorator.value in ("staticmethod", "classmethod") for d in function.decorators)
+
+
+def _overridden_in_project(
+    cls: cst.ClassDef, name: str, semantic: SemanticModel,
+    in_project: Callable[[str], bool], base_defines: Callable[[str, str], bool],
+) -> Optional[str]:
+    """The project's base class (imported from another of its modules) that
+    defines ``name`` too: code written against the base (luigi's worker calling
+    ``task.run()``) calls the override without a session."""
+    for base in cls.bases:
+        for qualified in sorted(semantic.qualified_names(base.value)):
+            if (qualified.startswith(".") or in_project(qualified)) and base_defines(qualified, name):
+                return qualified.rpartition(".")[2] or qualified
+    return None
 
 
 def _external_base(cls: cst.ClassDef, semantic: SemanticModel, in_project: Callable[[str], bool]) -> Optional[str]:

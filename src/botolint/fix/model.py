@@ -104,12 +104,19 @@ class FilePlan:
     remove: Set[cst.CSTNode] = field(default_factory=set)  # statements to delete
     # Expressions replaced whole: a call, a docstring.
     replace_value: Dict[cst.BaseExpression, cst.BaseExpression] = field(default_factory=dict)
-    needs_boto3_import: bool = False
+    needs_boto3_import: bool = False  # a call needs the name boto3 at run time
+    # Only a new parameter's annotation needs it: under ``if TYPE_CHECKING:``
+    # when importing the module does not import boto3 already.
+    needs_boto3_for_annotation: bool = False
     # ``from boto3 import client [as name]`` imports that may now be unused:
     # (object, alias); RemoveImportsVisitor drops only those nothing else uses.
     maybe_unused: List[Tuple[str, Optional[str]]] = field(default_factory=list)
     # -- the report ------------------------------------------------------------
     left: List[Leftover] = field(default_factory=list)
+    # Methods whose calls were left only because nothing passed them a session
+    # (no __init__ to take it): their findings and leftovers, planned after all
+    # if ``--add-to-callers`` gives the method a parameter to pass on.
+    left_for_want_of_param: Dict[cst.FunctionDef, Tuple[List[Finding], List[Leftover]]] = field(default_factory=dict)
     # (node whose line the note gives, text), e.g. an unsafe fix's summary.
     notes: List[Tuple[cst.CSTNode, str]] = field(default_factory=list)
     _signature_read: Optional[FrozenSet[str]] = field(default=None, repr=False)
@@ -130,6 +137,19 @@ class FilePlan:
     def in_project(self, dotted: str) -> bool:
         """Whether ``dotted`` names the project's own code (not a dependency's)."""
         return self.analysis.context.project.is_project_name(dotted)
+
+    def base_defines(self, dotted: str, name: str) -> bool:
+        """Whether the project's class ``dotted`` (as imported here), or one of
+        its bases, defines ``name``: a method of that name here overrides it."""
+        view = self.analysis.context.project
+        facts = getattr(view, "facts", None)
+        if facts is None:
+            return False
+        try:
+            entities = facts.lookup(view.module, dotted)
+            return any(entity[0] == "class" and facts.member(entity, name) for entity in entities)
+        except Exception:  # a fact that cannot be settled is not an override
+            return False
 
     @property
     def module(self) -> cst.Module:

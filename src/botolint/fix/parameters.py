@@ -26,7 +26,7 @@ def annotation_for(plan: FilePlan, function: cst.FunctionDef) -> Optional[str]:
     if module is None:
         if semantic.scope_of(function).lookup("boto3"):
             return None  # the name means something else here
-        module, plan.needs_boto3_import = "boto3", True
+        module, plan.needs_boto3_for_annotation = "boto3", True
     text = f"{module}.session.Session | None"
     return text if _postponed_annotations(semantic.module) else f'"{text}"'
 

@@ -161,12 +161,77 @@ def propagate(project: Project) -> int:
     for plan in project.plans:
         if not plan.sessions:
             continue
+        count += _pass_to_base_init(plan)
         for call in calls[id(plan)]:
             passed = _session_to_pass(project, plan, call)
             if passed is not None and call not in plan.passes:
                 plan.passes[call] = passed
                 count += 1
     return count
+
+
+def _pass_to_base_init(plan: FilePlan) -> int:
+    """A subclass ``__init__`` with a session whose base class (in the same
+    module) takes one in its ``__init__`` too passes it on in
+    ``super().__init__(...)``: else the base's methods (``self._session``)
+    use the default session while the subclass uses the caller's."""
+    count = 0
+    classes = {node.name.value: node for node in plan.module.body if isinstance(node, cst.ClassDef)}
+    for function, param in list(plan.sessions.items()):
+        if function.name.value != "__init__":
+            continue
+        scope = plan.semantic.scope_created_by.get(function)
+        owner = scope.parent if scope is not None else None
+        if owner is None or owner.kind is not ScopeKind.CLASS:
+            continue
+        base_params = [
+            plan.sessions.get(_init_of(classes[base.value.value]))
+            for base in owner.node.bases
+            if isinstance(base.value, cst.Name) and base.value.value in classes
+        ]
+        base_param = next((found for found in base_params if found is not None), None)
+        if base_param is None or not base_param.keyword_ok:
+            continue
+        for call in plan.semantic.call_order:
+            if call in plan.passes or not _is_super_init(call):
+                continue
+            inner = plan.semantic.scope_by_node.get(call)
+            if inner is None or inner.enclosing_function is None or inner.enclosing_function.node is not function:
+                continue
+            if _forwards_without(call, function, base_param, param):
+                plan.passes[call] = (base_param.name, param.name)
+                count += 1
+    return count
+
+
+def _init_of(cls: cst.ClassDef) -> Optional[cst.FunctionDef]:
+    body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else []
+    return next((node for node in body if isinstance(node, cst.FunctionDef) and node.name.value == "__init__"), None)
+
+
+def _is_super_init(call: cst.Call) -> bool:
+    func = call.func
+    return (
+        isinstance(func, cst.Attribute) and func.attr.value == "__init__" and isinstance(func.value, cst.Call)
+        and isinstance(func.value.func, cst.Name) and func.value.func.value == "super"
+    )
+
+
+def _forwards_without(call: cst.Call, function: cst.FunctionDef, base: SessionParam, own: SessionParam) -> bool:
+    """Whether ``super().__init__(...)`` can be given the keyword: it does not
+    pass it already, and a ``**kwargs`` it forwards is the function's own,
+    which cannot hold the session (the function takes it by name)."""
+    star_kwarg = function.params.star_kwarg
+    own_kwargs = star_kwarg.name.value if isinstance(star_kwarg, cst.Param) else None
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == base.name:
+            return False
+        if arg.star == "*" and base.position is not None:
+            return False  # the positional arguments may fill it
+        if arg.star == "**":
+            if not (isinstance(arg.value, cst.Name) and arg.value.value == own_kwargs and own.name == base.name):
+                return False
+    return True
 
 
 def _pass_from_sources(project: Project, plan: FilePlan) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import List, Optional
 
 import libcst as cst
@@ -10,6 +11,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from botolint.fix.build import no_space_equal
+from botolint.fix.imports import add_boto3_import, first_party_packages
 from botolint.fix.layout import insert_items
 from botolint.fix.model import FilePlan
 from botolint.fix.style import line_length
@@ -42,7 +44,8 @@ class _Rewriter(cst.CSTTransformer):
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
         if self._grown and fits(original, self.plan.module, self._indent, self.limit):
-            updated = wrap_statement(updated, self.plan.module, self._indent, self.limit)
+            wrapped = wrap_statement(updated, self.plan.module, self._indent, self.limit)
+            updated = _pragma_on_first_line(wrapped) if _has_pragma(original) and wrapped is not updated else wrapped
         self._grown = False
         return updated
 
@@ -110,6 +113,49 @@ class _Rewriter(cst.CSTTransformer):
         return updated
 
 
+_PRAGMA = re.compile(r"#\s*(type:\s*ignore|noqa|pragma|pylint:|pyright:|mypy:)", re.IGNORECASE)
+
+
+def _has_pragma(statement: cst.SimpleStatementLine) -> bool:
+    """A trailing ``# type: ignore`` (``noqa``, ...) applies to its line:
+    wrapping would move it to the closing line, where it silences nothing
+    (black leaves such lines unsplit too)."""
+    comment = statement.trailing_whitespace.comment
+    return comment is not None and _PRAGMA.search(comment.value) is not None
+
+
+class _FirstLineBreak(cst.CSTTransformer):
+    """Puts a comment at the end of the statement's first line (after the
+    opening bracket the wrap broke the line at)."""
+
+    def __init__(self, comment: cst.Comment) -> None:
+        super().__init__()
+        self.comment = comment
+        self.done = False
+
+    def leave_ParenthesizedWhitespace(self, original, updated):
+        if self.done:
+            return updated
+        self.done = True
+        first = updated.first_line
+        return updated.with_changes(
+            first_line=first.with_changes(whitespace=cst.SimpleWhitespace("  "), comment=self.comment)
+        )
+
+
+def _pragma_on_first_line(statement: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+    """A wrapped statement's ``# type: ignore`` stays on its first line, where
+    mypy reports the error it silences (black keeps it there too)."""
+    comment = statement.trailing_whitespace.comment
+    mover = _FirstLineBreak(comment)
+    moved = statement.with_changes(body=[small.visit(mover) for small in statement.body])
+    if not mover.done:
+        return statement
+    return moved.with_changes(
+        trailing_whitespace=statement.trailing_whitespace.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)
+    )
+
+
 def _before(inserted, statement: cst.CSTNode) -> list:
     """``inserted`` then ``statement``: blank lines above the statement move
     above the new lines; comments stay with the statement they describe."""
@@ -126,7 +172,9 @@ def _before(inserted, statement: cst.CSTNode) -> list:
 
 def _with_keyword(call: cst.Call, keyword: str, value: str):
     arg = cst.Arg(keyword=cst.Name(keyword), value=cst.Name(value), equal=no_space_equal())
-    return insert_items(call.args, len(call.args), [arg], call.whitespace_before_args)
+    # Before a ``**kwargs`` (valid after it too, but not how people write it).
+    index = next((i for i, item in enumerate(call.args) if item.star == "**"), len(call.args))
+    return insert_items(call.args, index, [arg], call.whitespace_before_args)
 
 
 def _new_param(name: str, annotation: Optional[str]) -> cst.Param:
@@ -181,11 +229,10 @@ def _parameters_from(kinds, items) -> cst.Parameters:
 
 
 def rewrite_module(plan: FilePlan, context: CodemodContext) -> cst.Module:
-    """The module with the plan applied; ``import boto3`` is queued on
-    ``context`` for ``AddImportsVisitor`` when a call needs it."""
-    module = plan.analysis.module.visit(_Rewriter(plan))
-    if plan.needs_boto3_import:
-        AddImportsVisitor.add_needed_import(context, "boto3")
+    """The module with the plan applied; imports that may now be unused are
+    queued on ``context`` for ``RemoveImportsVisitor``; ``import boto3`` is
+    added where isort puts it (``with_boto3_import``)."""
+    module = with_boto3_import(plan, plan.analysis.module.visit(_Rewriter(plan)))
     for obj, alias in dict.fromkeys(plan.maybe_unused):
         RemoveImportsVisitor.remove_unused_import(context, "boto3", obj, alias)
     return module
@@ -204,6 +251,29 @@ def rewritten_source(plan: FilePlan) -> Optional[bytes]:
     data = module.bytes
     check_parses(plan.analysis.source, data)
     return data
+
+
+def with_boto3_import(plan: FilePlan, module: cst.Module) -> cst.Module:
+    """``import boto3`` added where the plan needs the name and the module
+    has none at the top (for an annotation only: under ``if TYPE_CHECKING:``
+    when importing the module does not import boto3)."""
+    if not (plan.needs_boto3_import or plan.needs_boto3_for_annotation):
+        return module
+    if _has_top_level_import_boto3(module):
+        return module
+    return add_boto3_import(module, first_party_packages(plan.path), typing_only=not plan.needs_boto3_import)
+
+
+def _has_top_level_import_boto3(module: cst.Module) -> bool:
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Import) and any(
+                    isinstance(alias.name, cst.Name) and alias.name.value == "boto3" and alias.asname is None
+                    for alias in small.names
+                ):
+                    return True
+    return False
 
 
 def check_parses(original, data: bytes) -> None:

@@ -63,7 +63,7 @@ def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
     existing = plan.sessions.get(function) or existing_session_param(plan, function, options)
     if existing is None:
         blocked = why_unpassable(
-            function, semantic, plan.path, plan.analysis.context.config, plan.signature_read, plan.in_project
+            function, semantic, plan.path, plan.analysis.context.config, plan.signature_read, plan.in_project, plan.base_defines
         )
         if blocked is not None and blocked[1].startswith(CALLBACK) and isinstance(semantic.scope_of(function).owner, cst.FunctionDef):
             # A closure handed out (``return upload``) reads its function's session.
@@ -167,6 +167,7 @@ def _plan_without_parameter(
         else:
             why = f"{why}; {reason}" if why else reason
     others = _use_profile_session(plan, function, others, options)
+    leftovers = []
     for finding in on_workers + others:
         fix: SessionParameter = finding.fix
         if fix.fallback == "new-session" and not why.startswith("test code"):
@@ -176,7 +177,10 @@ def _plan_without_parameter(
                 plan.needs_boto3_import |= fallback.needs_import
                 plan.maybe_unused += from_import_of(fix.call, plan.semantic)
                 continue
-        plan.left.append(leftover(finding, f"no session parameter added: {why}"))
+        leftovers.append(leftover(finding, f"no session parameter added: {why}"))
+    plan.left += leftovers
+    if blocked is None and leftovers and not on_workers:
+        plan.left_for_want_of_param[function] = (others, leftovers)
 
 
 def _use_profile_session(
@@ -229,7 +233,13 @@ def add_passing_parameter(plan: FilePlan, function: cst.FunctionDef, options: Fi
     parameter only to pass on; None when no name is free, or nobody could
     pass it one (an entry point, a callback, ...)."""
     semantic = plan.semantic
-    if why_unpassable(function, semantic, plan.path, plan.analysis.context.config, plan.signature_read, plan.in_project):
+    blocked = why_unpassable(
+        function, semantic, plan.path, plan.analysis.context.config, plan.signature_read, plan.in_project, plan.base_defines
+    )
+    if blocked is not None:
+        note = f"{qualified_function_name(function, semantic)}() left without a session to pass on: {blocked[1]}"
+        if not blocked[1].startswith("test code") and all(text != note for _, text in plan.notes):
+            plan.notes.append((function.name, note))
         return None
     name = choose_param_name(function, semantic, options.param_name)
     if name is None:
@@ -239,6 +249,11 @@ def add_passing_parameter(plan: FilePlan, function: cst.FunctionDef, options: Fi
     plan.fixes[function] = FunctionFix(function, qualified_function_name(function, semantic), param, True, annotation, 0)
     plan.sessions[function] = param
     document_parameter(plan, function, name)
+    deferred = plan.left_for_want_of_param.pop(function, None)
+    if deferred is not None:  # its own calls use the parameter too: one session per function
+        findings, leftovers = deferred
+        plan.left = [item for item in plan.left if all(item is not left for left in leftovers)]
+        _plan_function(plan, function, findings, options)
     return param
 
 

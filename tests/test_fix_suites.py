@@ -1,0 +1,167 @@
+"""bench/fix_suites.py's parsing and scoring, on small synthetic outputs (offline:
+the real run needs sdists, venvs and minutes, and is a bench script)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections import Counter
+
+import pytest
+
+from fixture_support import ROOT
+
+_spec = importlib.util.spec_from_file_location("fix_suites", ROOT / "bench" / "fix_suites.py")
+suites = importlib.util.module_from_spec(_spec)
+sys.modules["fix_suites"] = suites
+_spec.loader.exec_module(suites)
+
+
+@pytest.mark.parametrize(
+    "output, expected",
+    [
+        ("....\n3 failed, 10 passed, 2 skipped in 2.10s\n", {"failed": 3, "passed": 10, "skipped": 2}),
+        ("== 70 passed, 45 warnings, 33 errors in 4.20s ==", {"passed": 70, "error": 33}),
+        ("1 passed, 1 error in 0.1s", {"passed": 1, "error": 1}),
+        ("no tests ran in 0.01s", {}),
+        ("Traceback (most recent call last):\nImportError: boto3", {"error": 1}),
+        # a count in a test's output is not the summary: the last summary line is
+        ("5 passed in 1s\nlater\n2 failed, 1 passed in 3.5s", {"failed": 2, "passed": 1}),
+    ],
+)
+def test_pytest_summary(output, expected):
+    assert suites.parse_pytest_summary(output) == expected
+
+
+def test_located_findings_of_flake8_ruff_and_mypy():
+    output = "\n".join(
+        [
+            "/t/tree/pkg/a.py:3:89: E501 line too long (93 > 88 characters)",
+            "./pkg/b.py:1:1: I001 [*] Import block is un-sorted or un-formatted",
+            "pkg/c.py:10: error: Incompatible types in assignment  [assignment]",
+            "pkg/c.py:11: note: See https://mypy.rtfd.io",
+            "pkg/c.py:12: error: Something without a code",
+            "Found 2 errors in 1 file (checked 3 source files)",
+            "Found 1 error.",
+            "[*] 1 fixable with the `--fix` option.",
+        ]
+    )
+    assert suites.parse_located(output, "/t/tree") == [
+        ("pkg/a.py", "E501"),
+        ("pkg/b.py", "I001"),
+        ("pkg/c.py", "mypy:assignment"),
+        ("pkg/c.py", "mypy:error"),
+    ]
+
+
+def test_black_would_reformat():
+    output = "would reformat /t/tree/pkg/a.py\nOh no! 1 file would be reformatted, 2 files would be left unchanged."
+    assert suites.parse_black(output, "/t/tree") == [("pkg/a.py", "black")]
+
+
+def test_new_findings_ignore_lines_and_count_repeats():
+    before = [("a.py", "E501"), ("a.py", "F401")]
+    after = [("a.py", "E501"), ("a.py", "E501"), ("b.py", "I001")]
+    assert suites.new_findings(before, after) == Counter({("a.py", "E501"): 1, ("b.py", "I001"): 1})
+    assert suites.new_findings(after, before) == Counter({("a.py", "F401"): 1})
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Fixed 2 files: 5 functions, 3 call sites; left 3 findings.", {"files": 2, "functions": 5, "call sites": 3, "left": 3}),
+        ("Would fix 1 file: 1 function, 0 call sites.", {"files": 1, "functions": 1, "call sites": 0, "left": 0}),
+    ],
+)
+def test_fix_summary(line, expected):
+    assert suites.parse_fix_summary("pkg/a.py:3: f() uses `session`\n" + line) == expected
+
+
+def test_changed_files_and_digests(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_text("x = 1\n")
+    (tmp_path / "pkg" / "b.py").write_text("y = 1\n")
+    before = suites.tree_digest(tmp_path)
+    (tmp_path / "pkg" / "b.py").write_text("y = 2\n")
+    (tmp_path / "pkg" / "c.py").write_text("")
+    assert suites.changed_files(before, suites.tree_digest(tmp_path)) == ["pkg/b.py", "pkg/c.py"]
+    assert suites.changed_files(before, before) == []
+
+
+@pytest.mark.parametrize(
+    "path, module", [("pkg/a.py", "pkg.a"), ("pkg/sub/__init__.py", "pkg.sub"), ("top.py", "top")]
+)
+def test_module_name(path, module):
+    assert suites.module_name(path) == module
+
+
+@pytest.mark.parametrize(
+    "baseline, after, green",
+    [
+        ({"passed": 10}, {"passed": 10}, True),
+        ({"passed": 10, "error": 3}, {"passed": 10, "error": 3}, True),
+        ({"passed": 10}, {"passed": 9, "failed": 1}, False),
+        ({"passed": 10}, {"error": 1}, False),  # a collection crash
+        ({"passed": 10, "failed": 1}, {"passed": 10, "failed": 1, "error": 1}, False),
+    ],
+)
+def test_suite_green(baseline, after, green):
+    assert suites.suite_green(baseline, after) is green
+
+
+def test_table_marks_red_suites_and_skips():
+    ok = suites.ModeResult("default", tests={"passed": 5}, changed=["a.py"], fix={"functions": 2},
+                           checkers={"flake8": {"before": 1, "after": 3, "new": 2}})
+    red = suites.ModeResult("callers", tests={"passed": 4, "failed": 1}, second_run_changed=["a.py"],
+                            import_broken=["pkg.a"])
+    table = suites.render_table(
+        [
+            suites.SuiteResult("pkg", "1.0", baseline={"passed": 5}, modes=[ok, red]),
+            suites.SuiteResult("gone", "2.0", skipped="sdist absent"),
+        ]
+    )
+    lines = table.splitlines()
+    assert all(line.count("|") == lines[0].count("|") for line in lines), table
+    default, callers, skipped = lines[2:]
+    assert "5/0 -> 5/0 |" in default and "| 2 (1->3) |" in default and "| n/a |" in default
+    assert "**red**" in callers and callers.rstrip().endswith("| 1 |")
+    assert "| 0 | 0 | 1 |" in callers  # no file changed, no function, one file the second run changes
+    assert "skipped: sdist absent" in skipped
+
+
+def test_skips_cleanly_without_sdists(tmp_path, capsys):
+    assert suites.main(["--sdists", str(tmp_path), "--work", str(tmp_path / "work"), "--only", "luigi"]) == 0
+    out = capsys.readouterr().out
+    assert "skipped luigi" in out and "sdist absent" in out
+    assert not (tmp_path / "work").exists()  # nothing unpacked, no venv made
+    assert not (tmp_path / "results.json").exists()
+
+
+def test_unknown_mode_is_an_error(tmp_path):
+    with pytest.raises(SystemExit):
+        suites.main(["--sdists", str(tmp_path), "--modes", "default,bogus"])
+
+
+def test_unpack_checks_the_pinned_digest(tmp_path):
+    sdist = tmp_path / "luigi-3.8.1.tar.gz"
+    sdist.write_bytes(b"not the release")
+    (suite,) = [suite for suite in suites.SUITES if suite.name == "luigi"]
+    assert suites.find_sdist(suite, tmp_path) == sdist
+    with pytest.raises(RuntimeError, match="sha256"):
+        suites.unpack(sdist, suite, tmp_path)
+
+
+def test_sdist_names_are_normalized():
+    (suite,) = [suite for suite in suites.SUITES if suite.name == "dagster-aws"]
+    assert suite.sdist_stem == "dagster_aws-0.29.27"
+
+
+@pytest.mark.parametrize("code, failed", [(0, False), (1, False), (2, True), (123, True)])
+def test_a_checker_that_did_not_run_is_not_a_clean_result(code, failed):
+    assert suites.checker_failed("ruff", code) is failed
+
+
+def test_table_says_when_a_checker_failed():
+    mode = suites.ModeResult("default", tests={"passed": 1}, checkers={"ruff": {"error": 1}})
+    table = suites.render_table([suites.SuiteResult("pkg", "1.0", baseline={"passed": 1}, modes=[mode])])
+    assert "checker failed" in table.splitlines()[2]
