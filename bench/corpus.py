@@ -45,34 +45,90 @@ class Repo:
 
 
 REPOS: Tuple[Repo, ...] = (
-    Repo("moto", "getmoto/moto", "0af643a5dbfc98797f08ee64f5be3ef8002d56ff",
-         "the AWS mock: thousands of test clients, a server, its own patching of boto3"),
-    Repo("cloud-custodian", "cloud-custodian/cloud-custodian", "df800e9e94d0860e0d8fbfebd9bc5b9b2d50367d",
-         "policy engine: thread pools over resources, assumed-role sessions with refresh, Lambda (mu) handlers"),
-    Repo("toil", "DataBiosphere/toil", "8593a3e155fa1b3c11dd0ab4e55d5037ec637f76",
-         "workflow engine: AWS job store and provisioner, worker threads, session helpers in another module"),
-    Repo("pacu", "RhinoSecurityLabs/pacu", "e597f23ecfb88b82f706c5f0cac9d4577c2af262",
-         "exploitation framework: modules with a session object, CLI entry point, threads in some modules"),
-    Repo("aws-sdk-pandas", "aws/aws-sdk-pandas", "cfe0ca818a1a0c8a93b42e8605888efd328a6617",
-         "library taking boto3_session everywhere, thread pools with per-thread sessions"),
-    Repo("ScoutSuite", "nccgroup/ScoutSuite", "7909f2fc6186063e5c9e7ddef8c4d7d1072c8f3d",
-         "auditing tool: clients made by helpers, run_in_executor / thread pools across modules"),
-    Repo("cloudaux", "Netflix-Skunkworks/cloudaux", "39d1dc11ccd794f21d95d3d1458abd94425b0927",
-         "assume-role helpers (sts_conn decorator) and a client cache, credentials passed between modules"),
-    Repo("datadog-serverless-functions", "DataDog/datadog-serverless-functions", "b9af797e0266b2be4011a94147419089833605c5",
-         "Lambda forwarder: handler modules importing client helpers from other modules"),
-    Repo("smart_open", "piskvorky/smart_open", "9d9022aa6d7d93e8dc7d721dd0e567349415af72",
-         "library with client injection (client=None fallbacks) and a multiprocessing/thread pool"),
-    Repo("s3-credentials", "simonw/s3-credentials", "4611f333407d2428b2e21771469e34fd52a5165d",
-         "click CLI making IAM/STS clients, with and without --profile"),
-    Repo("cloudmapper", "duo-labs/cloudmapper", "ec8fbf201b8b43e66720cd3ee9079a801e49c61c",
-         "CLI commands collecting account data, a thread pool in collect, sessions per account"),
-    Repo("repokid", "Netflix/repokid", "376aa82ed31fe66ac4b1aecc3c22b0fc4fcfc0ea",
-         "IAM tool built on cloudaux: assumed roles, DynamoDB resources, CLI"),
-    Repo("luigi", "spotify/luigi", "715f65c4a56a908ef0a1df4df6fc33b8420e2e6c",
-         "scheduler whose contrib modules (s3, ecs, batch, redshift) make clients inside task methods"),
-    Repo("aws-config-rules", "awslabs/aws-config-rules", "b54d4a6c99e105c25ca46af9305770e4ba51c422",
-         "hundreds of Lambda handlers that make clients per invocation in helpers, from assumed-role credentials"),
+    Repo(
+        "moto",
+        "getmoto/moto",
+        "0af643a5dbfc98797f08ee64f5be3ef8002d56ff",
+        "the AWS mock: thousands of test clients, a server, its own patching of boto3",
+    ),
+    Repo(
+        "cloud-custodian",
+        "cloud-custodian/cloud-custodian",
+        "df800e9e94d0860e0d8fbfebd9bc5b9b2d50367d",
+        "policy engine: thread pools over resources, assumed-role sessions with refresh, Lambda (mu) handlers",
+    ),
+    Repo(
+        "toil",
+        "DataBiosphere/toil",
+        "8593a3e155fa1b3c11dd0ab4e55d5037ec637f76",
+        "workflow engine: AWS job store and provisioner, worker threads, session helpers in another module",
+    ),
+    Repo(
+        "pacu",
+        "RhinoSecurityLabs/pacu",
+        "e597f23ecfb88b82f706c5f0cac9d4577c2af262",
+        "exploitation framework: modules with a session object, CLI entry point, threads in some modules",
+    ),
+    Repo(
+        "aws-sdk-pandas",
+        "aws/aws-sdk-pandas",
+        "cfe0ca818a1a0c8a93b42e8605888efd328a6617",
+        "library taking boto3_session everywhere, thread pools with per-thread sessions",
+    ),
+    Repo(
+        "ScoutSuite",
+        "nccgroup/ScoutSuite",
+        "7909f2fc6186063e5c9e7ddef8c4d7d1072c8f3d",
+        "auditing tool: clients made by helpers, run_in_executor / thread pools across modules",
+    ),
+    Repo(
+        "cloudaux",
+        "Netflix-Skunkworks/cloudaux",
+        "39d1dc11ccd794f21d95d3d1458abd94425b0927",
+        "assume-role helpers (sts_conn decorator) and a client cache, credentials passed between modules",
+    ),
+    Repo(
+        "datadog-serverless-functions",
+        "DataDog/datadog-serverless-functions",
+        "b9af797e0266b2be4011a94147419089833605c5",
+        "Lambda forwarder: handler modules importing client helpers from other modules",
+    ),
+    Repo(
+        "smart_open",
+        "piskvorky/smart_open",
+        "9d9022aa6d7d93e8dc7d721dd0e567349415af72",
+        "library with client injection (client=None fallbacks) and a multiprocessing/thread pool",
+    ),
+    Repo(
+        "s3-credentials",
+        "simonw/s3-credentials",
+        "4611f333407d2428b2e21771469e34fd52a5165d",
+        "click CLI making IAM/STS clients, with and without --profile",
+    ),
+    Repo(
+        "cloudmapper",
+        "duo-labs/cloudmapper",
+        "ec8fbf201b8b43e66720cd3ee9079a801e49c61c",
+        "CLI commands collecting account data, a thread pool in collect, sessions per account",
+    ),
+    Repo(
+        "repokid",
+        "Netflix/repokid",
+        "376aa82ed31fe66ac4b1aecc3c22b0fc4fcfc0ea",
+        "IAM tool built on cloudaux: assumed roles, DynamoDB resources, CLI",
+    ),
+    Repo(
+        "luigi",
+        "spotify/luigi",
+        "715f65c4a56a908ef0a1df4df6fc33b8420e2e6c",
+        "scheduler whose contrib modules (s3, ecs, batch, redshift) make clients inside task methods",
+    ),
+    Repo(
+        "aws-config-rules",
+        "awslabs/aws-config-rules",
+        "b54d4a6c99e105c25ca46af9305770e4ba51c422",
+        "hundreds of Lambda handlers that make clients per invocation in helpers, from assumed-role credentials",
+    ),
 )
 
 BY_NAME: Dict[str, Repo] = {repo.name: repo for repo in REPOS}
@@ -180,7 +236,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         try:
             count = extract(git_dir, repo, args.into)
         except subprocess.CalledProcessError as error:
-            print(f"{repo.name}: git failed ({error.stderr.decode(errors='replace').strip()}); skipped", file=sys.stderr)
+            print(
+                f"{repo.name}: git failed ({error.stderr.decode(errors='replace').strip()}); skipped", file=sys.stderr
+            )
             failed += 1
             continue
         print(f"{repo.name}: {count} files at {repo.commit[:12]}")

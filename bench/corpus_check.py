@@ -201,7 +201,9 @@ def run_corpus(project: str, workdir: Path) -> Report:
     return report
 
 
-def _compare_trees(report: Report, before: Dict[Path, bytes], after: Dict[Path, bytes], with_findings: Set[Path]) -> List[Path]:
+def _compare_trees(
+    report: Report, before: Dict[Path, bytes], after: Dict[Path, bytes], with_findings: Set[Path]
+) -> List[Path]:
     for path in sorted(set(before) ^ set(after)):
         report.violate(f"{path}: {'appeared' if path in after else 'disappeared'} during fix")
     changed = [path for path in before if path in after and before[path] != after[path]]
@@ -255,7 +257,9 @@ def _no_findings_left_in(report: Report, path: Path, functions: Set[str]) -> Non
 
 
 def print_report(report: Report) -> None:
-    print(f"\n== {report.name}: {report.files} files, {report.python_files} Python files, {report.megabytes} MB of Python")
+    print(
+        f"\n== {report.name}: {report.files} files, {report.python_files} Python files, {report.megabytes} MB of Python"
+    )
     print(f"   findings: {dict(sorted(report.findings.items())) or 'none'} in {report.files_with_findings} files")
     print(f"   fix rewrote {report.rewritten} files ({report.functions_rewritten} functions)")
     errors = sum(report.errors.values())
@@ -270,7 +274,9 @@ def print_report(report: Report) -> None:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", action="append", choices=sorted(PINNED), help="corpus to run (repeatable; default: all)")
+    parser.add_argument(
+        "--corpus", action="append", choices=sorted(PINNED), help="corpus to run (repeatable; default: all)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="botolint-corpus-"))

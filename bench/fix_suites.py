@@ -353,7 +353,9 @@ def scratch_venv(suite: Suite, original: Path, work: Path) -> Path:
     if not (marker.is_file() and marker.read_text() == spec):
         shutil.rmtree(venv, ignore_errors=True)
         _run([sys.executable, "-m", "venv", str(venv)], work).check_returncode()
-        done = _run([str(venv / "bin" / "pip"), "install", "-q", f"{original}{suite.extras}", *suite.requirements], work)
+        done = _run(
+            [str(venv / "bin" / "pip"), "install", "-q", f"{original}{suite.extras}", *suite.requirements], work
+        )
         if done.returncode:
             raise RuntimeError(f"pip install failed:\n{done.stdout[-2000:]}")
         marker.write_text(spec)
@@ -382,7 +384,9 @@ def _test_env(suite: Suite, tree: Path) -> Dict[str, str]:
 
 def run_tests(suite: Suite, tree: Path, venv: Path) -> Dict[str, int]:
     env = _test_env(suite, tree)
-    where = _run([str(venv / "bin" / "python"), "-c", f"import {suite.package}; print({suite.package}.__file__)"], tree, env)
+    where = _run(
+        [str(venv / "bin" / "python"), "-c", f"import {suite.package}; print({suite.package}.__file__)"], tree, env
+    )
     if str(tree) not in where.stdout:
         raise RuntimeError(f"{suite.package} is not imported from {tree}: {where.stdout.strip()}")
     done = _run([str(venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", *suite.tests], tree, env)

@@ -299,8 +299,10 @@ def table(rows: Dict[str, Score]) -> List[str]:
 
 
 def markdown(rows: Dict[str, Score], total: Score) -> List[str]:
-    out = ["| rule | findings | tp | fp | unlabelled (in tests) | precision | found / expected | recall | cross-module |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    out = [
+        "| rule | findings | tp | fp | unlabelled (in tests) | precision | found / expected | recall | cross-module |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for code, s in sorted(rows.items()) + [("**all**", total)]:
         cross = f"{s.cross_found}/{s.cross_expected}" if s.cross_expected else "-"
         out.append(f"| {code} | {s.findings} | {s.tp} | {s.fp} | {s.unlabelled} ({s.unlabelled_test}) | "
@@ -378,7 +380,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             "overall": dump(total),
             "by_code": {code: dump(s) for code, s in sorted(overall.items())},
             "by_repo": {r.name: dump(r.total()) for r in results},
-            "stale": [f"{r.name}:{l.path}:{l.line}:{l.code}" for r in results for l in r.stale],
+            "stale": [f"{r.name}:{label.path}:{label.line}:{label.code}" for r in results for label in r.stale],
         }, indent=2))
     elif args.markdown:
         print("\n".join(markdown(overall, total)))

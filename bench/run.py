@@ -295,7 +295,13 @@ def botolint_imported(run: Run) -> Optional[bool]:
 
 def compare_flake8(corpus: Corpus, paths: List[Path], repeat: int, cwd: Path) -> Comparison:
     comparison = Comparison("flake8", corpus.name, "flake8 E,W,F", "flake8 E,W,F + botolint", corpus.flake8_target)
-    alternate(comparison, flake8_command(paths, with_botolint=False), flake8_command(paths, with_botolint=True), repeat, cwd=cwd)
+    alternate(
+        comparison,
+        flake8_command(paths, with_botolint=False),
+        flake8_command(paths, with_botolint=True),
+        repeat,
+        cwd=cwd,
+    )
     _check_plugin_loading(comparison)
     return comparison
 
@@ -353,7 +359,13 @@ def botolint_code_fingerprint() -> str:
 
 def compare_jobs(corpus: Corpus, paths: List[Path], repeat: int, cwd: Path) -> Comparison:
     comparison = Comparison("jobs", corpus.name, "check -j1", "check -j2", JOBS_TARGET, metric="wall")
-    return alternate(comparison, check_command(paths, "--no-cache", "-j1"), check_command(paths, "--no-cache", "-j2"), repeat, cwd=cwd)
+    return alternate(
+        comparison,
+        check_command(paths, "--no-cache", "-j1"),
+        check_command(paths, "--no-cache", "-j2"),
+        repeat,
+        cwd=cwd,
+    )
 
 
 def compare_memory(corpus: Corpus, stats: CorpusStats, repeat: int, cwd: Path) -> Comparison:
@@ -378,7 +390,9 @@ def compare_latency(corpus: Corpus, repeat: int) -> Comparison:
     target = [Path(corpus.latency_file)]
     with_cache = flake8_command(target, with_botolint=True, cache=True)
     measure(with_cache, cwd=project)  # fills the cache (next to the project's pyproject.toml)
-    comparison = Comparison("latency", corpus.name, "flake8 E,W,F, one file", "... + botolint, warm", None, metric="wall")
+    comparison = Comparison(
+        "latency", corpus.name, "flake8 E,W,F, one file", "... + botolint, warm", None, metric="wall"
+    )
     alternate(comparison, flake8_command(target, with_botolint=False), with_cache, repeat, cwd=project)
     _check_plugin_loading(comparison)
     return comparison

@@ -40,7 +40,9 @@ def _evaluate(text: str, inputs: Dict[str, str]) -> str:
     return EXPRESSION.sub(value, text)
 
 
-def run_step(name: str, cwd: Path, inputs: Optional[Dict[str, str]] = None, path: str = "") -> subprocess.CompletedProcess:
+def run_step(
+    name: str, cwd: Path, inputs: Optional[Dict[str, str]] = None, path: str = ""
+) -> subprocess.CompletedProcess:
     step = _step(name)
     assert step["shell"] == "bash"
     inputs = dict(inputs or {})
@@ -91,7 +93,9 @@ def test_args_and_paths_inputs(repo):
 
 
 def test_sarif_format_writes_the_file_and_names_it(repo):
-    result = run_step("Run botolint check", repo, {"python": sys.executable, "format": "sarif", "sarif-file": "out/b.sarif"})
+    result = run_step(
+        "Run botolint check", repo, {"python": sys.executable, "format": "sarif", "sarif-file": "out/b.sarif"}
+    )
     # The directory must exist: the workflow makes it, as for any output file.
     assert result.returncode == 2 and "cannot write out/b.sarif" in result.stderr
     result = run_step("Run botolint check", repo, {"python": sys.executable, "format": "sarif"})

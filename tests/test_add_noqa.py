@@ -89,7 +89,7 @@ def test_flake8_reads_every_comment_it_wrote(project, capsys):
 
 
 def test_keeps_encoding_bom_and_line_endings(project, capsys):
-    latin = ('# -*- coding: latin-1 -*-\nimport boto3\n\n\ndef f():\n    return boto3.client("s3", region_name="\xe9")\n')
+    latin = '# -*- coding: latin-1 -*-\nimport boto3\n\n\ndef f():\n    return boto3.client("s3", region_name="\xe9")\n'
     (project / "latin.py").write_bytes(latin.replace("\n", "\r\n").encode("latin-1"))
     (project / "bom.py").write_bytes(b"\xef\xbb\xbf" + LEGACY.replace("\n", "\r").encode())
     run(capsys, "--add-noqa", ".")
@@ -174,7 +174,9 @@ CODES = st.from_regex(r"\A[A-Z]{1,3}[0-9]{1,3}\Z")
     new=st.lists(st.sampled_from(["AWS101", "AWS102", "AWS403"]), min_size=1, unique=True),
 )
 def test_with_noqa_gives_flake8_every_code(code, existing, separator, trailer, new):
-    comment = f"  # noqa: {separator.join(existing)}{trailer}" if existing else (trailer if trailer.startswith("  #") else "")
+    comment = (
+        f"  # noqa: {separator.join(existing)}{trailer}" if existing else (trailer if trailer.startswith("  #") else "")
+    )
     body = code + comment
     column = body.index("#") if "#" in body else None
     result = with_noqa(body, column, sorted(new))

@@ -359,7 +359,10 @@ ODD = {
     "tabs": b'import boto3\n\ndef f():\n\tif True:\n\t\treturn boto3.client("s3")\n',
     "form-feeds": b'import boto3\n\x0c\n\x0cdef f():\n\x0c    return boto3.client("s3")\n',
     "bom": b'\xef\xbb\xbfimport boto3\n\ndef f():\n    return boto3.client("s3")\n',
-    "latin-1-cookie": '# -*- coding: latin-1 -*-\nimport boto3\n\ndef f():\n    caf\u00e9 = "\u00e9t\u00e9"; return boto3.client("s3")\n'.encode("latin-1"),
+    "latin-1-cookie": (
+        '# -*- coding: latin-1 -*-\nimport boto3\n\n'
+        'def f():\n    caf\u00e9 = "\u00e9t\u00e9"; return boto3.client("s3")\n'
+    ).encode("latin-1"),
     "no-final-newline": b'import boto3\n\ndef f():\n    return boto3.client("s3")',
 }
 
@@ -390,7 +393,10 @@ def test_flake8_positions_agree_on_odd_files(tmp_path, cli, kind):
 
 
 def test_noqa_on_a_line_after_form_feeds_applies_to_that_line(tmp_path, cli):
-    source = b'import boto3\n\x0c\n\x0cdef f():\n    return boto3.client("s3")  # noqa: AWS101\n\n\ndef g():\n    return boto3.client("s3")\n'
+    source = (
+        b'import boto3\n\x0c\n\x0cdef f():\n    return boto3.client("s3")  # noqa: AWS101\n'
+        b'\n\ndef g():\n    return boto3.client("s3")\n'
+    )
     project(tmp_path, "odd.py", source)
     result = cli.check()
     assert reported(result.stdout, "odd.py") == [(8, 12, "AWS101")]

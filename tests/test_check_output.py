@@ -58,7 +58,9 @@ def test_summary_counts_fixes_by_their_applicability(project, capsys):
     assert sorted(map(str, applicability)) == ["None", "safe", "unsafe"]
     code, out, err = run(capsys, ".")
     assert code == 1 and err == ""
-    assert out.splitlines()[-1] == "Found 3 findings in 1 file; 1 fixable with botolint fix, 1 more with --unsafe-fixes."
+    assert (
+        out.splitlines()[-1] == "Found 3 findings in 1 file; 1 fixable with botolint fix, 1 more with --unsafe-fixes."
+    )
 
 
 def test_summary_counts_files_with_findings_and_files_not_analysed(project, capsys):
@@ -244,6 +246,9 @@ def test_github_format_reports_files_that_could_not_be_analysed(project, capsys)
     code, out, _ = run(capsys, "--format", "github", ".")
     assert code == 1
     lines = out.splitlines()
-    assert "::error file=broken.py,title=botolint::broken.py could not be analysed: syntax error at 2:7: invalid syntax" in lines
+    assert (
+        "::error file=broken.py,title=botolint::broken.py could not be analysed: syntax error at 2:7: invalid syntax"
+        in lines
+    )
     assert [line.split(" ")[0] for line in lines if "title=AWS403" in line] == ["::error"]
     assert all(line.startswith("::warning ") for line in lines if "title=AWS10" in line)

@@ -25,7 +25,7 @@ from libcst.codemod import CodemodContext
 from botolint.codemod import AddSessionParameterCommand
 from botolint.config import Config
 from botolint.engine import analyze_source
-from botolint.fix.model import FixOptions
+from botolint.fix.options import FixOptions
 from botolint.fix.run import fix_paths, write_result
 from botolint.noqa import unsuppressed
 from botolint.fixes import Applicability
@@ -152,7 +152,22 @@ def test_libcst_codemod_command_matches(case: Path, tmp_path):
 
 def test_every_kind_of_case_is_covered():
     names = {_case_id(case) for case in _cases()}
-    session_parameter = {"signatures", "names", "imports", "propagation", "callers", "comments_docstrings", "leftovers", "crossfile"}
+    session_parameter = {
+        "signatures",
+        "names",
+        "imports",
+        "propagation",
+        "callers",
+        "comments_docstrings",
+        "leftovers",
+        "crossfile",
+    }
     other_rules = {"unsafe_module_session", "worker_threads", "lambda_handler", "click_command"}
-    profile_option = {"cli_profile_argparse", "cli_profile_module_level", "cli_profile_session_param", "cli_profile_builder", "cli_profile_left"}
+    profile_option = {
+        "cli_profile_argparse",
+        "cli_profile_module_level",
+        "cli_profile_session_param",
+        "cli_profile_builder",
+        "cli_profile_left",
+    }
     assert session_parameter | other_rules | profile_option <= names

@@ -124,6 +124,8 @@ def test_with_add_to_callers_a_session_given_to_the_entry_point_reaches_the_clie
     boto3.client("s3").create_bucket(Bucket="orders", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     recording = RecordingSession()
     monkeypatch.setattr(boto3, "client", _refuse)
-    event = {"Records": [{"bucket": "orders", "key": "k1", "body": "one"}, {"bucket": "orders", "key": "k2", "body": "two"}]}
+    event = {
+        "Records": [{"bucket": "orders", "key": "k1", "body": "one"}, {"bucket": "orders", "key": "k2", "body": "two"}]
+    }
     assert fixed.ingest(event, None, session=recording) == {"stored": 2}
     assert recording.made == [("client", "s3"), ("client", "s3")]

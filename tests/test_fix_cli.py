@@ -133,7 +133,9 @@ def test_unsafe_fixes_make_import_time_clients_from_a_module_session(project, ca
     code, out, _ = run(capsys, "fix", "--unsafe-fixes", ".")
     assert code == 1
     assert "app.py:3: module-level `boto3_session = boto3.Session()` added for 1 import-time call (unsafe fix)" in out
-    assert (project / "app.py").read_text() == 'import boto3\n\nboto3_session = boto3.Session()\ns3 = boto3_session.client("s3")\n'
+    assert (
+        project / "app.py"
+    ).read_text() == 'import boto3\n\nboto3_session = boto3.Session()\ns3 = boto3_session.client("s3")\n'
 
 
 def test_fallback_new_session(project, capsys):
@@ -164,12 +166,16 @@ def test_a_failed_rewrite_leaves_the_file_untouched(project, capsys, monkeypatch
 
 
 def test_mode_crlf_and_encoding_are_kept(project, capsys):
-    source = '# -*- coding: latin-1 -*-\r\nimport boto3\r\n\r\n\r\ndef f():\r\n    return boto3.client("s3")  # caf\xe9\r\n'
+    source = (
+        '# -*- coding: latin-1 -*-\r\nimport boto3\r\n\r\n\r\ndef f():\r\n    return boto3.client("s3")  # caf\xe9\r\n'
+    )
     (project / "app.py").write_bytes(source.encode("latin-1"))
     os.chmod(project / "app.py", 0o754)
     run(capsys, "fix", "app.py")
     data = (project / "app.py").read_bytes()
-    assert data == source.replace("def f():", "def f(*, session=None):").replace("boto3.client", "(session or boto3).client").encode("latin-1")
+    assert data == source.replace("def f():", "def f(*, session=None):").replace(
+        "boto3.client", "(session or boto3).client"
+    ).encode("latin-1")
     assert stat.S_IMODE((project / "app.py").stat().st_mode) == 0o754
 
 
@@ -207,7 +213,17 @@ def test_pre_commit_fix_hook_modifies_and_fails(tmp_path):
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     (repo / "app.py").write_text(DIRTY)
     subprocess.run(["git", "add", "."], cwd=repo, check=True)
-    command = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "botolint-fix", "--all-files", "--color", "never"]
+    command = [
+        sys.executable,
+        "-m",
+        "pre_commit",
+        "try-repo",
+        str(ROOT),
+        "botolint-fix",
+        "--all-files",
+        "--color",
+        "never",
+    ]
     first = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert first.returncode == 1, first.stdout + first.stderr
     assert (repo / "app.py").read_text() == FIXED
@@ -338,13 +354,17 @@ def test_typer_commands_are_left_with_a_reason(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "cli.py").write_text(TYPER_SCRIPT)
     code, out, _ = run(capsys, "fix", "--unsafe-fixes", "cli.py")
-    assert "cli.py:7:2: AWS105 left: not fixable: typer commands are not rewritten; add a --profile option by hand" in out
+    assert (
+        "cli.py:7:2: AWS105 left: not fixable: typer commands are not rewritten; add a --profile option by hand" in out
+    )
     assert "--profile" not in (tmp_path / "cli.py").read_text()
 
 
 def test_an_import_time_client_after_a_guarded_import_says_why_it_is_left(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "mod.py").write_text('try:\n    import boto3\nexcept ImportError:\n    boto3 = None\n\nS3 = boto3.client("s3")\n')
+    (tmp_path / "mod.py").write_text(
+        'try:\n    import boto3\nexcept ImportError:\n    boto3 = None\n\nS3 = boto3.client("s3")\n'
+    )
     code, out, _ = run(capsys, "fix", "--unsafe-fixes", "mod.py")
     assert code == 0
     assert "mod.py:6:6: AWS103 left: not fixable with --unsafe-fixes: `boto3` is also bound to something else" in out

@@ -25,10 +25,16 @@ def _added(source: str, typing_only: bool = False, first_party=("mypkg",)) -> st
         # before relative imports, not after them (ruff I001 in pydantic-settings)
         ("import os\n\nfrom .env import y\n", "import os\n\nimport boto3\n\nfrom .env import y\n"),
         # among third-party straight imports, sorted; before the from-imports
-        ("import attr\nimport yaml\nfrom botocore import x\n", "import attr\nimport boto3\nimport yaml\nfrom botocore import x\n"),
+        (
+            "import attr\nimport yaml\nfrom botocore import x\n",
+            "import attr\nimport boto3\nimport yaml\nfrom botocore import x\n",
+        ),
         ("from botocore import x\n", "import boto3\nfrom botocore import x\n"),
         # after a docstring and __future__
-        ('"""Doc."""\nfrom __future__ import annotations\n\nx = 1\n', '"""Doc."""\nfrom __future__ import annotations\n\nimport boto3\n\nx = 1\n'),
+        (
+            '"""Doc."""\nfrom __future__ import annotations\n\nx = 1\n',
+            '"""Doc."""\nfrom __future__ import annotations\n\nimport boto3\n\nx = 1\n',
+        ),
         # a comment above the next import stays with it
         ("import attr\n# the parser\nimport yaml\n", "import attr\nimport boto3\n# the parser\nimport yaml\n"),
     ],
@@ -47,8 +53,14 @@ def test_annotation_only_in_a_lazy_module_goes_under_type_checking():
 
 
 def test_annotation_only_joins_an_existing_type_checking_block():
-    before = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from yaml import Loader\n\n    from mypkg import x\n"
-    after = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import boto3\n    from yaml import Loader\n\n    from mypkg import x\n"
+    before = (
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from yaml import Loader\n"
+        "\n    from mypkg import x\n"
+    )
+    after = (
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import boto3\n    from yaml import Loader\n"
+        "\n    from mypkg import x\n"
+    )
     assert _added(before, typing_only=True) == after
 
 

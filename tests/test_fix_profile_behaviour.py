@@ -22,7 +22,9 @@ KEYS = ["logs/a.txt", "logs/b.txt", "keep/c.txt"]
 def fake_aws(monkeypatch, tmp_path):
     use_fake_aws(monkeypatch)
     config = tmp_path / "aws-config"
-    config.write_text("[profile ops]\nregion = eu-west-1\naws_access_key_id = ops-key\naws_secret_access_key = ops-secret\n")
+    config.write_text(
+        "[profile ops]\nregion = eu-west-1\naws_access_key_id = ops-key\naws_secret_access_key = ops-secret\n"
+    )
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
     with moto.mock_aws():

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from botolint.engine import analyze_source
-from botolint.fix.model import FixOptions
+from botolint.fix.options import FixOptions
 from botolint.fix.plan import plan_file
 from botolint.fix.propagate import Project, propagate
 from botolint.fix.rewrite import rewritten_source

@@ -45,7 +45,9 @@ def unformatted():
     """The fixture files black would reformat, from one black run."""
     files = [str(path) for before in PAIRS for path in (before, _after(before))]
     result = _run("black", "--check", *files)
-    return {line.split("would reformat ", 1)[1].strip() for line in result.stderr.splitlines() if "would reformat" in line}
+    return {
+        line.split("would reformat ", 1)[1].strip() for line in result.stderr.splitlines() if "would reformat" in line
+    }
 
 
 @pytest.mark.parametrize("before", PAIRS, ids=lambda path: path.name.replace(".before.py", ""))

@@ -69,7 +69,10 @@ def test_new_findings_ignore_lines_and_count_repeats():
 @pytest.mark.parametrize(
     "line, expected",
     [
-        ("Fixed 2 files: 5 functions, 3 call sites; left 3 findings.", {"files": 2, "functions": 5, "call sites": 3, "left": 3}),
+        (
+            "Fixed 2 files: 5 functions, 3 call sites; left 3 findings.",
+            {"files": 2, "functions": 5, "call sites": 3, "left": 3},
+        ),
         ("Would fix 1 file: 1 function, 0 call sites.", {"files": 1, "functions": 1, "call sites": 0, "left": 0}),
     ],
 )

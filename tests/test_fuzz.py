@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from botolint.config import Config
 from botolint.engine import INTERNAL_ERROR, analyze_source
-from botolint.fix.model import FixOptions
+from botolint.fix.options import FixOptions
 from botolint.fix.run import fix_paths
 from botolint.flake8_plugin import BotolintChecker
 from botolint.rule import all_rules

@@ -19,7 +19,9 @@ CASES = {
     ),
     "crlf": "import boto3\r\n\r\ndef f():\r\n    return (\r\n        boto3.client('s3'))\r\n",
     "lone_cr": "import boto3\r\rdef f():\r    return boto3.client('s3')\r",
-    "multiline_string_first": 'X = """\nboto3.client("no")\n"""\nimport boto3\nif __name__ == "__main__":\n    boto3.client("s3")\n',
+    "multiline_string_first": (
+        'X = """\nboto3.client("no")\n"""\nimport boto3\nif __name__ == "__main__":\n    boto3.client("s3")\n'
+    ),
     "tabs_and_form_feed": "import boto3\n\x0c\nclass A:\n\tdef m(self):\n\t\treturn boto3.client('s3')\n",
 }
 

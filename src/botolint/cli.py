@@ -18,7 +18,9 @@ EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="botolint", description="Find and fix boto3 code that relies on the hidden default session.")
+    parser = argparse.ArgumentParser(
+        prog="botolint", description="Find and fix boto3 code that relies on the hidden default session."
+    )
     parser.add_argument("--version", action="version", version=f"botolint {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:

@@ -249,7 +249,9 @@ class Values:
             if isinstance(node, cst.ClassDef):
                 for name, bindings in scope.bindings.items():
                     for binding in bindings:
-                        if binding.kind is BindingKind.ASSIGNMENT and isinstance(binding.node, (cst.Assign, cst.AnnAssign)):
+                        if binding.kind is BindingKind.ASSIGNMENT and isinstance(
+                            binding.node, (cst.Assign, cst.AnnAssign)
+                        ):
                             self._record_attribute(node, name, binding.value, binding.node)
 
     def _record_attribute(self, owner: cst.ClassDef, attr: str, value, statement: cst.CSTNode) -> None:
@@ -296,7 +298,9 @@ class Values:
 
     # -- where a value comes from ----------------------------------------------
 
-    def values(self, expr: cst.BaseExpression, depth: int = 0, seen: Optional[Set[cst.CSTNode]] = None) -> Iterator[Origin]:
+    def values(
+        self, expr: cst.BaseExpression, depth: int = 0, seen: Optional[Set[cst.CSTNode]] = None
+    ) -> Iterator[Origin]:
         """Where ``expr``'s value may come from: the expressions assigned to it
         (followed through names and ``self`` attributes), or the parameter
         binding when it is an argument. Each expression is expanded once, so

@@ -87,7 +87,9 @@ def node_positions(
     return positions
 
 
-def _generate(module: cst.Module, root: cst.CSTNode, wanted: Set[cst.CSTNode], start_line: int) -> Dict[cst.CSTNode, Position]:
+def _generate(
+    module: cst.Module, root: cst.CSTNode, wanted: Set[cst.CSTNode], start_line: int
+) -> Dict[cst.CSTNode, Position]:
     state = _PositionState(module, wanted, start_line)
     try:
         root._codegen(state)

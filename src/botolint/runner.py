@@ -153,7 +153,9 @@ def check_paths(
         if workers > 1:
             first = _analyze_all(to_parse, config, rules, cache, workers)
         else:
-            first = (analyze_for_report(path, config, rules, cache, projects.alone(path), reach=False) for path in to_parse)
+            first = (
+                analyze_for_report(path, config, rules, cache, projects.alone(path), reach=False) for path in to_parse
+            )
         parsed = _settle(first, config, rules, cache, projects)
     for report in ready:
         yield report if report is not None else next(parsed)
@@ -190,7 +192,11 @@ def still_valid(path: Path, summary: Optional[str], dependencies, project: Proje
 
 
 def _settle(
-    reports: Iterator[FileReport], config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache], projects: Projects
+    reports: Iterator[FileReport],
+    config: Config,
+    rules: Tuple[Type[Rule], ...],
+    cache: Optional[Cache],
+    projects: Projects,
 ) -> Iterator[FileReport]:
     """Reports made by worker processes knew only their own module: once every
     module of the run is summarised, a report whose answers changed is made again."""
@@ -302,7 +308,9 @@ def analyze_for_report(
     return report if not reach else FileReport(report.path, report.findings, report.error)
 
 
-def _remember(cache: Cache, path: Path, report: FileReport, data: Optional[bytes] = None, config: Optional[Config] = None) -> None:
+def _remember(
+    cache: Cache, path: Path, report: FileReport, data: Optional[bytes] = None, config: Optional[Config] = None
+) -> None:
     if data is None:
         try:
             data = read_source(path, config.max_file_size)

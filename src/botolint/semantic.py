@@ -333,7 +333,9 @@ class SemanticModel:
             # Several rules ask about the same callee: resolve each node once.
             names = self._qualified_names.get(node)
             if names is None:
-                names = self._qualified_names[node] = self._resolve(node, self.scope_by_node.get(node, self.module_scope))
+                names = self._qualified_names[node] = self._resolve(
+                    node, self.scope_by_node.get(node, self.module_scope)
+                )
             return names
         return self._resolve(node, scope)
 

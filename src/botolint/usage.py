@@ -74,7 +74,10 @@ def _deferred_makes_requests(call: cst.Call, trigger: str, semantic: SemanticMod
         if binding is not None:
             reads = semantic.reads_of(binding)
             return any(
-                not (isinstance(semantic.parent_of(read), cst.Attribute) and semantic.parent_of(read).attr.value != trigger)
+                not (
+                    isinstance(semantic.parent_of(read), cst.Attribute)
+                    and semantic.parent_of(read).attr.value != trigger
+                )
                 for read in reads
             )
     return True

@@ -190,7 +190,11 @@ class Workers:
         for value in self.values.values(expr):
             if isinstance(value, Binding):
                 if value.annotation is not None:
-                    found += [Pool(*POOL_KINDS[kind]) for kind in self.values.annotation_kinds(value.annotation) if kind in POOL_KINDS]
+                    found += [
+                        Pool(*POOL_KINDS[kind])
+                        for kind in self.values.annotation_kinds(value.annotation)
+                        if kind in POOL_KINDS
+                    ]
             elif isinstance(value, cst.Call):
                 found += self._constructed_pools(value)
         return found
@@ -268,7 +272,9 @@ class Workers:
             for binding in self.values.lookup(expr):
                 if binding.kind is BindingKind.DEFINITION and isinstance(binding.node, cst.ClassDef):
                     # constructing runs __init__
-                    refs.append(("member", frozenset({("class", None, self.semantic.definition_id(binding.node))}), "__init__"))
+                    refs.append(
+                        ("member", frozenset({("class", None, self.semantic.definition_id(binding.node))}), "__init__")
+                    )
                 elif binding.kind is BindingKind.ASSIGNMENT and binding.value is not None:
                     more, more_bound = self.callables(binding.value, depth + 1)
                     refs += more
@@ -420,7 +426,9 @@ class Workers:
             class_atoms = frozenset({("class", None, self.semantic.definition_id(owner))})
             forked = worker is Worker.PROCESS and self.default_start_method in (None, "fork")
             scope_owner = self.semantic.scope_of(owner).owner
-            yield Spawn(owner, scope_owner, worker, [("member", class_atoms, "run")], [], forked, passes_without_pickling=True)
+            yield Spawn(
+                owner, scope_owner, worker, [("member", class_atoms, "run")], [], forked, passes_without_pickling=True
+            )
 
     def _thread_base(self, owner: cst.ClassDef, depth: int = 0) -> Optional[Worker]:
         """The kind of worker when ``owner`` derives from ``threading.Thread`` or

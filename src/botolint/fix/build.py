@@ -18,7 +18,9 @@ def string(text: str, quote: str) -> cst.SimpleString:
     return cst.SimpleString(f"{quote}{text}{quote}")
 
 
-def session_statement(name: str, boto3_name: str, profile: cst.BaseExpression, keep_parameter: bool) -> cst.SimpleStatementLine:
+def session_statement(
+    name: str, boto3_name: str, profile: cst.BaseExpression, keep_parameter: bool
+) -> cst.SimpleStatementLine:
     """``session = boto3.Session(profile_name=args.profile)``, or, when the
     function already takes ``session``, ``session = session or boto3.Session(...)``."""
     value: cst.BaseExpression = cst.Call(

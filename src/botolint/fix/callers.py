@@ -46,7 +46,13 @@ PROPERTY_DECORATORS = frozenset({"property", "functools.cached_property", "cache
 COMMAND_DECORATORS = frozenset({"click.command", "click.group", "typer.Typer.command"})
 COMMAND_METHODS = frozenset({"command", "callback", "group"})
 SIGNATURE_READERS = frozenset(
-    {"inspect.signature", "inspect.getfullargspec", "inspect.getargspec", "inspect.getcallargs", "typing.get_type_hints"}
+    {
+        "inspect.signature",
+        "inspect.getfullargspec",
+        "inspect.getargspec",
+        "inspect.getcallargs",
+        "typing.get_type_hints",
+    }
 )
 
 
@@ -79,12 +85,18 @@ def why_unpassable(
             return CLASS_FIX, f"overrides {overridden}.{name}, which its callers reach through the base class"
     elif owner is not None and owner.kind is ScopeKind.MODULE:
         if is_lambda_handler(function, handler_names(config)):
-            return LEFT, "a Lambda handler: the runtime passes only (event, context); see AWS301's hoist (--unsafe-fixes)"
+            return (
+                LEFT,
+                "a Lambda handler: the runtime passes only (event, context); see AWS301's hoist (--unsafe-fixes)",
+            )
         if name in _entry_points(semantic, path):
             return LEFT, "the script's entry point: nobody passes it arguments; see AWS105's --profile (--unsafe-fixes)"
     command = _command_decorator(function, semantic)
     if command is not None:
-        return LEFT, f"a {command} command: its options come from the command line; see AWS105's --profile (--unsafe-fixes)"
+        return (
+            LEFT,
+            f"a {command} command: its options come from the command line; see AWS105's --profile (--unsafe-fixes)",
+        )
     decorator = _opaque_decorator(function, semantic)
     if decorator is not None:
         return LEFT, f"decorated with {decorator}, which may not pass a session through"
@@ -127,7 +139,10 @@ def _is_setter(function: cst.FunctionDef) -> bool:
 
 
 def _is_static(function: cst.FunctionDef) -> bool:
-    return any(isinstance(d.decorator, cst.Name) and d.decorator.value in ("staticmethod", "classmethod") for d in function.decorators)
+    return any(
+        isinstance(d.decorator, cst.Name) and d.decorator.value in ("staticmethod", "classmethod")
+        for d in function.decorators
+    )
 
 
 def _overridden_in_project(
@@ -160,9 +175,15 @@ def _command_decorator(function: cst.FunctionDef, semantic: SemanticModel) -> Op
         if any(name.startswith("click.") for name in names):
             return "click"
         target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
-        if isinstance(target, cst.Attribute) and target.attr.value in COMMAND_METHODS and isinstance(target.value, cst.Name):
+        if (
+            isinstance(target, cst.Attribute)
+            and target.attr.value in COMMAND_METHODS
+            and isinstance(target.value, cst.Name)
+        ):
             for binding in semantic.scope_of(target.value).lookup(target.value.value):
-                if isinstance(binding.value, cst.Call) and "typer.Typer" in semantic.qualified_names(binding.value.func):
+                if isinstance(binding.value, cst.Call) and "typer.Typer" in semantic.qualified_names(
+                    binding.value.func
+                ):
                     return "Typer"
     return None
 
@@ -172,7 +193,8 @@ def _opaque_decorator(function: cst.FunctionDef, semantic: SemanticModel) -> Opt
         names = _decorator_names(decorator.decorator, semantic)
         if names & (TRANSPARENT_DECORATORS | PROPERTY_DECORATORS) or _is_setter(function):
             continue
-        return f"@{dotted_name(decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator) or 'a decorator'}"
+        expression = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        return f"@{dotted_name(expression) or 'a decorator'}"
     return None
 
 
@@ -194,7 +216,11 @@ def _entry_points(semantic: SemanticModel, path: str) -> Set[str]:
     for statement in semantic.module.body:
         if isinstance(statement, cst.If) and _is_main_test(statement.test):
             for call in semantic.calls.get(None, []):
-                if isinstance(call.func, cst.Name) and _inside(call, statement, semantic) and _runs_the_script(call, semantic):
+                if (
+                    isinstance(call.func, cst.Name)
+                    and _inside(call, statement, semantic)
+                    and _runs_the_script(call, semantic)
+                ):
                     found.add(call.func.value)
     found |= _declared_scripts(path)
     return found

@@ -9,7 +9,8 @@ from typing import List, Optional, Tuple
 
 import libcst as cst
 
-from botolint.fix.model import FixOptions, Leftover
+from botolint.fix.model import Leftover
+from botolint.fix.options import FixOptions
 from botolint.fix.names import visible_boto3_name
 from botolint.fixes import SessionParameter
 from botolint.rule import Finding
@@ -34,7 +35,11 @@ def from_import_of(call: cst.Call, semantic: SemanticModel) -> List[Tuple[str, O
         # Module-level imports only: removing a local one would leave its
         # function's layout behind (a blank first line), for little gain.
         module_level = binding.scope is semantic.module_scope
-        if module_level and binding.kind is BindingKind.IMPORT and binding.qualified_name in ("boto3.client", "boto3.resource"):
+        if (
+            module_level
+            and binding.kind is BindingKind.IMPORT
+            and binding.qualified_name in ("boto3.client", "boto3.resource")
+        ):
             obj = binding.qualified_name.rpartition(".")[2]
             found.append((obj, None if binding.name == obj else binding.name))
     return found
@@ -85,7 +90,11 @@ def same_session_reads(plan, function: cst.CSTNode, session: cst.BaseExpression)
         if call.args or "boto3.Session" not in semantic.qualified_names(call.func) or call in plan.replace_value:
             continue
         parent = semantic.parent_of(call)
-        if isinstance(parent, cst.Attribute) and parent.value is call and parent.attr.value not in ("client", "resource"):
+        if (
+            isinstance(parent, cst.Attribute)
+            and parent.value is call
+            and parent.attr.value not in ("client", "resource")
+        ):
             plan.replace_value[call] = cst.BooleanOperation(
                 left=session.deep_clone(), operator=cst.Or(), right=call.deep_clone(),
                 lpar=[cst.LeftParen()], rpar=[cst.RightParen()],

@@ -10,7 +10,8 @@ from typing import List, Optional
 import libcst as cst
 
 from botolint.fix.calls import fallback_mode, fallback_of, from_import_of, same_session_reads, session_factory
-from botolint.fix.model import SECOND_PARAM_NAME, FilePlan, FixOptions, FunctionFix, SessionParam
+from botolint.fix.model import FilePlan, FunctionFix, SessionParam
+from botolint.fix.options import SECOND_PARAM_NAME, FixOptions
 from botolint.fix.docstrings import document_parameter
 from botolint.fix.names import choose_param_name, first_free, qualified_function_name
 from botolint.fix.parameters import annotation_for, existing_session_param
@@ -22,7 +23,9 @@ ATTRIBUTES = ("_session", "_boto3_session")
 DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass", "attr.s", "attrs.define", "attr.define"})
 
 
-def plan_class_session(plan: FilePlan, method: cst.FunctionDef, findings: List[Finding], options: FixOptions) -> Optional[str]:
+def plan_class_session(
+    plan: FilePlan, method: cst.FunctionDef, findings: List[Finding], options: FixOptions
+) -> Optional[str]:
     """Rewrite ``method``'s calls to use the session its class takes; None when
     done, else why the class cannot take one."""
     semantic = plan.semantic
@@ -79,7 +82,9 @@ def _class_session(plan: FilePlan, cls: cst.ClassDef, options: FixOptions) -> st
     if param is None:
         name = choose_param_name(init, semantic, options.param_name)
         if name is None:
-            raise _NoClassSession(f"the names {options.param_name!r} and {SECOND_PARAM_NAME!r} are used in its __init__")
+            raise _NoClassSession(
+                f"the names {options.param_name!r} and {SECOND_PARAM_NAME!r} are used in its __init__"
+            )
         param = SessionParam(name)
         annotation = annotation_for(plan, init)
         plan.fixes[init] = FunctionFix(init, qualified_function_name(init, semantic), param, True, annotation, 0)
@@ -96,7 +101,13 @@ def _class_session(plan: FilePlan, cls: cst.ClassDef, options: FixOptions) -> st
         plan.insert_after.setdefault(body[0], []).append(store)
     else:
         plan.insert_first.setdefault(init.body, []).append(store)
-    plan.notes.append((init.name, f"{qualified_function_name(init, semantic)}() keeps `{param.name}` as self.{attribute} for the methods' clients"))
+    plan.notes.append(
+        (
+            init.name,
+            f"{qualified_function_name(init, semantic)}() keeps `{param.name}` as self.{attribute} "
+            "for the methods' clients",
+        )
+    )
     return attribute
 
 

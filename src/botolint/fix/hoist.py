@@ -19,7 +19,8 @@ from typing import Dict, List, Optional, Set
 import libcst as cst
 
 from botolint.fix.calls import leftover
-from botolint.fix.model import FilePlan, FixOptions
+from botolint.fix.model import FilePlan
+from botolint.fix.options import FixOptions
 from botolint.fixes import HoistToInit
 from botolint.rule import Finding
 from botolint.semantic import BindingKind, SemanticModel
@@ -31,7 +32,7 @@ def plan_hoists(plan: FilePlan, findings: List[Finding], options: FixOptions) ->
     by_handler: Dict[cst.FunctionDef, List[Finding]] = {}
     for finding in findings:
         by_handler.setdefault(finding.fix.handler, []).append(finding)
-    for handler, handler_findings in by_handler.items():
+    for handler_findings in by_handler.values():
         hoisted: Set[str] = set()
         for finding in sorted(handler_findings, key=lambda f: (f.line, f.column)):
             reason = _hoist(plan, finding.fix, hoisted)
@@ -58,7 +59,9 @@ def _hoist(plan: FilePlan, fix: HoistToInit, hoisted: Set[str]) -> Optional[str]
         return f"`{name}` is assigned more than once in the handler"
     if len(body.body) == 1:
         return "it is all the handler does"
-    blocker = _not_at_init(value, semantic, hoisted, plan.module.body.index(fix.handler) if fix.handler in plan.module.body else -1)
+    blocker = _not_at_init(
+        value, semantic, hoisted, plan.module.body.index(fix.handler) if fix.handler in plan.module.body else -1
+    )
     if blocker is not None:
         return blocker
     code = plan.module.code_for_node(value)
@@ -73,7 +76,9 @@ def _hoist(plan: FilePlan, fix: HoistToInit, hoisted: Set[str]) -> Optional[str]
         return f"the module already has a `{name}`"
     plan.remove.add(statement)
     plan.insert_before.setdefault(fix.handler, []).append(statement.with_changes(leading_lines=()))
-    plan.notes.append((statement, f"`{name} = {code}` moved to module scope, made once per execution environment (unsafe fix)"))
+    plan.notes.append(
+        (statement, f"`{name} = {code}` moved to module scope, made once per execution environment (unsafe fix)")
+    )
     hoisted.add(name)
     return None
 
@@ -88,7 +93,9 @@ def _made_from(call: cst.Call, semantic: SemanticModel) -> cst.BaseExpression:
     return value
 
 
-def _not_at_init(call: cst.BaseExpression, semantic: SemanticModel, hoisted: Set[str], handler_index: int) -> Optional[str]:
+def _not_at_init(
+    call: cst.BaseExpression, semantic: SemanticModel, hoisted: Set[str], handler_index: int
+) -> Optional[str]:
     """Why some part of ``call`` cannot be evaluated at module scope, or None.
     The calls of the chain itself (``boto3.resource(...).Table(...)``) run, their arguments are checked."""
     chain: Set[cst.CSTNode] = set()
@@ -109,11 +116,16 @@ def _not_at_init(call: cst.BaseExpression, semantic: SemanticModel, hoisted: Set
                 return f"`{node.value}` is not defined at module scope"
             if any(b.scope is not semantic.module_scope for b in bindings):
                 return f"it reads `{node.value}`, which the handler computes"
-            if any(b.kind is BindingKind.ASSIGNMENT and _statement_index(b.node, semantic) > handler_index for b in bindings):
+            if any(
+                b.kind is BindingKind.ASSIGNMENT and _statement_index(b.node, semantic) > handler_index
+                for b in bindings
+            ):
                 return f"`{node.value}` is bound after the handler"
             continue
         if isinstance(node, cst.Subscript) and not semantic.qualified_names(node.value).isdisjoint(ENVIRONMENT_READS):
-            todo += [node.value] + [element.slice.value for element in node.slice if isinstance(element.slice, cst.Index)]
+            todo += [node.value] + [
+                element.slice.value for element in node.slice if isinstance(element.slice, cst.Index)
+            ]
             continue
         if isinstance(node, cst.Attribute):
             todo.append(node.value)
@@ -153,7 +165,11 @@ def _module_assignment(plan: FilePlan, code: str) -> Optional[str]:
     for statement in plan.module.body:
         if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
             assign = statement.body[0]
-            if isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name):
+            if (
+                isinstance(assign, cst.Assign)
+                and len(assign.targets) == 1
+                and isinstance(assign.targets[0].target, cst.Name)
+            ):
                 if plan.module.code_for_node(assign.value) == code:
                     return assign.targets[0].target.value
     return None

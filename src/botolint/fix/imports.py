@@ -216,7 +216,9 @@ def _with_type_checking_name(body: List[cst.BaseStatement], first_party, start: 
                 position = i
                 break
         comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        added = cst.ImportAlias(name=cst.Name("TYPE_CHECKING"), comma=comma if position < len(names) else cst.MaybeSentinel.DEFAULT)
+        added = cst.ImportAlias(
+            name=cst.Name("TYPE_CHECKING"), comma=comma if position < len(names) else cst.MaybeSentinel.DEFAULT
+        )
         if position == len(names):
             names[-1] = names[-1].with_changes(comma=comma)
         names.insert(position, added)

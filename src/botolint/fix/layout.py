@@ -12,7 +12,11 @@ import libcst as cst
 Whitespace = Union[cst.SimpleWhitespace, cst.ParenthesizedWhitespace]
 
 # Where each item type keeps the whitespace between itself and its comma.
-_AFTER_FIELDS = {cst.Arg: "whitespace_after_arg", cst.Param: "whitespace_after_param", cst.ParamSlash: "whitespace_after"}
+_AFTER_FIELDS = {
+    cst.Arg: "whitespace_after_arg",
+    cst.Param: "whitespace_after_param",
+    cst.ParamSlash: "whitespace_after",
+}
 
 
 def insert_items(
@@ -32,14 +36,18 @@ def insert_items(
         # A trailing comma: the old last item now separates like the others,
         # the new last item takes the trailing comma (and the closing indent).
         closing = _strip_comment(last.comma.whitespace_after)
-        items[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=_reindent(last.comma.whitespace_after, separator)))
+        items[-1] = last.with_changes(
+            comma=last.comma.with_changes(whitespace_after=_reindent(last.comma.whitespace_after, separator))
+        )
         fresh[-1] = fresh[-1].with_changes(comma=cst.Comma(whitespace_after=closing))
         return items + fresh
     after_field = _AFTER_FIELDS.get(type(last))
     trailing = getattr(last, after_field) if after_field else None
     if isinstance(trailing, cst.ParenthesizedWhitespace) and isinstance(separator, cst.SimpleWhitespace):
         # ``(\n    a, b\n)``: the items share a line, the new ones join it.
-        items[-1] = last.with_changes(**{after_field: cst.SimpleWhitespace("")}, comma=cst.Comma(whitespace_after=separator))
+        items[-1] = last.with_changes(
+            **{after_field: cst.SimpleWhitespace("")}, comma=cst.Comma(whitespace_after=separator)
+        )
         fresh[-1] = _without_comma(fresh[-1]).with_changes(**{_AFTER_FIELDS[type(fresh[-1])]: trailing})
     elif isinstance(trailing, cst.ParenthesizedWhitespace):
         # ``last  # comment\n)``: the comment stays with ``last``, after its new comma.

@@ -14,7 +14,8 @@ from typing import List, Optional
 
 import libcst as cst
 
-from botolint.fix.model import FilePlan, FixOptions
+from botolint.fix.model import FilePlan
+from botolint.fix.options import FixOptions
 from botolint.fix.names import free_module_name, visible_boto3_name
 from botolint.fix.calls import from_import_of, leftover
 from botolint.rule import Finding
@@ -38,13 +39,19 @@ def plan_module_session(plan: FilePlan, findings: List[Finding], options: FixOpt
         return
     index = min(_statement_index(plan.module, finding.fix.call, semantic) for finding in findings)
     if not _imported_before(plan, boto3_name, index):
-        plan.left += [_left(finding, f"`{boto3_name}` is not imported before the first such statement") for finding in findings]
+        plan.left += [
+            _left(finding, f"`{boto3_name}` is not imported before the first such statement") for finding in findings
+        ]
         return
     before = plan.module.body[index]
     plan.insert_before[before] = [_session_line(name, boto3_name)]
     calls = len(findings)
     plan.notes.append(
-        (before, f"module-level `{name} = boto3.Session()` added for {calls} import-time call{'s' * (calls != 1)} (unsafe fix)")
+        (
+            before,
+            f"module-level `{name} = boto3.Session()` added for {calls} import-time "
+            f"call{'s' * (calls != 1)} (unsafe fix)",
+        )
     )
     for finding in findings:
         call = finding.fix.call
@@ -60,7 +67,9 @@ def _left(finding: Finding, why: str):
 
 def _bound_otherwise(plan: FilePlan) -> bool:
     bindings = plan.semantic.module_scope.bindings.get("boto3", [])
-    return any(b.kind is BindingKind.IMPORT for b in bindings) and any(b.kind is not BindingKind.IMPORT for b in bindings)
+    return any(b.kind is BindingKind.IMPORT for b in bindings) and any(
+        b.kind is not BindingKind.IMPORT for b in bindings
+    )
 
 
 def _statement_index(module: cst.Module, node: cst.CSTNode, semantic) -> int:

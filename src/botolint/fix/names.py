@@ -8,7 +8,7 @@ from typing import AbstractSet, Iterable, List, Optional
 
 import libcst as cst
 
-from botolint.fix.model import SECOND_PARAM_NAME
+from botolint.fix.options import SECOND_PARAM_NAME
 from botolint.semantic import Binding, BindingKind, Scope, SemanticModel
 
 

@@ -7,7 +7,8 @@ from typing import Iterator, Optional, Tuple
 
 import libcst as cst
 
-from botolint.fix.model import DEFAULT_PARAM_NAME, SECOND_PARAM_NAME, FilePlan, FixOptions, SessionParam
+from botolint.fix.model import FilePlan, SessionParam
+from botolint.fix.options import DEFAULT_PARAM_NAME, SECOND_PARAM_NAME, FixOptions
 from botolint.fix.names import visible_boto3_name
 from botolint.objects import BOTO3_MODULE, SESSION_CLASS, ObjectKind, is_staticmethod
 from botolint.semantic import SemanticModel, iter_params
@@ -41,12 +42,18 @@ def existing_session_param(plan: FilePlan, function: cst.FunctionDef, options: F
     names = {options.param_name, DEFAULT_PARAM_NAME, SECOND_PARAM_NAME}
     candidates = list(_named_params(function.params))
     for param, position, keyword_ok in candidates:
-        if param.annotation is not None and ObjectKind.SESSION in values.annotation_kinds(param.annotation.annotation, outer_scope):
+        if param.annotation is not None and ObjectKind.SESSION in values.annotation_kinds(
+            param.annotation.annotation, outer_scope
+        ):
             return SessionParam(param.name.value, position, keyword_ok)
     for param, position, keyword_ok in candidates:
         name = param.name.value
         # Named like a session first; then any parameter used as one, whatever its name.
-        if name in names and (param.default is None or _is_none(param.default)) and _used_as_session(plan, function, name):
+        if (
+            name in names
+            and (param.default is None or _is_none(param.default))
+            and _used_as_session(plan, function, name)
+        ):
             return SessionParam(name, position, keyword_ok)
     receiver = _receiver_name(function, semantic)
     for param, position, keyword_ok in candidates:
@@ -98,7 +105,11 @@ def _used_as_session(plan: FilePlan, function: cst.FunctionDef, name: str) -> bo
             if load.value != name:
                 continue
             parent = semantic.parent_of(load)
-            if isinstance(parent, cst.Attribute) and parent.value is load and parent.attr.value in ("client", "resource"):
+            if (
+                isinstance(parent, cst.Attribute)
+                and parent.value is load
+                and parent.attr.value in ("client", "resource")
+            ):
                 call = semantic.parent_of(parent)
                 if isinstance(call, cst.Call) and call.func is parent:
                     return True
@@ -127,7 +138,11 @@ def _postponed_annotations(module: cst.Module) -> bool:
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
-                if isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name) and small.module.value == "__future__":
+                if (
+                    isinstance(small, cst.ImportFrom)
+                    and isinstance(small.module, cst.Name)
+                    and small.module.value == "__future__"
+                ):
                     if not isinstance(small.names, cst.ImportStar) and any(
                         isinstance(alias.name, cst.Name) and alias.name.value == "annotations" for alias in small.names
                     ):

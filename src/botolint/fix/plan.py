@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Type
 
-from botolint.fix.model import FilePlan, FixOptions
+from botolint.fix.model import FilePlan
+from botolint.fix.options import FixOptions
 from botolint.fix.hoist import plan_hoists
 from botolint.fix.module_session import plan_module_session
 from botolint.fix.profile_option import plan_profile_options

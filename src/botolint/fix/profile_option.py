@@ -22,7 +22,8 @@ from typing import List, Optional, Tuple, Union
 import libcst as cst
 
 from botolint.fix.build import keyword_arg, string
-from botolint.fix.model import FilePlan, FixOptions, SessionSource
+from botolint.fix.model import FilePlan, SessionSource
+from botolint.fix.options import FixOptions
 from botolint.fix.names import visible_boto3_name
 from botolint.fix.calls import leftover
 from botolint.rule import Finding
@@ -61,7 +62,10 @@ def _argparse_source(plan: FilePlan, finding: Finding) -> Union[SessionSource, s
     builder = _builder(plan, parser_scope, parser_name)
     parse_calls = [call for call in semantic.call_order if _parses(plan, call, parser_scope, parser_name, builder)]
     if not parse_calls:
-        return f"no `{parser_name}.parse_args()` next to the parser (parse_known_args() and parsers passed around are not followed)"
+        return (
+            f"no `{parser_name}.parse_args()` next to the parser "
+            "(parse_known_args() and parsers passed around are not followed)"
+        )
     if len(parse_calls) > 1:
         return f"the parser's parse_args() is called {len(parse_calls)} times"
     parse_statement, args_name = _assigned_statement(plan, parse_calls[0])
@@ -103,7 +107,10 @@ def _click_source(plan: FilePlan, finding: Finding) -> Union[SessionSource, str]
         return "the command decorator is not found"
     names = semantic.qualified_names(callee, semantic.scope_of(command))
     if "click.command" not in names or not isinstance(callee, cst.Attribute):
-        return "only `@click.command()` commands are rewritten (not groups, their subcommands, or `from click import command`)"
+        return (
+            "only `@click.command()` commands are rewritten "
+            "(not groups, their subcommands, or `from click import command`)"
+        )
     if "profile" in semantic.names_used_in(command):
         return "the name `profile` is already used in the command"
     if not isinstance(command.body, cst.IndentedBlock):
@@ -153,7 +160,9 @@ def _builder(plan: FilePlan, parser_scope: Scope, parser_name: str) -> Optional[
     return None
 
 
-def _parses(plan: FilePlan, call: cst.Call, parser_scope: Scope, parser_name: str, builder: Optional[cst.FunctionDef]) -> bool:
+def _parses(
+    plan: FilePlan, call: cst.Call, parser_scope: Scope, parser_name: str, builder: Optional[cst.FunctionDef]
+) -> bool:
     func = call.func
     if not (isinstance(func, cst.Attribute) and func.attr.value == "parse_args"):
         return False
@@ -179,7 +188,11 @@ def _calls_function(call: cst.Call, function: cst.FunctionDef, scope: Scope) -> 
 def _assigned_statement(plan: FilePlan, call: cst.Call) -> Tuple[Optional[cst.SimpleStatementLine], str]:
     """``(statement, name)`` when ``call`` is the whole value of ``name = call``."""
     assign = plan.semantic.parent_of(call)
-    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+    if (
+        not isinstance(assign, cst.Assign)
+        or len(assign.targets) != 1
+        or not isinstance(assign.targets[0].target, cst.Name)
+    ):
         return None, ""
     statement = plan.semantic.parent_of(assign)
     if not isinstance(statement, cst.SimpleStatementLine):
@@ -205,5 +218,6 @@ def calls_after(plan: FilePlan, source: SessionSource) -> List[cst.Call]:
     return [
         call
         for call in plan.semantic.calls.get(source.scope.owner, [])
-        if plan.semantic.scope_of(call) is source.scope and any(ancestor in later for ancestor in plan.semantic.ancestors(call))
+        if plan.semantic.scope_of(call) is source.scope
+        and any(ancestor in later for ancestor in plan.semantic.ancestors(call))
     ]

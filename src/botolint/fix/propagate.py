@@ -21,7 +21,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from botolint.fix.build import session_statement
-from botolint.fix.model import SECOND_PARAM_NAME, FilePlan, FixOptions, SessionParam, SessionSource
+from botolint.fix.model import FilePlan, SessionParam, SessionSource
+from botolint.fix.options import SECOND_PARAM_NAME, FixOptions
 from botolint.fix.names import choose_param_name, free_module_name
 from botolint.fix.calls import leftover
 from botolint.fix.parameters import injection_parameters, session_like_params
@@ -116,7 +117,11 @@ def _defined_callable(plan: FilePlan, scope: Scope, name: str) -> Optional[Tuple
 
 def _defined_function(plan: FilePlan, scope: Scope, name: str) -> Optional[Target]:
     bindings = scope.bindings.get(name, [])
-    if len(bindings) == 1 and bindings[0].kind is BindingKind.DEFINITION and isinstance(bindings[0].node, cst.FunctionDef):
+    if (
+        len(bindings) == 1
+        and bindings[0].kind is BindingKind.DEFINITION
+        and isinstance(bindings[0].node, cst.FunctionDef)
+    ):
         if bindings[0].node in plan.sessions:
             return plan, bindings[0].node
     return None
@@ -283,7 +288,9 @@ def _settle(plan: FilePlan, source: SessionSource, options: FixOptions) -> Optio
     else:
         plan.insert_first[source.block] = [statement]
     code = plan.module.code_for_node(statement).strip()
-    plan.notes.append((source.finding.node, f"`--profile` option added to {source.target}; `{code}` after parsing (unsafe fix)"))
+    plan.notes.append(
+        (source.finding.node, f"`--profile` option added to {source.target}; `{code}` after parsing (unsafe fix)")
+    )
     return None if keeps_parameter else name
 
 
@@ -304,7 +311,9 @@ def _recognize_carriers(project: Project, calls: Dict[int, List[cst.Call]]) -> b
     return found
 
 
-def _only_passed_on(project: Project, plan: FilePlan, function: cst.FunctionDef, scope: Scope, name: str, calls: List[cst.Call]) -> bool:
+def _only_passed_on(
+    project: Project, plan: FilePlan, function: cst.FunctionDef, scope: Scope, name: str, calls: List[cst.Call]
+) -> bool:
     """Whether every mention of the parameter ``name`` in the function's code
     is ``name=name`` passing it to a function that takes a session."""
     scopes = list(scope.walk())
@@ -400,7 +409,9 @@ def _callee_is_fixed(project: Project, plan: FilePlan, call: cst.Call, scope: Sc
     return callee in callee_plan.fixes
 
 
-def _accepting_callee(project: Project, plan: FilePlan, call: cst.Call, scope: Scope, caller: Scope) -> Optional[SessionParam]:
+def _accepting_callee(
+    project: Project, plan: FilePlan, call: cst.Call, scope: Scope, caller: Scope
+) -> Optional[SessionParam]:
     """The session parameter of the function ``call`` calls, when the call can
     be given it as a keyword."""
     resolved = _resolve_callee(project, plan, call, scope, caller)
@@ -429,7 +440,9 @@ def _passes_injected_object(call: cst.Call, callee: cst.FunctionDef, callee_plan
     return bool(names & injected)
 
 
-def _accepting_callee_ignoring_keyword(project: Project, plan: FilePlan, call: cst.Call, scope: Scope, caller: Scope) -> Optional[SessionParam]:
+def _accepting_callee_ignoring_keyword(
+    project: Project, plan: FilePlan, call: cst.Call, scope: Scope, caller: Scope
+) -> Optional[SessionParam]:
     """Like ``_accepting_callee`` for a call that already passes the session."""
     resolved = _resolve_callee(project, plan, call, scope, caller)
     if resolved is None:
@@ -440,7 +453,9 @@ def _accepting_callee_ignoring_keyword(project: Project, plan: FilePlan, call: c
 
 # Decorators known to hand keyword arguments to the function they wrap; any
 # other decorator may not accept ``session=`` (a wrapper taking ``(x)`` only).
-_TRANSPARENT_DECORATORS = frozenset({"staticmethod", "classmethod", "functools.cache", "functools.lru_cache", "functools.wraps"})
+_TRANSPARENT_DECORATORS = frozenset(
+    {"staticmethod", "classmethod", "functools.cache", "functools.lru_cache", "functools.wraps"}
+)
 
 
 def _decorators_pass_keywords(function: cst.FunctionDef, plan: FilePlan) -> bool:

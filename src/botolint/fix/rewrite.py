@@ -42,7 +42,9 @@ class _Rewriter(cst.CSTTransformer):
         self._grown = False
         return True
 
-    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+    def leave_SimpleStatementLine(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
         if self._grown and fits(original, self.plan.module, self._indent, self.limit):
             wrapped = wrap_statement(updated, self.plan.module, self._indent, self.limit)
             updated = _pragma_on_first_line(wrapped) if _has_pragma(original) and wrapped is not updated else wrapped
@@ -79,7 +81,9 @@ class _Rewriter(cst.CSTTransformer):
     def _statements(self, originals, updates, first) -> Optional[list]:
         """A block's statements with the plan's insertions, or None if it has none."""
         plan = self.plan
-        if not first and not any(s in plan.insert_after or s in plan.insert_before or s in plan.remove for s in originals):
+        if not first and not any(
+            s in plan.insert_after or s in plan.insert_before or s in plan.remove for s in originals
+        ):
             return None
         body = list(first)
         for old, new in zip(originals, updates):
@@ -97,7 +101,9 @@ class _Rewriter(cst.CSTTransformer):
         fix = self.plan.fixes.get(original)
         grown = False
         if fix is not None and fix.adds_param:
-            updated = updated.with_changes(params=_with_keyword_only(updated, _new_param(fix.param.name, fix.annotation)))
+            updated = updated.with_changes(
+                params=_with_keyword_only(updated, _new_param(fix.param.name, fix.annotation))
+            )
             grown = True
         for name in self.plan.new_params.get(original, []):
             updated = updated.with_changes(params=_with_keyword_only(updated, _new_param(name, None)))
@@ -152,7 +158,9 @@ def _pragma_on_first_line(statement: cst.SimpleStatementLine) -> cst.SimpleState
     if not mover.done:
         return statement
     return moved.with_changes(
-        trailing_whitespace=statement.trailing_whitespace.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)
+        trailing_whitespace=statement.trailing_whitespace.with_changes(
+            whitespace=cst.SimpleWhitespace(""), comment=None
+        )
     )
 
 
@@ -167,7 +175,11 @@ def _before(inserted, statement: cst.CSTNode) -> list:
     if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
         # A def keeps the blank lines that set it apart; the new lines get as many above them.
         return [first.with_changes(leading_lines=leading[:blank]), *rest, statement]
-    return [first.with_changes(leading_lines=leading[:blank]), *rest, statement.with_changes(leading_lines=leading[blank:])]
+    return [
+        first.with_changes(leading_lines=leading[:blank]),
+        *rest,
+        statement.with_changes(leading_lines=leading[blank:]),
+    ]
 
 
 def _with_keyword(call: cst.Call, keyword: str, value: str):
@@ -205,7 +217,9 @@ def _with_keyword_only(function: cst.FunctionDef, new_param: cst.Param) -> cst.P
         slots.append(("starkw", params.star_kwarg))
     index = len(slots) - (1 if params.star_kwarg is not None else 0)
     new = [("kwonly", new_param)] if has_star else [("star", cst.ParamStar()), ("kwonly", new_param)]
-    items = insert_items([node for _, node in slots], index, [node for _, node in new], function.whitespace_before_params)
+    items = insert_items(
+        [node for _, node in slots], index, [node for _, node in new], function.whitespace_before_params
+    )
     kinds = [kind for kind, _ in slots[:index]] + [kind for kind, _ in new] + [kind for kind, _ in slots[index:]]
     return _parameters_from(kinds, items)
 

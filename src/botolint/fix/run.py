@@ -10,7 +10,8 @@ from typing import List, Optional, Sequence, Tuple, Type
 from botolint.config import Config
 from botolint.discovery import iter_python_files
 from botolint.engine import analyze_path
-from botolint.fix.model import FilePlan, FixOptions, Leftover
+from botolint.fix.model import FilePlan, Leftover
+from botolint.fix.options import FixOptions
 from botolint.fix.plan import plan_file
 from botolint.fix.propagate import Project, propagate
 from botolint.fix.rewrite import RewriteError, rewritten_source

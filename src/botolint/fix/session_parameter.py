@@ -10,7 +10,8 @@ from typing import Dict, List, Optional, Union
 
 import libcst as cst
 
-from botolint.fix.model import SECOND_PARAM_NAME, FilePlan, FixOptions, FunctionFix, SessionParam
+from botolint.fix.model import FilePlan, FunctionFix, SessionParam
+from botolint.fix.options import SECOND_PARAM_NAME, FixOptions
 from botolint.fix.callers import CALLBACK, CLASS_FIX, why_unpassable
 from botolint.fix.calls import (
     fallback_mode, fallback_of, fresh_session_factory, from_import_of, leftover, local_session_factory,
@@ -58,23 +59,39 @@ def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
     if local is not None:
         for finding in findings:
             plan.call_funcs[finding.fix.call] = local_session_factory(finding.fix.call, local, finding.fix.kind)
-        plan.notes.append((function.name, f"{qualified_function_name(function, semantic)}() makes its clients from its own `{local}`"))
+        plan.notes.append(
+            (function.name, f"{qualified_function_name(function, semantic)}() makes its clients from its own `{local}`")
+        )
         return
     existing = plan.sessions.get(function) or existing_session_param(plan, function, options)
     if existing is None:
         blocked = why_unpassable(
-            function, semantic, plan.path, plan.analysis.context.config, plan.signature_read, plan.in_project, plan.base_defines
+            function,
+            semantic,
+            plan.path,
+            plan.analysis.context.config,
+            plan.signature_read,
+            plan.in_project,
+            plan.base_defines,
         )
-        if blocked is not None and blocked[1].startswith(CALLBACK) and isinstance(semantic.scope_of(function).owner, cst.FunctionDef):
+        if (
+            blocked is not None
+            and blocked[1].startswith(CALLBACK)
+            and isinstance(semantic.scope_of(function).owner, cst.FunctionDef)
+        ):
             # A closure handed out (``return upload``) reads its function's session.
             _plan_function(plan, semantic.scope_of(function).owner, findings, options)
             return
         if blocked is not None or (_is_instance_method(function, semantic) and function.name.value != "__init__"):
             _plan_without_parameter(plan, function, findings, options, blocked)
             return
-    fallbacks = [(finding, fallback_of(finding.fix.call, semantic, fallback_mode(finding.fix, options))) for finding in findings]
+    fallbacks = [
+        (finding, fallback_of(finding.fix.call, semantic, fallback_mode(finding.fix, options))) for finding in findings
+    ]
     fixable = [(finding, fallback) for finding, fallback in fallbacks if fallback is not None]
-    plan.left += [leftover(f, "not fixable: no name refers to the boto3 module here") for f, m in fallbacks if m is None]
+    plan.left += [
+        leftover(f, "not fixable: no name refers to the boto3 module here") for f, m in fallbacks if m is None
+    ]
     if not fixable:
         return
     fallback_names = frozenset(name for _, fallback in fixable for name in names_in_expression(fallback.expression))
@@ -83,7 +100,10 @@ def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
     else:
         name = choose_param_name(function, semantic, options.param_name, taken=fallback_names)
         if name is None:
-            reason = f"not fixable: the names {options.param_name!r} and {SECOND_PARAM_NAME!r} are already used in this function"
+            reason = (
+                f"not fixable: the names {options.param_name!r} and {SECOND_PARAM_NAME!r} "
+                "are already used in this function"
+            )
             plan.left += [leftover(f, reason) for f, _ in fixable]
             return
         param, adds = SessionParam(name), True
@@ -101,11 +121,15 @@ def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
     bindings = _factory_bindings(plan, function, fixable, param.name, fallback_names)
     for finding, fallback in fixable:
         fix: SessionParameter = finding.fix
-        binding = bindings.get((fix.kind, plan.module.code_for_node(fallback.expression))) if fallback.imported else None
+        binding = (
+            bindings.get((fix.kind, plan.module.code_for_node(fallback.expression))) if fallback.imported else None
+        )
         if binding is not None:
             plan.call_funcs[fix.call] = cst.Name(binding, lpar=fix.call.func.lpar, rpar=fix.call.func.rpar)
             continue
-        plan.call_funcs[fix.call] = session_factory(fix.call, cst.Name(param.name), fallback, fix.kind, fallback_mode(fix, options))
+        plan.call_funcs[fix.call] = session_factory(
+            fix.call, cst.Name(param.name), fallback, fix.kind, fallback_mode(fix, options)
+        )
         plan.needs_boto3_import |= fallback.needs_import
         if not fallback.imported:
             plan.maybe_unused += from_import_of(fix.call, semantic)
@@ -132,7 +156,9 @@ def _factory_bindings(plan: FilePlan, function: cst.FunctionDef, fixable, param:
         used.add(name)
         names[(kind, imported)] = name
         value = cst.parse_expression(f"{param}.{kind} if {param} else {imported}")
-        statements.append(cst.SimpleStatementLine(body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=value)]))
+        statements.append(
+            cst.SimpleStatementLine(body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=value)])
+        )
     if statements:
         body = function.body.body
         if body and _is_docstring(body[0]):
@@ -234,7 +260,13 @@ def add_passing_parameter(plan: FilePlan, function: cst.FunctionDef, options: Fi
     pass it one (an entry point, a callback, ...)."""
     semantic = plan.semantic
     blocked = why_unpassable(
-        function, semantic, plan.path, plan.analysis.context.config, plan.signature_read, plan.in_project, plan.base_defines
+        function,
+        semantic,
+        plan.path,
+        plan.analysis.context.config,
+        plan.signature_read,
+        plan.in_project,
+        plan.base_defines,
     )
     if blocked is not None:
         note = f"{qualified_function_name(function, semantic)}() left without a session to pass on: {blocked[1]}"
@@ -246,7 +278,9 @@ def add_passing_parameter(plan: FilePlan, function: cst.FunctionDef, options: Fi
         return None
     param = SessionParam(name)
     annotation = annotation_for(plan, function)
-    plan.fixes[function] = FunctionFix(function, qualified_function_name(function, semantic), param, True, annotation, 0)
+    plan.fixes[function] = FunctionFix(
+        function, qualified_function_name(function, semantic), param, True, annotation, 0
+    )
     plan.sessions[function] = param
     document_parameter(plan, function, name)
     deferred = plan.left_for_want_of_param.pop(function, None)

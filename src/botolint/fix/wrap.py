@@ -37,7 +37,9 @@ def wrap_def(function: cst.FunctionDef, module: cst.Module, indent: str, limit: 
     return function.with_changes(params=parsed.params, whitespace_before_params=parsed.whitespace_before_params)
 
 
-def wrap_statement(statement: cst.SimpleStatementLine, module: cst.Module, indent: str, limit: int) -> cst.SimpleStatementLine:
+def wrap_statement(
+    statement: cst.SimpleStatementLine, module: cst.Module, indent: str, limit: int
+) -> cst.SimpleStatementLine:
     """``statement`` with its trailing call's arguments split when its line is too long."""
     text = module.code_for_node(statement.with_changes(leading_lines=()))
     if "\n" in text.rstrip("\r\n") or len(indent) + len(text.rstrip("\r\n")) <= limit or len(statement.body) != 1:
@@ -48,7 +50,9 @@ def wrap_statement(statement: cst.SimpleStatementLine, module: cst.Module, inden
         if _chained_method_calls(value) >= 2:
             # A value with two or more chained method calls: black keeps it in parentheses.
             wrapped = _parenthesized(value, module, indent, limit)
-            return statement.with_changes(body=[small.with_changes(value=wrapped)]) if wrapped is not None else statement
+            return (
+                statement.with_changes(body=[small.with_changes(value=wrapped)]) if wrapped is not None else statement
+            )
     if isinstance(value, _BRACKETED) and not getattr(value, "lpar", ()):
         return _wrap_brackets(statement, small, value, module, indent, limit)
     if isinstance(value, cst.Tuple) and not value.lpar and value.elements:
@@ -87,7 +91,9 @@ def _split_arguments(statement, small, call: cst.Call, module: cst.Module, inden
     return statement.with_changes(body=[small.deep_replace(call, wrapped)])
 
 
-def _parenthesized(value: cst.BaseExpression, module: cst.Module, indent: str, limit: int) -> Optional[cst.BaseExpression]:
+def _parenthesized(
+    value: cst.BaseExpression, module: cst.Module, indent: str, limit: int
+) -> Optional[cst.BaseExpression]:
     """``(\n    value\n)``, or for a chain of two or more method calls, one call per line."""
     step = module.default_indent
     text = module.code_for_node(value)

@@ -27,7 +27,9 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
         "-o", "--output-file", type=Path, metavar="FILE", help="write the report to FILE instead of standard output"
     )
     group.add_argument(
-        "--show-source", action="store_true", help="print each finding's line with a caret under its column (text format)"
+        "--show-source",
+        action="store_true",
+        help="print each finding's line with a caret under its column (text format)",
     )
     group.add_argument(
         "--color", choices=COLOR_CHOICES, default="auto",

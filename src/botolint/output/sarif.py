@@ -176,7 +176,10 @@ def _own_code(module, node) -> str:
     """The node's code without the separator after it (an argument's comma)."""
     import libcst as cst
 
-    if isinstance(node, (cst.Arg, cst.Param, cst.Element, cst.DictElement)) and node.comma is not cst.MaybeSentinel.DEFAULT:
+    if (
+        isinstance(node, (cst.Arg, cst.Param, cst.Element, cst.DictElement))
+        and node.comma is not cst.MaybeSentinel.DEFAULT
+    ):
         node = node.with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return module.code_for_node(node).strip()
 
@@ -199,7 +202,7 @@ def _fixes(analysis, findings, path: str, config) -> Dict[int, Dict]:
     the lines each function's change replaces are that finding's fix. Applying
     every fix of a file gives what ``botolint fix`` gives for the file minus
     the ``session=session`` arguments it adds at call sites."""
-    from botolint.fix.model import FixOptions
+    from botolint.fix.options import FixOptions
     from botolint.fix.plan import plan_file
     from botolint.fix.rewrite import rewritten_source
 

@@ -177,7 +177,9 @@ class Facts:
             if entity[0] == "function":
                 targets.append((entity[1], entity[2]))
             elif entity[0] == "class":  # constructing runs __init__
-                targets += [(e[1], e[2]) for e in self._class_member(entity[1], entity[2], "__init__", 0) if e[0] == "function"]
+                targets += [
+                    (e[1], e[2]) for e in self._class_member(entity[1], entity[2], "__init__", 0) if e[0] == "function"
+                ]
         return targets
 
     # -- values --------------------------------------------------------------------
@@ -299,7 +301,9 @@ class Facts:
                     refs += call.keywords.get(wrapper.params[index], [])
                 entries = [entry for ref in refs for entry in self.call_targets(module, ref)]
                 if entries:
-                    self._add_region(entries, Worker(worker), module, call.line, caller, Worker(worker) is Worker.PROCESS, False)
+                    self._add_region(
+                        entries, Worker(worker), module, call.line, caller, Worker(worker) is Worker.PROCESS, False
+                    )
 
     def _add_region(
         self, entries: List[FunctionKey], worker: Worker, module: str, line: int, owner: str, forked: bool,

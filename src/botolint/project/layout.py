@@ -102,8 +102,11 @@ class Layout:
         for directory, subdirectories, files in os.walk(_resolved(self.root)):
             here = Path(directory)
             subdirectories[:] = sorted(
-                name for name in subdirectories
-                if name not in _NOT_CODE and not name.endswith(".egg-info") and not (here / name / "pyvenv.cfg").exists()
+                name
+                for name in subdirectories
+                if name not in _NOT_CODE
+                and not name.endswith(".egg-info")
+                and not (here / name / "pyvenv.cfg").exists()
             )
             for name in sorted(files):
                 if name.endswith(".py"):

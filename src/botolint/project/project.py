@@ -27,7 +27,9 @@ from botolint.testcode import is_test_path
 # A module that starts workers imports a module to start them with; one that
 # defines a Lambda handler has a def shaped like one. A module with neither
 # cannot make a function of another module run on a thread or per invocation.
-_SPAWN_TEXT = re.compile(rb"^[ \t]*(?:import|from)[ \t]+(?:threading|concurrent|multiprocessing|asyncio)\b", re.MULTILINE)
+_SPAWN_TEXT = re.compile(
+    rb"^[ \t]*(?:import|from)[ \t]+(?:threading|concurrent|multiprocessing|asyncio)\b", re.MULTILINE
+)
 _CONCURRENCY_WORDS = (b"threading", b"concurrent", b"multiprocessing", b"asyncio")
 _HANDLER_TEXT = re.compile(rb"def\s+\w+\s*\(\s*_?event\s*,|def\s+(?:lambda_handler|handler)\s*\(")
 SINGLE_MODULE = "__main__"

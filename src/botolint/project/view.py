@@ -112,7 +112,15 @@ class ProjectView:
 
 
 def _plain(origin: Origin) -> tuple:
-    return (origin.region, origin.worker.value, origin.module, origin.line, origin.chain, origin.forked, origin.without_pickling)
+    return (
+        origin.region,
+        origin.worker.value,
+        origin.module,
+        origin.line,
+        origin.chain,
+        origin.forked,
+        origin.without_pickling,
+    )
 
 
 def _origin(item: tuple) -> Origin:

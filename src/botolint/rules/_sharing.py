@@ -125,7 +125,9 @@ class _Sharing:
             if kinds:
                 yield expr, kinds
 
-    def _captured_objects(self, function: cst.CSTNode, origin: Origin) -> Iterator[Tuple[cst.CSTNode, FrozenSet[ObjectKind], bool]]:
+    def _captured_objects(
+        self, function: cst.CSTNode, origin: Origin
+    ) -> Iterator[Tuple[cst.CSTNode, FrozenSet[ObjectKind], bool]]:
         """The first use, in ``function``, of each boto3 object made outside the
         region ``origin`` belongs to, and whether it is a module global."""
         seen: Set[object] = set()
@@ -169,7 +171,9 @@ class _Sharing:
                 yield _Candidate(ref, identity, defining.owner, sources, all_or_nothing=False)
             return
         owner = self.values.self_class(ref.value)
-        assignments = self.values.instance_attributes.get(owner, {}).get(ref.attr.value, []) if owner is not None else []
+        assignments = (
+            self.values.instance_attributes.get(owner, {}).get(ref.attr.value, []) if owner is not None else []
+        )
         sources = [
             (self._location(node), self.kinds_of(value) if value is not None else frozenset())
             for value, node in assignments

@@ -162,7 +162,10 @@ class MissingProfileOption(Rule):
         self._framework = ""
 
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
-        if default_session_factory(node, ctx.semantic) is not None or optional_session_factory(node, ctx.semantic) is not None:
+        if (
+            default_session_factory(node, ctx.semantic) is not None
+            or optional_session_factory(node, ctx.semantic) is not None
+        ):
             # The AWS101/AWS102 fix's ``(session or boto3).client(...)`` still
             # uses the default session when, as in this script, none is passed.
             self._uses_default_session |= makes_requests(node, ctx.semantic)

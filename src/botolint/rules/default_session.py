@@ -295,7 +295,9 @@ class ImportTimeDefaultSession(Rule):
     )
 
     fix_applicability = Applicability.UNSAFE
-    UNSAFE_REASON = "not fixable: runs at import time (module or class body, default value or decorator); see --unsafe-fixes"
+    UNSAFE_REASON = (
+        "not fixable: runs at import time (module or class body, default value or decorator); see --unsafe-fixes"
+    )
 
     def __init__(self) -> None:
         self._in_lambda_module: Optional[bool] = None
@@ -309,7 +311,9 @@ class ImportTimeDefaultSession(Rule):
             # in a handler's module and in the modules only handler modules import.
             self._in_lambda_module = bool(lambda_handlers(ctx.module, ctx.config)) or ctx.project.lambda_module()
         if not self._in_lambda_module:
-            fix = ModuleSession(call=node, kind=kind, applicability=Applicability.UNSAFE, unsafe_reason=self.UNSAFE_REASON)
+            fix = ModuleSession(
+                call=node, kind=kind, applicability=Applicability.UNSAFE, unsafe_reason=self.UNSAFE_REASON
+            )
             ctx.report(self, node, kind=kind, fix=fix)
 
 

@@ -173,7 +173,9 @@ class LambdaHandlerClientCreation(Rule):
             return None
         if not isinstance(owner, cst.FunctionDef) or owner.name.value != invocation.handler:
             return None
-        return HoistToInit(call=node, handler=owner, applicability=Applicability.UNSAFE, unsafe_reason=self.UNSAFE_REASON)
+        return HoistToInit(
+            call=node, handler=owner, applicability=Applicability.UNSAFE, unsafe_reason=self.UNSAFE_REASON
+        )
 
     def _creation(self, node: cst.Call, ctx: Context) -> Optional[str]:
         """How the message names what ``node`` creates, or None."""
