@@ -1,8 +1,13 @@
 """The flake8 front end: a thin adapter over the core.
 
-flake8 applies ``noqa``, ``--select``/``--ignore``, formats and ``-j`` itself.
-Rule options come from ``[tool.botolint]`` in the nearest pyproject.toml, so
-flake8 and ``botolint check`` agree on them.
+flake8 applies ``noqa``, ``--select``/``--ignore``, ``per-file-ignores``,
+formats and ``-j`` itself. The plugin runs the rules flake8 selects (so that
+which rule supersedes which, AWS301 over AWS101, is the same as in ``botolint
+check`` with that selection) and reads rule options from the configuration
+``botolint.settings`` finds for each file: the nearest pyproject.toml with a
+``[tool.botolint]`` table above it, validated as strictly as ``check`` does (a
+bad table fails the flake8 run with botolint's message). A file with a
+``# botolint: noqa`` line gives nothing (flake8 reads ``# flake8: noqa``).
 
 Results are kept in botolint's content-hash cache (``.botolint_cache`` next to
 that pyproject.toml, else in the cwd), so a file flake8 sees again unchanged
@@ -16,31 +21,32 @@ from __future__ import annotations
 import ast
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, List, Optional, Tuple
+from typing import Iterator, List, Optional, Tuple, Type
 
 from botolint import __version__
 from botolint.cache import Cache, CachedResult, default_cache_directory
-from botolint.config import Config, ConfigError, load_config
+from botolint.config import Config
 from botolint.engine import analyze_source
+from botolint.noqa import BOTOLINT_NOQA_FILE, file_is_ignored
 from botolint.precheck import may_have_findings
-from botolint.rule import Finding, all_rules
+from botolint.rule import Finding, Rule, all_rules
 from botolint.runner import Projects, collecting_once, still_valid
+from botolint.settings import Resolver
+
+Rules = Tuple[Type[Rule], ...]
 
 
-@lru_cache(maxsize=1)
-def _config() -> Config:
+@lru_cache(maxsize=None)
+def _config(directory: Path) -> Config:
+    """The configuration of the files of ``directory`` (ConfigError when it is bad)."""
+    return Resolver().config_for(directory)
+
+
+@lru_cache(maxsize=None)
+def _cache(source: Optional[Path], rules: Rules) -> Optional[Cache]:
     try:
-        return load_config(Path.cwd())
-    except ConfigError:
-        # flake8 must never fail because of our config; `botolint check` reports it.
-        return Config()
-
-
-@lru_cache(maxsize=1)
-def _cache() -> Optional[Cache]:
-    try:
-        config = _config()
-        cache = Cache.for_run(default_cache_directory(config), config, all_rules())
+        config = _config(source.parent) if source is not None else _config(Path.cwd())
+        cache = Cache.for_run(default_cache_directory(config), config, rules)
     except Exception:  # e.g. an unreadable cwd: run uncached
         return None
     # flake8 applies noqa itself, so its entries hold every finding: never share
@@ -49,10 +55,22 @@ def _cache() -> Optional[Cache]:
     return cache
 
 
+def _enabled_rules(options) -> Rules:
+    """The rules flake8 reports with these options (all of them without options)."""
+    try:
+        from flake8.style_guide import Decision, DecisionEngine
+
+        engine = DecisionEngine(options)
+        return tuple(rule for rule in all_rules() if engine.decision_for(rule.code) is Decision.Selected)
+    except (AttributeError, TypeError, ImportError):  # not flake8's options
+        return all_rules()
+
+
 class BotolintChecker:
     name = "botolint"
     version = __version__
     use_cache = True
+    rules: Rules = all_rules()
 
     def __init__(self, tree: ast.AST, filename: str, lines: List[str]) -> None:
         # flake8 parsed the file already: the core reuses the tree instead of
@@ -71,6 +89,7 @@ class BotolintChecker:
     @classmethod
     def parse_options(cls, options) -> None:
         cls.use_cache = not getattr(options, "botolint_no_cache", False)
+        cls.rules = _enabled_rules(options)
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         # A file we cannot analyze is flake8's to report (E999), never ours to crash on.
@@ -78,11 +97,12 @@ class BotolintChecker:
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
 
     def _findings(self, source: str) -> Tuple[Finding, ...]:
-        if not may_have_findings(source):
+        if not self.rules or not may_have_findings(source) or file_is_ignored(self.lines, (BOTOLINT_NOQA_FILE,)):
             return ()
-        cache = _cache() if self.use_cache else None
         path = Path(self.filename)
-        project = _projects(self.use_cache).of(path)
+        config = _config(Path(path).absolute().parent)
+        cache = _cache(config.source, self.rules) if self.use_cache else None
+        project = _projects(config.source, self.use_cache).of(path)
         key = None
         if cache is not None:
             try:
@@ -92,7 +112,7 @@ class BotolintChecker:
                     return cached.findings
             except Exception:
                 key = None
-        findings, summary, dependencies = self._analyze(source, project)
+        findings, summary, dependencies = self._analyze(source, project, config)
         if key is not None:
             try:
                 cache.put(key, CachedResult(findings, None, summary, dependencies))
@@ -100,12 +120,12 @@ class BotolintChecker:
                 pass
         return findings
 
-    def _analyze(self, source: str, project) -> Tuple[Tuple[Finding, ...], Optional[str], tuple]:
+    def _analyze(self, source: str, project, config: Config) -> Tuple[Tuple[Finding, ...], Optional[str], tuple]:
         # flake8's process holds every file's results and tokens: the collector
         # would traverse all of that again and again while LibCST builds a tree.
         with collecting_once():
             analysis = analyze_source(
-                source, self.filename, config=_config(), python_tree=self.tree, project=project
+                source, self.filename, rules=self.rules, config=config, python_tree=self.tree, project=project
             )
             # Positions and messages only: the nodes would keep the tree alive.
             findings = tuple(finding.detached() for finding in analysis.findings)
@@ -115,8 +135,9 @@ class BotolintChecker:
         return findings, summary, dependencies
 
 
-@lru_cache(maxsize=2)
-def _projects(use_cache: bool) -> Projects:
-    """The projects flake8's files belong to, for this process: other modules
-    are summarised once (and kept in the cache unless it is off)."""
-    return Projects(_config(), _cache() if use_cache else None)
+@lru_cache(maxsize=None)
+def _projects(source: Optional[Path], use_cache: bool) -> Projects:
+    """The projects flake8's files of one configuration belong to, for this
+    process: other modules are summarised once (and kept in the cache unless it is off)."""
+    config = _config(source.parent) if source is not None else _config(Path.cwd())
+    return Projects(config, _cache(source, BotolintChecker.rules) if use_cache else None)

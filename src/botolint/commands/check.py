@@ -9,13 +9,11 @@ from typing import List
 from botolint.commands.common import (
     add_file_arguments,
     add_performance_arguments,
-    resolve_cache,
-    resolve_config,
-    resolve_rules,
+    check_reports,
+    NO_FILES,
 )
 from botolint.engine import INTERNAL_ERROR
 from botolint.output import FORMATS, Diagnostic, render_statistics
-from botolint.runner import check_paths
 
 NAME = "check"
 HELP = "report boto3 default-session problems"
@@ -29,18 +27,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = resolve_config(args)
-    rules = resolve_rules(config)
     diagnostics: List[Diagnostic] = []
-    failed = internal = 0
-    cache = resolve_cache(args, config, rules)
-    for report in check_paths(args.paths, config, rules, cache=cache, jobs=args.jobs):
+    failed = internal = files = 0
+    for report in check_reports(args):
+        files += 1
         if report.error is not None:
             failed += 1
             internal += report.error.startswith(INTERNAL_ERROR)
             print(f"{report.path}: error: {report.error}", file=sys.stderr)
             continue
         diagnostics += [Diagnostic(report.path, f.line, f.column, f.code, f.message) for f in report.findings]
+    if not files:
+        print(NO_FILES, file=sys.stderr)
     sys.stdout.write(FORMATS[args.format](diagnostics))
     if args.statistics:
         stream = sys.stdout if args.format == "text" else sys.stderr
