@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from botolint.commands.common import UsageError
+from botolint.commands.common import UsageError, stdout_closed
 from botolint.rule import all_rules, rules_by_code
 
 NAME = "rule"
@@ -32,6 +33,16 @@ def facts(rule) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        code = _run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        stdout_closed()
+        return 0
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.all:
         if args.markdown_table:
             print(rule_table(), end="")
