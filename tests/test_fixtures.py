@@ -42,15 +42,23 @@ def flake8_findings(tmp_path_factory) -> Dict[Path, List[Tuple[int, int, str]]]:
         table = json.loads(config_json)
         lines = ["[tool.botolint]"] + [f"{key} = {_toml_value(value)}" for key, value in table.items()]
         (workdir / "pyproject.toml").write_text("\n".join(lines) + "\n")
+        # The configuration is found from each file (the nearest pyproject.toml
+        # with [tool.botolint] above it): the fixtures are checked under it.
+        copies = {}
+        for path in paths:
+            copy = workdir / path.relative_to(ROOT / "fixtures" / "rules")
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_bytes(path.read_bytes())
+            copies[str(copy)] = path
         result = subprocess.run(
             [sys.executable, "-m", "flake8", "--isolated", "--select", "AWS",
-             "--format", "%(path)s\t%(row)d\t%(col)d\t%(code)s", *map(str, paths)],
+             "--format", "%(path)s\t%(row)d\t%(col)d\t%(code)s", *copies],
             cwd=workdir, capture_output=True, text=True, check=False,
         )
         assert result.returncode in (0, 1), result.stderr
         for line in result.stdout.splitlines():
             path, row, column, code = line.split("\t")
-            found[Path(path)].append((int(row), int(column), code))
+            found[copies[path]].append((int(row), int(column), code))
     return found
 
 

@@ -2,8 +2,8 @@
 
 An entry holds what one file gave (its reported findings, or the reason it could
 not be analyzed) under a key that hashes everything the result depends on: the
-file's bytes and path, botolint's version and code, the selected rules and the
-configuration. Entries are never updated in place, only replaced, so a stale
+file's bytes and path, botolint's version and code, the installed boto3 and
+botocore versions, the selected rules and the configuration. Entries are never updated in place, only replaced, so a stale
 entry is simply never looked up again. Writes are atomic (a temporary file
 renamed over the entry), so concurrent runs and workers cannot leave half a file;
 an unreadable or malformed entry counts as a miss. A cache problem never fails a
@@ -13,9 +13,9 @@ run: the cache just stops helping.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +25,7 @@ from botolint import __version__
 from botolint.config import Config
 from botolint.fixes import Applicability
 from botolint.rule import Finding, Rule
+from botolint.writer import write_atomic
 
 DEFAULT_CACHE_DIRECTORY = ".botolint_cache"
 # Bumped when the entry format changes.
@@ -65,14 +66,31 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def installed_version(distribution: str) -> Optional[str]:
+    """The installed version of a distribution, read from its metadata (the
+    package itself is never imported: boto3 is slow to import)."""
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def dependency_versions() -> dict:
+    """The versions whose data rules read: AWS401/AWS402 know boto3's
+    arguments and botocore's service models."""
+    return {name: installed_version(name) for name in ("boto3", "botocore")}
+
+
 def settings_fingerprint(config: Config, rules: Sequence[Type[Rule]]) -> str:
     """Everything besides the file itself that can change a file's result."""
     settings = {
         "format": FORMAT,
         "version": __version__,
         "code": code_fingerprint(),
+        "dependencies": dependency_versions(),
         "rules": [rule.code for rule in rules],
         "max_file_size": config.max_file_size,
+        "per_file_ignores": config.per_file_ignores,
         "settings": config.settings,
     }
     text = json.dumps(settings, sort_keys=True, default=str)
@@ -152,14 +170,7 @@ class Cache:
             return
         try:
             self._prepare(entry.parent)
-            handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", text=True)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    stream.write(text)
-                os.replace(temporary, entry)
-            except BaseException:
-                _remove_quietly(temporary)
-                raise
+            write_atomic(entry, text, durable=False)
         except OSError:
             # Read-only checkout, full disk, ...: stop trying for this run.
             self._writable = False
@@ -202,9 +213,3 @@ def _decode(data: dict) -> CachedResult:
     dependencies = tuple((question, answer) for question, answer in data["dependencies"])
     return CachedResult(tuple(findings), error, summary, dependencies)
 
-
-def _remove_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass

@@ -16,14 +16,14 @@ from pathlib import Path
 import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
 
-from botolint.config import Config, ConfigError, load_config
+from botolint.config import Config
 from botolint.engine import analyze_source
-from botolint.fix.model import DEFAULT_PARAM_NAME, FALLBACKS, FixOptions
+from botolint.fix.options import FALLBACKS
 from botolint.fix.plan import plan_file
 from botolint.fix.propagate import Project, propagate
 from botolint.fix.rewrite import check_parses, rewrite_module
 from botolint.noqa import unsuppressed
-from botolint.rule import select_rules
+from botolint.settings import default_resolver, fix_options
 
 
 class AddSessionParameterCommand(VisitorBasedCodemodCommand):
@@ -60,14 +60,12 @@ class AddSessionParameterCommand(VisitorBasedCodemodCommand):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         path = self.context.filename or "<string>"
-        config = _config_for(path)
-        options = FixOptions(
-            param_name=self.param_name or config.option("param-name", DEFAULT_PARAM_NAME),
-            fallback=self.fallback,
-            add_to_callers=self.add_to_callers or config.option("add-to-callers", False) is True,
-            unsafe_fixes=self.unsafe_fixes or config.option("unsafe-fixes", False) is True,
-        )
-        analysis = analyze_source(tree.bytes, path, rules=select_rules(config.select, config.ignore), config=config)
+        # The same resolver as `botolint fix`: a bad configuration is an error here too.
+        resolver = default_resolver()
+        config = resolver.config_for(Path(path)) if path != "<string>" else Config()
+        options = fix_options(config, self.param_name or None, self.fallback, self.add_to_callers, self.unsafe_fixes)
+        # LibCST parsed the file already: the analysis takes its tree.
+        analysis = analyze_source(tree.bytes, path, rules=resolver.rules_for(config), config=config, module=tree)
         if analysis.error is not None:
             raise SkipFile(analysis.error)
         if analysis.module is None:
@@ -82,11 +80,3 @@ class AddSessionParameterCommand(VisitorBasedCodemodCommand):
         check_parses(analysis.source, module.bytes)
         return module
 
-
-def _config_for(path: str) -> Config:
-    if path == "<string>":
-        return Config()
-    try:
-        return load_config(Path(path).resolve().parent)
-    except ConfigError:
-        return Config()

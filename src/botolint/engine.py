@@ -96,10 +96,11 @@ def analyze_source(
     python_tree: Optional[ast.Module] = None,
     project: Optional[Project] = None,
     reach: bool = True,
+    module: Optional[cst.Module] = None,
 ) -> FileAnalysis:
     """Run ``rules`` (default: all) over one module's source. ``python_tree``,
-    the ``ast`` of the same source when the caller has it (flake8 does), saves
-    parsing it again. ``project`` is the project the file belongs to (default:
+    the ``ast`` of the same source when the caller has it (flake8 does), and
+    ``module``, its LibCST tree (the codemod has it), save parsing it again. ``project`` is the project the file belongs to (default:
     the file alone); with ``reach`` the modules that can reach this one are
     read too, else only what the project already knows counts (a run that will
     check the answers once every module is summarised)."""
@@ -109,7 +110,8 @@ def analyze_source(
         return FileAnalysis(path)
     try:
         check_text(source)
-        module, python_tree = parse(source, python_tree)
+        if module is None:
+            module, python_tree = parse(source, python_tree)
         analysis = _run_rules(path, module, python_tree, rules, config, project or Project(None), reach)
         analysis.source = source
         return analysis

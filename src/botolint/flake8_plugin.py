@@ -1,8 +1,13 @@
 """The flake8 front end: a thin adapter over the core.
 
-flake8 applies ``noqa``, ``--select``/``--ignore``, formats and ``-j`` itself.
-Rule options come from ``[tool.botolint]`` in the nearest pyproject.toml, so
-flake8 and ``botolint check`` agree on them.
+flake8 applies ``noqa``, ``--select``/``--ignore``, ``per-file-ignores``,
+formats and ``-j`` itself. The plugin runs the rules flake8 selects (so that
+which rule supersedes which, AWS301 over AWS101, is the same as in ``botolint
+check`` with that selection) and reads rule options from the configuration
+``botolint.settings`` finds for each file: the nearest pyproject.toml with a
+``[tool.botolint]`` table above it, validated as strictly as ``check`` does (a
+bad table fails the flake8 run with botolint's message). A file with a
+``# botolint: noqa`` line gives nothing (flake8 reads ``# flake8: noqa``).
 
 Results are kept in botolint's content-hash cache (``.botolint_cache`` next to
 that pyproject.toml, else in the cwd), so a file flake8 sees again unchanged
@@ -16,41 +21,42 @@ from __future__ import annotations
 import ast
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, FrozenSet, Iterator, List, Optional, Tuple, Type
 
 from botolint import __version__
+from botolint.catalog import rule_entries
+from botolint.noqa import BOTOLINT_NOQA_FILE, file_is_ignored
 from botolint.precheck import may_have_findings
 
 if TYPE_CHECKING:
     from botolint.cache import Cache
     from botolint.config import Config
-    from botolint.rule import Finding
+    from botolint.rule import Finding, Rule
     from botolint.runner import Projects
 
+    Rules = Tuple[Type[Rule], ...]
+
 # flake8 loads this module for every run, on every file: it imports only the
-# text pre-check, and the core (LibCST, the rules, boto3's data) the first
-# time a file mentions boto3. A test checks that with ``-X importtime``.
+# text pre-check and the rule catalog (read from source), and the core
+# (LibCST, the rules, boto3's data) the first time a file mentions boto3. A
+# test checks that through the modules a flake8 run leaves imported.
 
 
-@lru_cache(maxsize=1)
-def _config() -> Config:
-    from botolint.config import Config, ConfigError, load_config
+@lru_cache(maxsize=None)
+def _config(directory: Path) -> Config:
+    """The configuration of the files of ``directory`` (ConfigError when it is bad)."""
+    from botolint.settings import Resolver
 
-    try:
-        return load_config(Path.cwd())
-    except ConfigError:
-        # flake8 must never fail because of our config; `botolint check` reports it.
-        return Config()
+    return Resolver().config_for(directory)
 
 
-@lru_cache(maxsize=1)
-def _cache() -> Optional[Cache]:
+@lru_cache(maxsize=None)
+def _cache(source: Optional[Path], rules: Rules) -> Optional[Cache]:
     from botolint.cache import Cache, default_cache_directory
-    from botolint.rule import all_rules
 
     try:
-        config = _config()
-        cache = Cache.for_run(default_cache_directory(config), config, all_rules())
+        config = _config(source.parent) if source is not None else _config(Path.cwd())
+        cache = Cache.for_run(default_cache_directory(config), config, rules)
     except Exception:  # e.g. an unreadable cwd: run uncached
         return None
     # flake8 applies noqa itself, so its entries hold every finding: never share
@@ -59,10 +65,32 @@ def _cache() -> Optional[Cache]:
     return cache
 
 
+ALL_CODES = frozenset(entry.code for entry in rule_entries())
+
+
+def _enabled_codes(options) -> FrozenSet[str]:
+    """The codes flake8 reports with these options (all of them without options)."""
+    try:
+        from flake8.style_guide import Decision, DecisionEngine
+
+        engine = DecisionEngine(options)
+        return frozenset(code for code in ALL_CODES if engine.decision_for(code) is Decision.Selected)
+    except (AttributeError, TypeError, ImportError):  # not flake8's options
+        return ALL_CODES
+
+
+@lru_cache(maxsize=None)
+def _rules(codes: FrozenSet[str]) -> Rules:
+    from botolint.rule import all_rules
+
+    return tuple(rule for rule in all_rules() if rule.code in codes)
+
+
 class BotolintChecker:
     name = "botolint"
     version = __version__
     use_cache = True
+    codes: FrozenSet[str] = ALL_CODES
 
     def __init__(self, tree: ast.AST, filename: str, lines: List[str]) -> None:
         # flake8 parsed the file already: the core reuses the tree instead of
@@ -81,6 +109,7 @@ class BotolintChecker:
     @classmethod
     def parse_options(cls, options) -> None:
         cls.use_cache = not getattr(options, "botolint_no_cache", False)
+        cls.codes = _enabled_codes(options)
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         # A file we cannot analyze is flake8's to report (E999), never ours to crash on.
@@ -88,14 +117,16 @@ class BotolintChecker:
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
 
     def _findings(self, source: str) -> Tuple[Finding, ...]:
-        if not may_have_findings(source):
+        if not self.codes or not may_have_findings(source) or file_is_ignored(self.lines, (BOTOLINT_NOQA_FILE,)):
             return ()
         from botolint.cache import CachedResult
         from botolint.runner import still_valid
 
-        cache = _cache() if self.use_cache else None
+        rules = _rules(self.codes)
         path = Path(self.filename)
-        project = _projects(self.use_cache).of(path)
+        config = _config(Path(path).absolute().parent)
+        cache = _cache(config.source, rules) if self.use_cache else None
+        project = _projects(config.source, self.use_cache).of(path)
         key = None
         if cache is not None:
             try:
@@ -105,7 +136,7 @@ class BotolintChecker:
                     return cached.findings
             except Exception:
                 key = None
-        findings, summary, dependencies = self._analyze(source, project)
+        findings, summary, dependencies = self._analyze(source, project, config, rules)
         if key is not None:
             try:
                 cache.put(key, CachedResult(findings, None, summary, dependencies))
@@ -113,7 +144,7 @@ class BotolintChecker:
                 pass
         return findings
 
-    def _analyze(self, source: str, project) -> Tuple[Tuple[Finding, ...], Optional[str], tuple]:
+    def _analyze(self, source: str, project, config: Config, rules: Rules) -> Tuple[Tuple[Finding, ...], Optional[str], tuple]:
         from botolint.engine import analyze_source
         from botolint.runner import collecting_once
 
@@ -121,7 +152,7 @@ class BotolintChecker:
         # would traverse all of that again and again while LibCST builds a tree.
         with collecting_once():
             analysis = analyze_source(
-                source, self.filename, config=_config(), python_tree=self.tree, project=project
+                source, self.filename, rules=rules, config=config, python_tree=self.tree, project=project
             )
             # Positions and messages only: the nodes would keep the tree alive.
             findings = tuple(finding.detached() for finding in analysis.findings)
@@ -131,10 +162,11 @@ class BotolintChecker:
         return findings, summary, dependencies
 
 
-@lru_cache(maxsize=2)
-def _projects(use_cache: bool) -> Projects:
-    """The projects flake8's files belong to, for this process: other modules
-    are summarised once (and kept in the cache unless it is off)."""
+@lru_cache(maxsize=None)
+def _projects(source: Optional[Path], use_cache: bool) -> Projects:
+    """The projects flake8's files of one configuration belong to, for this
+    process: other modules are summarised once (and kept in the cache unless it is off)."""
     from botolint.runner import Projects
 
-    return Projects(_config(), _cache() if use_cache else None)
+    config = _config(source.parent) if source is not None else _config(Path.cwd())
+    return Projects(config, _cache(source, _rules(BotolintChecker.codes)) if use_cache else None)

@@ -113,7 +113,7 @@ class Rule:
     # The applicability of the fix this rule's findings carry (None: no fix).
     fix_applicability: ClassVar[Optional[Applicability]] = None
     # What ``botolint fix`` says of a finding it leaves because the rule has no fix.
-    no_fix_reason: ClassVar[str] = ""
+    no_fix_reason: ClassVar[str] = "not fixable: botolint fix has no fix for this rule"
     # Whether it is reported in test code (see botolint.testcode): rules about
     # choosing a session are not, since the default session is the idiom there.
     in_test_code: ClassVar[bool] = True

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import List
 
-from botolint.commands.common import (
-    add_file_arguments,
-    add_performance_arguments,
-    resolve_cache,
-    resolve_config,
-    resolve_rules,
-)
+from botolint.commands.common import NO_FILES, add_file_arguments, add_performance_arguments, check_reports, resolver
 from botolint.output import FORMATS, Diagnostic, Failure, RunResult
 from botolint.output.report import add_output_arguments, read_stdin, write_report
 
@@ -33,15 +28,17 @@ def run(args: argparse.Namespace) -> int:
     # `botolint rule` build this command's parser and need none of it.
     from botolint.add_noqa import add_noqa_comments
     from botolint.engine import INTERNAL_ERROR
-    from botolint.runner import check_paths
 
-    config = resolve_config(args)
-    rules = resolve_rules(config)
+    settings = resolver(args)
+    # Standard input, and the output's own needs (SARIF's fixes), use the
+    # configuration of the named file, else of the first path checked.
+    first = Path(args.stdin_filename) if args.stdin_filename else (args.paths[0] if args.paths else Path("."))
+    config = settings.config_for(first.absolute())
+    rules = settings.rules_for(config)
     diagnostics: List[Diagnostic] = []
     failed = internal = 0
-    cache = resolve_cache(args, config, rules)
     stdin = read_stdin(args, config, rules)
-    reports = stdin.reports if stdin is not None else check_paths(args.paths, config, rules, cache=cache, jobs=args.jobs)
+    reports = stdin.reports if stdin is not None else check_reports(args, settings)
     result = RunResult(sources=stdin.sources if stdin is not None else {})
     for report in reports:
         result.files += 1
@@ -56,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
             for f in report.findings
         ]
     result.diagnostics = diagnostics
+    if not result.files:
+        print(NO_FILES, file=sys.stderr)
     if args.add_noqa:
         edited = add_noqa_comments(result, quiet=args.quiet)
         return 2 if internal else 1 if failed or edited else 0

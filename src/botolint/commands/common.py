@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
-from typing import Optional, Tuple, Type
+from typing import TYPE_CHECKING, Iterator, List, Optional, Tuple, Type
 
 from botolint.cache import Cache, default_cache_directory
-from botolint.config import Config, load_config
-from botolint.rule import Rule, all_rules, select_rules
+from botolint.config import Config, ConfigError
+from botolint.rule import Rule
+from botolint.settings import Overrides, Resolver, Run, parse_per_file_ignores
+
+if TYPE_CHECKING:
+    from botolint.runner import FileReport
 
 
 class UsageError(Exception):
     pass
+
+
+def stdout_closed() -> None:
+    """The reader of stdout went away (``botolint rule AWS101 | head -1``):
+    point stdout at the null device, so that nothing more fails, quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (tests capture it)
+        pass
 
 
 def comma_list(text: str) -> Tuple[str, ...]:
@@ -25,29 +42,67 @@ def glob_list(text: str) -> Tuple[str, ...]:
 
 def add_file_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or directories (default: .)")
-    parser.add_argument("--select", type=comma_list, help="rule code prefixes to enable, e.g. AWS1,AWS203")
+    parser.add_argument("--select", type=comma_list, help="rule code prefixes to enable, e.g. AWS1,AWS203 (replaces the configured list)")
+    parser.add_argument("--extend-select", type=comma_list, default=(), help="rule code prefixes to enable as well")
     parser.add_argument("--ignore", type=comma_list, help="rule code prefixes to disable (replaces the configured list)")
     parser.add_argument("--extend-ignore", type=comma_list, default=(), help="rule code prefixes to disable as well")
+    parser.add_argument(
+        "--per-file-ignores", type=per_file_list,
+        help="findings to drop per file, e.g. 'tests/*:AWS1 legacy/*.py:AWS' (replaces the configured table)",
+    )
     parser.add_argument("--exclude", type=glob_list, help="globs of paths to skip (replaces the configured list)")
     parser.add_argument("--extend-exclude", type=glob_list, default=(), help="globs of paths to skip as well")
-    parser.add_argument("--config", type=Path, help="pyproject.toml to read [tool.botolint] from")
-
-
-def resolve_config(args: argparse.Namespace) -> Config:
-    start = args.config if args.config is not None else Path.cwd()
-    config = load_config(start.parent if start.is_file() else start)
-    config = config.with_overrides(select=args.select, ignore=args.ignore, exclude=args.exclude)
-    return config.with_overrides(
-        ignore=config.ignore + args.extend_ignore, exclude=config.exclude + args.extend_exclude
+    parser.add_argument(
+        "--force-exclude", action=argparse.BooleanOptionalAction, default=None,
+        help="apply excludes to files named on the command line too (the pre-commit hooks do)",
+    )
+    parser.add_argument(
+        "--respect-gitignore", action=argparse.BooleanOptionalAction, default=None,
+        help="skip files .gitignore ignores (default: on)",
+    )
+    parser.add_argument(
+        "--default-excludes", action=argparse.BooleanOptionalAction, default=None,
+        help="skip virtualenvs and ruff's default excludes (.git, .venv, node_modules, ...) (default: on)",
+    )
+    parser.add_argument(
+        "--config", type=Path,
+        help="the file to read [tool.botolint] from, for every path (default: the nearest pyproject.toml "
+        "with [tool.botolint] above each path)",
     )
 
 
-def resolve_rules(config: Config) -> Tuple[Type[Rule], ...]:
-    codes = [rule.code for rule in all_rules()]
-    for selector in config.select + config.ignore:
-        if not any(code.startswith(selector) or selector.startswith(code) for code in codes):
-            raise UsageError(f"unknown rule selector {selector!r} (see `botolint rule --all`)")
-    return select_rules(config.select, config.ignore)
+def per_file_list(text: str):
+    try:
+        return parse_per_file_ignores(text)
+    except ConfigError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def resolver(args: argparse.Namespace) -> Resolver:
+    overrides = Overrides(
+        select=args.select, extend_select=args.extend_select, ignore=args.ignore, extend_ignore=args.extend_ignore,
+        exclude=args.exclude, extend_exclude=args.extend_exclude, per_file_ignores=args.per_file_ignores,
+        force_exclude=args.force_exclude, respect_gitignore=args.respect_gitignore,
+        default_excludes=args.default_excludes,
+    )
+    return Resolver(overrides, args.config)
+
+
+def resolve_runs(args: argparse.Namespace) -> List[Run]:
+    """The paths of the command line grouped by the configuration they use."""
+    return resolver(args).runs(args.paths)
+
+
+def check_reports(args: argparse.Namespace, settings: Optional[Resolver] = None) -> Iterator["FileReport"]:
+    """What ``check`` reports, file by file, each run with its own configuration and cache."""
+    from botolint.runner import check_paths
+
+    for run in (settings or resolver(args)).runs(args.paths):
+        cache = resolve_cache(args, run.config, run.rules)
+        yield from check_paths(run.paths, run.config, run.rules, cache=cache, jobs=args.jobs)
+
+
+NO_FILES = "botolint: no Python files found"
 
 
 def job_count(text: str) -> int:

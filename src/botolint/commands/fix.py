@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import keyword
 import sys
 from typing import TYPE_CHECKING, List, TextIO
 
-from botolint.commands.common import UsageError, add_file_arguments, resolve_config, resolve_rules
-from botolint.fix.options import FALLBACKS, FixOptions
+from botolint.commands.common import NO_FILES, add_file_arguments, resolve_runs
+from botolint.discovery import iter_python_files
+from botolint.fix.options import FALLBACKS
+from botolint.settings import fix_options
 
 if TYPE_CHECKING:
     from botolint.fix.run import FileResult
@@ -47,32 +48,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _options(args: argparse.Namespace, config) -> FixOptions:
-    name = args.param_name if args.param_name is not None else config.option("param-name", "session")
-    if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-        raise UsageError(f"param-name must be a Python identifier, not {name!r}")
-    return FixOptions(
-        param_name=name,
-        fallback=args.fallback,
-        add_to_callers=args.add_to_callers or _flag(config, "add-to-callers"),
-        unsafe_fixes=args.unsafe_fixes or _flag(config, "unsafe-fixes"),
-    )
-
-
-def _flag(config, key: str) -> bool:
-    value = config.option(key, False)
-    if not isinstance(value, bool):
-        raise UsageError(f"{key} must be true or false, not {value!r}")
-    return value
-
-
 def run(args: argparse.Namespace) -> int:
     from botolint.fix.run import fix_paths, write_result  # the rewrite machinery: only when fixing
 
-    config = resolve_config(args)
-    rules = resolve_rules(config)
-    options = _options(args, config)
-    results = fix_paths(args.paths, config, rules, options)
+    results: List[FileResult] = []
+    found = False
+    for run_ in resolve_runs(args):
+        options = fix_options(run_.config, args.param_name, args.fallback, args.add_to_callers, args.unsafe_fixes)
+        found = found or any(True for _ in iter_python_files(run_.paths, run_.config.exclude, warn=lambda _: None))
+        results += fix_paths(list(run_.paths), run_.config, run_.rules, options)
+    if not found:
+        print(NO_FILES, file=sys.stderr)
     report = sys.stderr if args.diff else sys.stdout
     for result in results:
         if args.diff:

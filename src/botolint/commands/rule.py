@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from botolint.commands.common import UsageError
 from botolint.catalog import entries_by_code, rule_entries
+from botolint.commands.common import UsageError, stdout_closed
 
 NAME = "rule"
 HELP = "show a rule's documentation, or list all rules"
@@ -32,6 +33,16 @@ def facts(rule) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        code = _run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        stdout_closed()
+        return 0
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.all:
         if args.markdown_table:
             print(rule_table(), end="")

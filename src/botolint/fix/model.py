@@ -15,7 +15,6 @@ from typing import Dict, FrozenSet, List, Optional, Set, Tuple, Union
 import libcst as cst
 
 from botolint.engine import FileAnalysis
-from botolint.fix.options import DEFAULT_PARAM_NAME, FALLBACKS, SECOND_PARAM_NAME, FixOptions  # noqa: F401 - re-exported
 from botolint.rule import Finding
 from botolint.semantic import Scope, SemanticModel
 
