@@ -188,11 +188,6 @@ def test_with_noqa_gives_flake8_every_code(code, existing, separator, trailer, n
     assert with_noqa(result, column, sorted(new)) == result  # idempotent
 
 
-@pytest.mark.xfail(
-    reason="botolint's own noqa reading (noqa.py) does not yet match flake8's for '# noqa: E501, AWS101' "
-    "(issue 12, bug 1); remove this mark when it does",
-    strict=False,
-)
 def test_check_is_clean_after_merging_into_an_existing_noqa(project, capsys):
     (project / "legacy.py").write_text(LEGACY)
     run(capsys, "--add-noqa", ".")

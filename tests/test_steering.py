@@ -3,7 +3,9 @@ cache key, pipes, fix's report and the pre-commit hooks (issue 12's bugs)."""
 
 from __future__ import annotations
 
+
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -33,8 +35,12 @@ def run(capsys, *argv):
     return code, out, err
 
 
+FINDING_LINE = re.compile(r"^\S+:\d+:\d+: (AWS\d{3})\b")
+
+
 def codes(out: str):
-    return [line.split()[1] for line in out.splitlines() if line.strip()]
+    """The codes of the finding lines (not the summary after them)."""
+    return [match.group(1) for match in map(FINDING_LINE.match, out.splitlines()) if match]
 
 
 # 1. noqa ----------------------------------------------------------------------
@@ -71,7 +77,7 @@ def test_noqa_comment_forms_match_flake8(project, capsys, comment, silenced):
 @pytest.mark.parametrize("line", ["# flake8: noqa", "# botolint: noqa", "# BOTOLINT: NOQA"])
 def test_file_level_noqa(project, capsys, line):
     (project / "app.py").write_text(f"{line}\n{DIRTY}")
-    assert run(capsys, "check", "--no-cache", "app.py")[:2] == (0, "")
+    assert run(capsys, "check", "--no-cache", "-q", "app.py")[:2] == (0, "")
     run(capsys, "fix", "app.py")
     assert "session" not in (project / "app.py").read_text()
 
@@ -342,7 +348,7 @@ def test_fix_left_counts_every_finding_it_did_not_fix_and_agrees_on_a_rerun(proj
     (project / "app.py").write_text(MIXED)
     _, first, _ = run(capsys, "fix", ".")
     _, second, _ = run(capsys, "fix", ".")
-    _, remaining, _ = run(capsys, "check", "--no-cache", ".")
+    _, remaining, _ = run(capsys, "check", "--no-cache", "-q", ".")
     count = len(remaining.splitlines())
     assert count == 3  # AWS403, AWS401, AWS201
     for out in (first, second):

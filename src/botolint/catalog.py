@@ -20,15 +20,7 @@ from typing import Any, Dict, Optional, Tuple
 from botolint.fixes import Applicability
 
 RULES_PACKAGE = Path(__file__).resolve().parent / "rules"
-# Class attributes of ``botolint.rule.Rule`` the catalog carries, with the base
-# class's defaults.
-_DEFAULTS: Dict[str, Any] = {
-    "title": "",
-    "supersedes": (),
-    "fix_applicability": None,
-    "no_fix_reason": "",
-    "in_test_code": True,
-}
+RULE_MODULE = Path(__file__).resolve().parent / "rule.py"
 
 
 @dataclass(frozen=True)
@@ -84,10 +76,18 @@ def _entries_in(tree: ast.Module, module: str):
             )
 
 
+@lru_cache(maxsize=1)
+def _rule_defaults() -> Dict[str, Any]:
+    """The literal class attributes of ``botolint.rule.Rule``: every rule's defaults."""
+    tree = ast.parse(RULE_MODULE.read_text(encoding="utf-8"))
+    (base,) = [node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "Rule"]
+    return _own_literals(base)
+
+
 def _attributes(node: ast.ClassDef, classes: Dict[str, ast.ClassDef]) -> Dict[str, Any]:
     """The class's literal attributes over those of its bases in this module,
     over the defaults of ``Rule``."""
-    merged = dict(_DEFAULTS)
+    merged = dict(_rule_defaults())
     for base in reversed(node.bases):
         if isinstance(base, ast.Name) and base.id in classes:
             merged.update(_attributes(classes[base.id], classes))
