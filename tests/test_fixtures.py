@@ -90,7 +90,9 @@ def test_a_pinned_column_must_be_the_reported_one(tmp_path, comment, matches):
     assert (as_expectation(found, expected) == expected) is matches
 
 
-@pytest.mark.parametrize("comment, matches", [("AWS101", False), ("AWS101, AWS101", True), ("AWS101:12, AWS101:32", True)])
+@pytest.mark.parametrize(
+    "comment, matches", [("AWS101", False), ("AWS101, AWS101", True), ("AWS101:12, AWS101:32", True)]
+)
 def test_a_code_reported_twice_on_a_line_is_listed_twice(tmp_path, comment, matches):
     path = tmp_path / "twice.py"
     path.write_text(f'import boto3\n\n\ndef f():\n    return boto3.client("s3"), boto3.client("sqs")  # {comment}\n')

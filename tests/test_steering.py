@@ -364,7 +364,8 @@ def test_fix_passes_sessions_across_more_files_than_pre_commit_gives_one_process
     for index in range(40):
         name = f"caller_{index:02d}.py"
         (project / name).write_text(
-            f"import boto3\n\nfrom helper import make\n\n\ndef use_{index}(session=None):\n    return make(), (session or boto3)\n"
+            "import boto3\n\nfrom helper import make\n\n\n"
+            f"def use_{index}(session=None):\n    return make(), (session or boto3)\n"
         )
         files.append(name)
     (project / "helper.py").write_text(DIRTY.replace("def f()", "def make()"))

@@ -3,8 +3,8 @@
 An entry holds what one file gave (its reported findings, or the reason it could
 not be analyzed) under a key that hashes everything the result depends on: the
 file's bytes and path, botolint's version and code, the installed boto3 and
-botocore versions, the selected rules and the configuration. Entries are never updated in place, only replaced, so a stale
-entry is simply never looked up again. Writes are atomic (a temporary file
+botocore versions, the selected rules and the configuration. Entries are never
+updated in place, only replaced, so a stale entry is simply never looked up again. Writes are atomic (a temporary file
 renamed over the entry), so concurrent runs and workers cannot leave half a file;
 an unreadable or malformed entry counts as a miss. A cache problem never fails a
 run: the cache just stops helping.

@@ -48,10 +48,17 @@ class AddSessionParameterCommand(VisitorBasedCodemodCommand):
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
-        arg_parser.add_argument("--param-name", dest="param_name", default="", help="name of the new parameter (default: session)")
-        arg_parser.add_argument("--fallback", dest="fallback", choices=FALLBACKS, default="default", help="when no session is passed")
         arg_parser.add_argument(
-            "--add-to-callers", dest="add_to_callers", action="store_true", help="also give callers a session parameter to pass on"
+            "--param-name", dest="param_name", default="", help="name of the new parameter (default: session)"
+        )
+        arg_parser.add_argument(
+            "--fallback", dest="fallback", choices=FALLBACKS, default="default", help="when no session is passed"
+        )
+        arg_parser.add_argument(
+            "--add-to-callers",
+            dest="add_to_callers",
+            action="store_true",
+            help="also give callers a session parameter to pass on",
         )
         arg_parser.add_argument(
             "--unsafe-fixes", dest="unsafe_fixes", action="store_true",

@@ -114,7 +114,11 @@ def config_from_table(table: Mapping[str, Any], source: Optional[Path] = None) -
 
     def strings(key: str, default: Tuple[str, ...] = ()) -> Tuple[str, ...]:
         value = table.get(key, default)
-        if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        if (
+            isinstance(value, str)
+            or not isinstance(value, (list, tuple))
+            or not all(isinstance(item, str) for item in value)
+        ):
             raise ConfigError(f"{where} {key} must be a list of strings")
         return tuple(value)
 

@@ -100,10 +100,11 @@ def analyze_source(
 ) -> FileAnalysis:
     """Run ``rules`` (default: all) over one module's source. ``python_tree``,
     the ``ast`` of the same source when the caller has it (flake8 does), and
-    ``module``, its LibCST tree (the codemod has it), save parsing it again. ``project`` is the project the file belongs to (default:
-    the file alone); with ``reach`` the modules that can reach this one are
-    read too, else only what the project already knows counts (a run that will
-    check the answers once every module is summarised)."""
+    ``module``, its LibCST tree (the codemod has it), save parsing it again.
+    ``project`` is the project the file belongs to (default: the file alone);
+    with ``reach`` the modules that can reach this one are read too, else only
+    what the project already knows counts (a run that will check the answers
+    once every module is summarised)."""
     rules = all_rules() if rules is None else rules
     config = config or Config()
     if not may_have_findings(source):

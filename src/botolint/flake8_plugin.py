@@ -144,7 +144,9 @@ class BotolintChecker:
                 pass
         return findings
 
-    def _analyze(self, source: str, project, config: Config, rules: Rules) -> Tuple[Tuple[Finding, ...], Optional[str], tuple]:
+    def _analyze(
+        self, source: str, project, config: Config, rules: Rules
+    ) -> Tuple[Tuple[Finding, ...], Optional[str], tuple]:
         from botolint.engine import analyze_source
         from botolint.runner import collecting_once
 

@@ -49,7 +49,9 @@ def run(args: argparse.Namespace) -> int:
             result.failures.append(Failure(report.path, report.error))
             continue
         diagnostics += [
-            Diagnostic(report.path, f.line, f.column, f.code, f.message, f.applicability.value if f.applicability else None)
+            Diagnostic(
+                report.path, f.line, f.column, f.code, f.message, f.applicability.value if f.applicability else None
+            )
             for f in report.findings
         ]
     result.diagnostics = diagnostics

@@ -42,9 +42,15 @@ def glob_list(text: str) -> Tuple[str, ...]:
 
 def add_file_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or directories (default: .)")
-    parser.add_argument("--select", type=comma_list, help="rule code prefixes to enable, e.g. AWS1,AWS203 (replaces the configured list)")
+    parser.add_argument(
+        "--select",
+        type=comma_list,
+        help="rule code prefixes to enable, e.g. AWS1,AWS203 (replaces the configured list)",
+    )
     parser.add_argument("--extend-select", type=comma_list, default=(), help="rule code prefixes to enable as well")
-    parser.add_argument("--ignore", type=comma_list, help="rule code prefixes to disable (replaces the configured list)")
+    parser.add_argument(
+        "--ignore", type=comma_list, help="rule code prefixes to disable (replaces the configured list)"
+    )
     parser.add_argument("--extend-ignore", type=comma_list, default=(), help="rule code prefixes to disable as well")
     parser.add_argument(
         "--per-file-ignores", type=per_file_list,

@@ -89,13 +89,22 @@ def _report_file(result: FileResult, out: TextIO) -> None:
             how = "new keyword-only parameter" if function.added else "existing parameter"
             calls = "call" if function.calls == 1 else "calls"
             if function.calls:
-                print(f"{result.path}:{function.line}: {function.name}() uses `{function.param}` ({how}) in {function.calls} {calls}", file=out)
+                print(
+                    f"{result.path}:{function.line}: {function.name}() uses `{function.param}` ({how}) "
+                    f"in {function.calls} {calls}",
+                    file=out,
+                )
             else:
-                print(f"{result.path}:{function.line}: {function.name}() gets `{function.param}` ({how}) to pass on", file=out)
+                print(
+                    f"{result.path}:{function.line}: {function.name}() gets `{function.param}` ({how}) to pass on",
+                    file=out,
+                )
         for line, text in result.notes:
             print(f"{result.path}:{line}: {text}", file=out)
         for passed in result.passes:
-            print(f"{result.path}:{passed.line}: {passed.callee}() is passed `{passed.keyword}={passed.value}`", file=out)
+            print(
+                f"{result.path}:{passed.line}: {passed.callee}() is passed `{passed.keyword}={passed.value}`", file=out
+            )
     for left in result.left:
         print(f"{result.path}:{left.line}:{left.column}: {left.code} left: {left.reason}", file=out)
 
