@@ -94,3 +94,22 @@ def test_a_module_that_only_locks_starts_no_workers():
     assert _spawns("import threading\n\ndef go(f):\n    threading.Thread(target=f).start()\n")
     assert _spawns("import threading\n\nclass Poller(threading.Thread):\n    def run(self):\n        pass\n")
     assert _spawns("from concurrent import futures\n\npool = futures.ThreadPoolExecutor()\n")
+
+
+def _with_copies(tmp_path, name: str, gitignore: bool):
+    root = _project(tmp_path / name)
+    (root / ".git").mkdir()
+    if gitignore:
+        (root / ".gitignore").write_text("generated/\n")
+    for skipped in ("generated", "venv", "env"):
+        (root / skipped).mkdir()
+        (root / skipped / "copy.py").write_text("from pkg.jobs import run\n")
+    (root / "env" / "pyvenv.cfg").write_text("home = /usr\n")
+    return root
+
+
+def test_what_check_skips_is_no_part_of_the_project(tmp_path):
+    modules = set(_entries(_with_copies(tmp_path, "ignoring", gitignore=True), None))
+    assert modules == {"pkg", "pkg.jobs", "pkg.app"}
+    # The twin: without a .gitignore, the generated module is part of the project.
+    assert set(_entries(_with_copies(tmp_path, "keeping", gitignore=False), None)) == modules | {"generated.copy"}

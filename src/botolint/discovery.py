@@ -71,6 +71,11 @@ class Excludes:
                 return True
         return False
 
+    def skips(self, path: Path, is_dir: bool) -> bool:
+        """Whether a walk skips ``path`` (its parents were asked when the walk
+        entered them)."""
+        return self._excludes_one(_relative(path, self.root), is_dir)
+
     def _excludes_one(self, relative: Path, is_dir: bool) -> bool:
         if self.defaults and is_dir and _is_default_excluded(self._absolute(relative)):
             return True
@@ -221,11 +226,11 @@ def _walk(root: Path, excludes: Excludes) -> Iterator[Path]:
         yield from _drain(unlisted)
         here = Path(directory)
         subdirectories[:] = sorted(
-            name for name in subdirectories if not excludes._excludes_one(_relative(here / name, excludes.root), True)
+            name for name in subdirectories if not excludes.skips(here / name, True)
         )
         for name in sorted(files):
             path = here / name
-            if name.endswith(PYTHON_SUFFIXES) and not excludes._excludes_one(_relative(path, excludes.root), False):
+            if name.endswith(PYTHON_SUFFIXES) and not excludes.skips(path, False):
                 yield path
     yield from _drain(unlisted)
 

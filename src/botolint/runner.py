@@ -26,7 +26,7 @@ from botolint.project.layout import Layout
 from botolint.project.project import Project, ProjectIndex
 from botolint.project.summary import ModuleSummary
 from botolint.project.view import ProjectView
-from botolint.discovery import iter_python_files
+from botolint.discovery import Excludes, iter_python_files
 from botolint.engine import INTERNAL_ERROR, analyze_source
 from botolint.noqa import unsuppressed
 from botolint.precheck import may_have_findings
@@ -71,7 +71,8 @@ class Projects:
     def _layout(self, directory: Path) -> Layout:
         layout = self._layouts.get(directory)
         if layout is None:
-            layout = self._layouts[directory] = Layout.of(directory, source_roots(self.config))
+            excludes = self.config.exclude if isinstance(self.config.exclude, Excludes) else None
+            layout = self._layouts[directory] = Layout.of(directory, source_roots(self.config), excludes)
             known = self._by_root.get(layout.root)
             if known is not None:
                 layout = self._layouts[directory] = known.layout

@@ -8,15 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
+from botolint.discovery import Excludes
+
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 # Directories that hold no project code: VCS data, caches, virtualenvs (found by pyvenv.cfg too).
-_NOT_CODE = frozenset(
-    {
-        ".git", ".hg", ".svn", ".bzr", ".tox", ".nox", "__pycache__", ".mypy_cache", ".pytest_cache",
-        ".ruff_cache", ".botolint_cache", "node_modules", "site-packages", ".eggs", "__pypackages__",
-        ".venv", "venv",
-    }
-)
 
 
 @lru_cache(maxsize=256)
@@ -33,8 +28,11 @@ class Layout:
     """A project's root and import roots: the root, its ``src/``, and the
     configured ``src`` directories (like ruff's ``src`` option)."""
 
-    def __init__(self, root: Path, extra_roots: Sequence[str] = ()) -> None:
+    def __init__(self, root: Path, extra_roots: Sequence[str] = (), excludes: Optional[Excludes] = None) -> None:
         self.root = root
+        # What is no part of the project: what `check` skips (ruff's default
+        # excludes, virtualenvs, .gitignore'd paths, the configured excludes).
+        self.excludes = excludes if excludes is not None else Excludes(root=root)
         roots: List[Path] = [root / entry for entry in extra_roots]
         if (root / "src").is_dir():
             roots.append(root / "src")
@@ -47,9 +45,9 @@ class Layout:
         )
 
     @classmethod
-    def of(cls, path: Path, extra_roots: Sequence[str] = ()) -> "Layout":
+    def of(cls, path: Path, extra_roots: Sequence[str] = (), excludes: Optional[Excludes] = None) -> "Layout":
         path = _resolved(path)
-        return cls(project_root(path if path.is_dir() else path.parent), extra_roots)
+        return cls(project_root(path if path.is_dir() else path.parent), extra_roots, excludes)
 
     def module_name(self, path: Path) -> Optional[str]:
         """The dotted name ``path`` is imported by, or None outside the import roots."""
@@ -101,16 +99,10 @@ class Layout:
         seen: Set[str] = set()
         for directory, subdirectories, files in os.walk(_resolved(self.root)):
             here = Path(directory)
-            subdirectories[:] = sorted(
-                name
-                for name in subdirectories
-                if name not in _NOT_CODE
-                and not name.endswith(".egg-info")
-                and not (here / name / "pyvenv.cfg").exists()
-            )
+            subdirectories[:] = sorted(name for name in subdirectories if not self.excludes.skips(here / name, True))
             for name in sorted(files):
-                if name.endswith(".py"):
-                    path = here / name
+                path = here / name
+                if name.endswith(".py") and not self.excludes.skips(path, False):
                     module = self._module_of_resolved(path)
                     if module is not None and module not in seen:
                         seen.add(module)
