@@ -10,6 +10,7 @@ from botolint.fixes import Applicability, ModuleSession, SessionParameter
 from botolint.objects import default_session_factory
 from botolint.usage import installed_factories, is_injection_fallback, makes_requests, replaces_factory
 from botolint.rule import Context, Rule
+from botolint.semantic import BindingKind
 from botolint.rules._boto3 import credential_arguments
 from botolint.handlers import lambda_handlers
 
@@ -29,9 +30,31 @@ def needs_a_session(call: cst.Call, function: cst.CSTNode, ctx: Context) -> bool
 
 def _given_credentials(call: cst.Call, ctx: Context) -> bool:
     """A key pair passed to the call itself: the default session's credential
-    chain, what a caller would choose a session for, is not consulted."""
-    given = {parameter for _, parameter, _ in credential_arguments(call, ctx)}
+    chain, what a caller would choose a session for, is not consulted. Not
+    when a key may be None (``options.get("aws_access_key_id")``, a ``None``
+    default): boto3 then falls back to that chain."""
+    scope = ctx.scope_of(call)
+    given = {
+        parameter for _, parameter, arg in credential_arguments(call, ctx) if not _may_be_none(arg.value, scope)
+    }
     return {"aws_access_key_id", "aws_secret_access_key"} <= given
+
+
+def _may_be_none(value: cst.BaseExpression, scope) -> bool:
+    if isinstance(value, cst.Name):
+        if value.value == "None":
+            return True
+        for binding in scope.lookup(value.value):
+            if binding.kind is BindingKind.ASSIGNMENT and binding.value is not None:
+                if _may_be_none(binding.value, binding.scope):
+                    return True
+            elif binding.kind is BindingKind.PARAMETER and isinstance(binding.node, cst.Param):
+                default = binding.node.default
+                if isinstance(default, cst.Name) and default.value == "None":
+                    return True  # a caller may leave it out
+        return False
+    # ``options.get(key)`` and ``os.environ.get(key)`` are None when the key is missing.
+    return isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "get"
 
 
 def _installed_factories(ctx: Context) -> FrozenSet[str]:
@@ -126,7 +149,9 @@ class DefaultSessionClient(_InFunction):
 
     Not for a call given its own key pair (`aws_access_key_id=` and
     `aws_secret_access_key=`): the default session's credentials, which a
-    caller would choose a session for, are not used.
+    caller would choose a session for, are not used. Keys that may be None
+    (`options.get(...)`, a parameter defaulting to None) do not count: boto3
+    then falls back to the default chain.
 
     Not for the default of a client the caller may pass in
     (`client = client or boto3.client("logs")`, or the same under
