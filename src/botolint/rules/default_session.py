@@ -10,7 +10,7 @@ from botolint.fixes import Applicability, ModuleSession, SessionParameter
 from botolint.objects import default_session_factory
 from botolint.usage import installed_factories, is_injection_fallback, makes_requests, replaces_factory
 from botolint.rule import Context, Rule
-from botolint.semantic import BindingKind
+from botolint.semantic import BindingKind, ScopeKind
 from botolint.rules._boto3 import credential_arguments
 from botolint.handlers import lambda_handlers
 
@@ -23,6 +23,7 @@ def needs_a_session(call: cst.Call, function: cst.CSTNode, ctx: Context) -> bool
     return (
         makes_requests(call, semantic)
         and not _given_credentials(call, ctx)
+        and not _runs_only_at_lambda_init(function, ctx)
         and not is_injection_fallback(call, semantic)
         and not replaces_factory(function, semantic, ctx.memo(_installed_factories))
     )
@@ -55,6 +56,32 @@ def _may_be_none(value: cst.BaseExpression, scope) -> bool:
         return False
     # ``options.get(key)`` and ``os.environ.get(key)`` are None when the key is missing.
     return isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "get"
+
+
+def _runs_only_at_lambda_init(function: cst.CSTNode, ctx: Context) -> bool:
+    """A private module-level function of a Lambda module that only module
+    scope calls (`API_KEY = _api_key()`): it runs during init, where creating
+    clients is the advice (AWS301), so no caller would pass it a session."""
+    if not isinstance(function, cst.FunctionDef) or not function.name.value.startswith("_"):
+        return False
+    module_scope = ctx.scope_of(function)
+    if module_scope.kind is not ScopeKind.MODULE:
+        return False
+    bindings = module_scope.bindings.get(function.name.value, [])
+    if len(bindings) != 1 or not ctx.memo(_is_lambda_module):
+        return False
+    reads = ctx.semantic.reads_of(bindings[0])
+    return bool(reads) and all(_called_at_import(read, ctx) for read in reads)
+
+
+def _called_at_import(name: cst.Name, ctx: Context) -> bool:
+    call = ctx.semantic.parent_of(name)
+    return isinstance(call, cst.Call) and call.func is name and ctx.scope_of(call).runs_at_import
+
+
+def _is_lambda_module(ctx: Context) -> bool:
+    """A module that defines a Lambda handler, or that only handler modules import."""
+    return bool(lambda_handlers(ctx.module, ctx.config)) or bool(ctx.project.lambda_module())
 
 
 def _installed_factories(ctx: Context) -> FrozenSet[str]:
@@ -146,6 +173,11 @@ class DefaultSessionClient(_InFunction):
     `.meta.region_name`, `.exceptions`, `can_paginate`, a paginator that never
     paginates): it needs no credentials. A client that also makes a request is
     reported.
+
+    Not for a private function of a Lambda module (one that defines a
+    handler, or that only handler modules import) whose only uses are calls
+    at module scope (`API_KEY = _api_key()`): it runs during init, where
+    creating clients is what AWS301 recommends.
 
     Not for a call given its own key pair (`aws_access_key_id=` and
     `aws_secret_access_key=`): the default session's credentials, which a
@@ -334,7 +366,7 @@ class ImportTimeDefaultSession(Rule):
         if self._in_lambda_module is None:
             # Lambda reuses what module scope creates: there it is the advice (AWS301),
             # in a handler's module and in the modules only handler modules import.
-            self._in_lambda_module = bool(lambda_handlers(ctx.module, ctx.config)) or ctx.project.lambda_module()
+            self._in_lambda_module = ctx.memo(_is_lambda_module)
         if not self._in_lambda_module:
             fix = ModuleSession(
                 call=node, kind=kind, applicability=Applicability.UNSAFE, unsafe_reason=self.UNSAFE_REASON
