@@ -19,6 +19,8 @@ from typing import List, Optional, Sequence
 
 import libcst as cst
 
+from botolint.semantic import dotted_name
+
 FUTURE, STDLIB, THIRD_PARTY, FIRST_PARTY, LOCAL = range(5)
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 
@@ -45,12 +47,9 @@ def section_of(statement: cst.CSTNode, first_party: Sequence[str] = ()) -> Optio
     return STDLIB if top in _STDLIB else THIRD_PARTY
 
 
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
+def _dotted(node: Optional[cst.BaseExpression]) -> str:
+    """``a.b`` for a Name/Attribute chain (an import's module or name), "" else."""
+    return (dotted_name(node) if node is not None else None) or ""
 
 
 def _sort_key(statement: cst.SimpleStatementLine):

@@ -23,7 +23,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 import libcst as cst
 
 from botolint.objects import Atoms, ObjectKind, Ref, Values
-from botolint.semantic import BindingKind, SemanticModel
+from botolint.semantic import BindingKind, SemanticModel, dotted_name
 from botolint.workers import Workers
 
 MODULE_BODY = "<module>"  # the id under which a module's own code is summarised
@@ -255,19 +255,11 @@ def _module_imports(semantic: SemanticModel) -> List[str]:
                 continue
             node = binding.node
             if isinstance(node, cst.Import):
-                found += [_dotted(alias.name) for alias in node.names]
+                found += [dotted_name(alias.name) or "" for alias in node.names]
             else:
                 found.append(binding.qualified_name)
                 found.append(binding.qualified_name.rpartition(".")[0] or binding.qualified_name)
     return sorted(set(name for name in found if name))
-
-
-def _dotted(node: cst.CSTNode) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
 
 
 def _union(sets: Iterable[Atoms]) -> Atoms:
