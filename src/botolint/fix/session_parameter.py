@@ -6,7 +6,7 @@ call is made from it, falling back to what it used before.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -65,15 +65,7 @@ def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
         return
     existing = plan.sessions.get(function) or existing_session_param(plan, function, options)
     if existing is None:
-        blocked = why_unpassable(
-            function,
-            semantic,
-            plan.path,
-            plan.analysis.context.config,
-            plan.signature_read,
-            plan.in_project,
-            plan.base_defines,
-        )
+        blocked = _why_unpassable(plan, function)
         if (
             blocked is not None
             and blocked[1].startswith(CALLBACK)
@@ -254,20 +246,25 @@ def _local_session(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
     return None
 
 
-def add_passing_parameter(plan: FilePlan, function: cst.FunctionDef, options: FixOptions) -> Optional[SessionParam]:
-    """Give ``function`` (which has no findings of its own) a new session
-    parameter only to pass on; None when no name is free, or nobody could
-    pass it one (an entry point, a callback, ...)."""
-    semantic = plan.semantic
-    blocked = why_unpassable(
+def _why_unpassable(plan: FilePlan, function: cst.FunctionDef) -> Optional[Tuple[str, str]]:
+    """Why no caller could pass ``function`` a session, from what the plan knows of its file."""
+    return why_unpassable(
         function,
-        semantic,
+        plan.semantic,
         plan.path,
         plan.analysis.context.config,
         plan.signature_read,
         plan.in_project,
         plan.base_defines,
     )
+
+
+def add_passing_parameter(plan: FilePlan, function: cst.FunctionDef, options: FixOptions) -> Optional[SessionParam]:
+    """Give ``function`` (which has no findings of its own) a new session
+    parameter only to pass on; None when no name is free, or nobody could
+    pass it one (an entry point, a callback, ...)."""
+    semantic = plan.semantic
+    blocked = _why_unpassable(plan, function)
     if blocked is not None:
         note = f"{qualified_function_name(function, semantic)}() left without a session to pass on: {blocked[1]}"
         if not blocked[1].startswith("test code") and all(text != note for _, text in plan.notes):
