@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import FrozenSet, Optional
+from typing import FrozenSet
 
 import libcst as cst
 
@@ -356,18 +356,13 @@ class ImportTimeDefaultSession(Rule):
         "not fixable: runs at import time (module or class body, default value or decorator); see --unsafe-fixes"
     )
 
-    def __init__(self) -> None:
-        self._in_lambda_module: Optional[bool] = None
-
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
         kind = default_session_factory(node, ctx.semantic)
         if kind is None or not ctx.scope_of(node).runs_at_import or not makes_requests(node, ctx.semantic):
             return
-        if self._in_lambda_module is None:
-            # Lambda reuses what module scope creates: there it is the advice (AWS301),
-            # in a handler's module and in the modules only handler modules import.
-            self._in_lambda_module = ctx.memo(_is_lambda_module)
-        if not self._in_lambda_module:
+        # Lambda reuses what module scope creates: there it is the advice (AWS301),
+        # in a handler's module and in the modules only handler modules import.
+        if not ctx.memo(_is_lambda_module):
             fix = ModuleSession(
                 call=node, kind=kind, applicability=Applicability.UNSAFE, unsafe_reason=self.UNSAFE_REASON
             )
