@@ -108,19 +108,12 @@ class Projects:
                 return ModuleSummary.from_json(text)
             except (ValueError, KeyError, TypeError):
                 pass
-        summary = summarize_source(data, _within_project(path, self._layout(path.parent).root), self.config)
+        # Test-path globs match from the project's root: a project that itself
+        # sits under a ``tests`` directory is no test code.
+        summary = summarize_source(data, self._layout(path.parent).relative(path), self.config)
         if summary is not None and self.cache is not None:
             self.cache.put_summary(data, summary.to_json())
         return summary
-
-
-def _within_project(path: Path, root: Path) -> str:
-    """``path`` from the project's root, which is what test-path globs match
-    (a project that itself sits under a ``tests`` directory is no test code)."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except (OSError, ValueError, RuntimeError):
-        return str(path)
 
 
 def source_roots(config: Config) -> Tuple[str, ...]:

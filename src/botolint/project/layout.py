@@ -93,6 +93,14 @@ class Layout:
                     return candidate
         return None
 
+    def relative(self, path: Path) -> str:
+        """``path`` from the project's root, in POSIX spelling (what test-path
+        globs match and messages show); the path itself when outside it."""
+        try:
+            return _resolved(path).relative_to(_resolved(self.root)).as_posix()
+        except ValueError:
+            return path.as_posix()
+
     def python_modules(self) -> Iterator[Tuple[str, Path]]:
         """Every Python file of the project with its module name, in a stable
         order; the first file of a name wins."""

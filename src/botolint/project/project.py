@@ -224,12 +224,7 @@ class Project:
             path = self.layout.path_of(module)
         if path is None:
             return module
-        if self.layout is not None:
-            try:
-                return path.resolve().relative_to(self.layout.root.resolve()).as_posix()
-            except ValueError:
-                pass
-        return path.as_posix()
+        return self.layout.relative(path) if self.layout is not None else path.as_posix()
 
     # -- who can reach whom ----------------------------------------------------------
 
@@ -272,12 +267,8 @@ class Project:
         return found
 
     def _is_test_module(self, path: Path) -> bool:
-        if self.layout is not None:
-            try:
-                path = path.relative_to(self.layout.root)
-            except ValueError:
-                pass
-        return is_test_path(path.as_posix(), self.test_globs)
+        relative = self.layout.relative(path) if self.layout is not None else path.as_posix()
+        return is_test_path(relative, self.test_globs)
 
     def may_start_workers(self, dotted: str) -> bool:
         """Whether ``dotted`` (a project module, or a name in one) can be a
