@@ -17,13 +17,15 @@ from botolint.handlers import lambda_handlers
 from botolint.objects import Values, module_values
 from botolint.parsing import parse
 from botolint.project.project import SINGLE_MODULE, Project
-from botolint.project.summary import ModuleSummary, summarize
+from botolint.project.summarize import summarize
+from botolint.project.summary import ModuleSummary
 from botolint.project.view import Dependencies, ProjectView
 from botolint.positions import node_positions
 from botolint.precheck import may_have_findings
 from botolint.rule import Context, Finding, Report, Rule, all_rules
 from botolint.semantic import SemanticModel
-from botolint.testcode import TestCode, is_test_path, reports_test_code, test_path_globs
+from botolint.code_paths import is_test_path, reports_test_code, test_path_globs
+from botolint.testcode import TestCode
 from botolint.workers import module_workers
 from botolint.source import SourceError, check_text, read_source
 

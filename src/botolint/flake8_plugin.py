@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from botolint.cache import Cache
     from botolint.config import Config
     from botolint.rule import Finding, Rule
-    from botolint.runner import Projects
+    from botolint.project.projects import Projects
 
     Rules = Tuple[Type[Rule], ...]
 
@@ -120,7 +120,7 @@ class BotolintChecker:
         if not self.codes or not may_have_findings(source) or file_is_ignored(self.lines, (BOTOLINT_NOQA_FILE,)):
             return ()
         from botolint.cache import CachedResult
-        from botolint.runner import still_valid
+        from botolint.project.projects import still_valid
 
         rules = _rules(self.codes)
         path = Path(self.filename)
@@ -168,7 +168,7 @@ class BotolintChecker:
 def _projects(source: Optional[Path], use_cache: bool) -> Projects:
     """The projects flake8's files of one configuration belong to, for this
     process: other modules are summarised once (and kept in the cache unless it is off)."""
-    from botolint.runner import Projects
+    from botolint.project.projects import Projects
 
     config = _config(source.parent) if source is not None else _config(Path.cwd())
     return Projects(config, _cache(source, _rules(BotolintChecker.codes)) if use_cache else None)

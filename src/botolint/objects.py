@@ -16,85 +16,40 @@ An expression whose origin is unknown has no kind.
 
 from __future__ import annotations
 
-import enum
-from typing import AbstractSet, Dict, FrozenSet, Iterable, Iterator, List, Optional, Protocol, Set, Tuple, Union
+from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Union
 
 import libcst as cst
 
+from botolint.kinds import (
+    ASSUME_ROLE_METHODS,
+    BOTO3_KINDS,
+    BOTO3_MODULE,
+    CLIENT_HOLDERS,
+    DEFAULT_SESSION_FACTORIES,
+    EXECUTOR_CLASSES,
+    MAX_DEPTH,
+    NO_ATOMS,
+    REFRESHING_ASSUME_ROLE,
+    SESSION_CLASS,
+    STS_REQUIRED_KEYWORDS,
+    Atom,
+    Atoms,
+    LocalResolver,
+    ObjectKind,
+    Ref,
+    Resolver,
+    attribute_result,
+    call_result,
+    item_atoms,
+    kinds_in,
+    kinds_of_class,
+    method_atoms,
+    split_kinds,
+)
 from botolint.semantic import Binding, BindingKind, Scope, SemanticModel, dotted_name
 
-SESSION_CLASS = "boto3.Session"
-BOTO3_MODULE = "boto3"
-DEFAULT_SESSION_FACTORIES = {"boto3.client": "client", "boto3.resource": "resource"}
-# How far values are followed through assignments before giving up.
-MAX_DEPTH = 8
 # Subscripted annotations that say "one of these": their arguments are the value's types.
 _UNION_GENERICS = frozenset({"Optional", "Union"})
-
-
-class ObjectKind(enum.Enum):
-    SESSION = "Session"
-    RESOURCE = "resource"
-    CLIENT = "client"
-    MODULE = "boto3"  # the boto3 module itself, as in ``(session or boto3).client(...)``
-    STS_CLIENT = "STS client"
-    ROLE_RESPONSE = "assume-role response"  # sts.assume_role(...)
-    ROLE_CREDENTIALS = "assume-role credentials"  # its ["Credentials"]
-    ROLE_FIELD = "assume-role credential"  # one of their keys
-    THREAD_EXECUTOR = "thread pool executor"
-    PROCESS_EXECUTOR = "process pool executor"
-    EXECUTOR = "executor"  # concurrent.futures.Executor: threads or processes
-    THREAD_POOL = "thread pool"  # multiprocessing.pool.ThreadPool
-    PROCESS_POOL = "process pool"  # multiprocessing.Pool
-
-
-BOTO3_KINDS = frozenset({ObjectKind.SESSION, ObjectKind.RESOURCE, ObjectKind.CLIENT})
-
-# Objects that hold a client and use its connections (an S3 transfer manager).
-CLIENT_HOLDERS = frozenset({"boto3.s3.transfer.S3Transfer", "s3transfer.manager.TransferManager"})
-# Constructors of executors and pools, by canonical name.
-EXECUTOR_CLASSES = {
-    "concurrent.futures.ThreadPoolExecutor": ObjectKind.THREAD_EXECUTOR,
-    "concurrent.futures.thread.ThreadPoolExecutor": ObjectKind.THREAD_EXECUTOR,
-    "concurrent.futures.ProcessPoolExecutor": ObjectKind.PROCESS_EXECUTOR,
-    "concurrent.futures.process.ProcessPoolExecutor": ObjectKind.PROCESS_EXECUTOR,
-    "concurrent.futures.Executor": ObjectKind.EXECUTOR,
-    "multiprocessing.Pool": ObjectKind.PROCESS_POOL,
-    "multiprocessing.pool.Pool": ObjectKind.PROCESS_POOL,
-    "multiprocessing.pool.ThreadPool": ObjectKind.THREAD_POOL,
-    "multiprocessing.dummy.Pool": ObjectKind.THREAD_POOL,
-}
-ASSUME_ROLE_METHODS = frozenset({"assume_role", "assume_role_with_web_identity", "assume_role_with_saml"})
-# The two parameters STS's AssumeRole requires: a call passing both is STS's.
-STS_REQUIRED_KEYWORDS = frozenset({"RoleArn", "RoleSessionName"})
-# Returns a refreshing Session, not a response.
-REFRESHING_ASSUME_ROLE = "aws_assume_role_lib."
-
-# Annotations naming a client or resource class (boto3's own bases and the
-# boto3-stubs packages, whose classes end in ``Client`` / ``ServiceResource``).
-_CLIENT_CLASSES = frozenset({"botocore.client.BaseClient"})
-_RESOURCE_CLASSES = frozenset({"boto3.resources.base.ServiceResource"})
-
-
-def kinds_of_class(qualified_name: str) -> FrozenSet[ObjectKind]:
-    """The kinds of object an annotation's class name stands for."""
-    if qualified_name == SESSION_CLASS:
-        return frozenset({ObjectKind.SESSION})
-    if qualified_name in _CLIENT_CLASSES:
-        return frozenset({ObjectKind.CLIENT})
-    if qualified_name in _RESOURCE_CLASSES:
-        return frozenset({ObjectKind.RESOURCE})
-    if qualified_name in EXECUTOR_CLASSES:
-        return frozenset({EXECUTOR_CLASSES[qualified_name]})
-    if qualified_name.startswith("mypy_boto3_"):
-        if qualified_name.endswith("STSClient"):
-            return frozenset({ObjectKind.CLIENT, ObjectKind.STS_CLIENT})
-        if qualified_name.endswith("Client"):
-            return frozenset({ObjectKind.CLIENT})
-        if ".service_resource." in qualified_name or qualified_name.endswith("ServiceResource"):
-            return frozenset({ObjectKind.RESOURCE})
-    return frozenset()
-
 
 def default_session_factory(call: cst.Call, semantic: SemanticModel) -> Optional[str]:
     """``"client"`` or ``"resource"`` when ``call`` calls boto3's module-level
@@ -133,90 +88,6 @@ def optional_session_factory(call: cst.Call, semantic: SemanticModel) -> Optiona
     ):
         return func.attr.value
     return None
-
-
-# -- the kind rules, over kinds already known ------------------------------------
-# Symbolic values (below) are resolved by the project layer with these same rules.
-
-
-def call_result(receiver: AbstractSet[ObjectKind], method: str, service: Optional[str]) -> FrozenSet[ObjectKind]:
-    """What ``receiver.method(service, ...)`` returns."""
-    found = set()
-    if method in ("client", "resource") and receiver & {ObjectKind.SESSION, ObjectKind.MODULE}:
-        found.add(ObjectKind(method))
-    if method == "client" and service == "sts":
-        found.add(ObjectKind.STS_CLIENT)  # whatever made it: the service says what it is
-    # Sub-resources and references are CamelCase (s3.Bucket, bucket.Object);
-    # actions are snake_case and return plain data.
-    if method[:1].isupper() and ObjectKind.RESOURCE in receiver:
-        found.add(ObjectKind.RESOURCE)
-    if method in ASSUME_ROLE_METHODS and ObjectKind.STS_CLIENT in receiver:
-        found.add(ObjectKind.ROLE_RESPONSE)
-    return frozenset(found)
-
-
-def item_result(base: AbstractSet[ObjectKind], key: str) -> FrozenSet[ObjectKind]:
-    """What ``base[key]`` (or ``base.get(key)``) is."""
-    if ObjectKind.ROLE_RESPONSE in base and key == "Credentials":
-        return frozenset({ObjectKind.ROLE_CREDENTIALS})
-    if ObjectKind.ROLE_CREDENTIALS in base:
-        return frozenset({ObjectKind.ROLE_FIELD})
-    return frozenset()
-
-
-def attribute_result(base: AbstractSet[ObjectKind], path: str) -> FrozenSet[ObjectKind]:
-    """What ``base.<path>`` is: ``resource.meta.client`` is the client it was built on."""
-    if path == "meta.client" and ObjectKind.RESOURCE in base:
-        return frozenset({ObjectKind.CLIENT})
-    return frozenset()
-
-
-# -- symbolic values ---------------------------------------------------------------
-# A value's *atoms* are the kinds it is known to have, and, for what depends on
-# other functions or modules, symbolic atoms the project layer resolves:
-#   ("ret", ref)                    what calling ``ref`` returns
-#   ("global", ref)                 the module-level value ``ref`` names
-#   ("method", atoms, name, service)  what ``value.name(service, ...)`` returns
-#   ("item", atoms, key)            ``value[key]``
-#   ("attr", atoms, path)           ``value.<path>``
-#   ("instance", module, class_id)  an instance of a project class (module None: this one)
-#   ("class", module, class_id)     the class object itself
-# and *refs* name what a call reaches:
-#   ("local", definition_id)        a def, class or lambda of this module
-#   ("name", dotted)                an imported name (relative ones keep their dots)
-#   ("member", atoms, name)         attribute ``name`` of a value (a method of an instance or class)
-#   ("param", definition_id, index) a parameter of a function of this module
-Atom = Union[ObjectKind, tuple]
-Atoms = FrozenSet[Atom]
-Ref = tuple
-NO_ATOMS: Atoms = frozenset()
-
-
-class Resolver(Protocol):
-    """The project layer, as the value analysis sees it."""
-
-    def resolve(self, atoms: Atoms) -> Atoms:
-        """Concrete atoms: ObjectKinds, instances and classes."""
-
-
-class LocalResolver:
-    """Resolves what one module knows of itself: nothing that needs another function."""
-
-    def resolve(self, atoms: Atoms) -> Atoms:
-        return frozenset(atom for atom in atoms if is_concrete(atom))
-
-
-def is_concrete(atom: Atom) -> bool:
-    return isinstance(atom, ObjectKind) or atom[0] in ("instance", "class")
-
-
-def kinds_in(atoms: Iterable[Atom]) -> FrozenSet[ObjectKind]:
-    return frozenset(atom for atom in atoms if isinstance(atom, ObjectKind))
-
-
-def _split(atoms: Atoms) -> Tuple[FrozenSet[ObjectKind], Atoms]:
-    kinds = kinds_in(atoms)
-    return kinds, frozenset(atom for atom in atoms if not isinstance(atom, ObjectKind))
 
 
 Origin = Union[cst.BaseExpression, Binding]
@@ -431,8 +302,8 @@ class Values:
             receiver = self.atoms_of(func.value, depth + 1)
             if method == "get":
                 key = _first_string_argument(call)
-                return _item(receiver, key) if key is not None else NO_ATOMS
-            return _method(receiver, method, _service_name(call))
+                return item_atoms(receiver, key) if key is not None else NO_ATOMS
+            return method_atoms(receiver, method, _service_name(call))
         atoms: Set[Atom] = set()
         for ref in self.callee_refs(func):
             atoms.add(("ret", ref))
@@ -449,7 +320,7 @@ class Values:
         inner = attribute.value
         if attribute.attr.value == "client" and isinstance(inner, cst.Attribute) and inner.attr.value == "meta":
             base = self.atoms_of(inner.value, depth + 1)
-            kinds, symbolic = _split(base)
+            kinds, symbolic = split_kinds(base)
             atoms: Set[Atom] = set(attribute_result(kinds, "meta.client"))
             if symbolic:
                 atoms.add(("attr", symbolic, "meta.client"))
@@ -470,7 +341,7 @@ class Values:
         key = string_value(subscript.slice[0].slice.value)
         if key is None:
             return NO_ATOMS
-        return _item(self.atoms_of(subscript.value, depth + 1), key)
+        return item_atoms(self.atoms_of(subscript.value, depth + 1), key)
 
     def callee_refs(self, func: cst.BaseExpression, _following: Optional[Set[cst.CSTNode]] = None) -> List[Ref]:
         """What ``func`` names when called: local defs and classes, imported
@@ -543,22 +414,6 @@ class Values:
                 pass
             self._string_annotations[annotation] = parsed
         return self._string_annotations[annotation]
-
-
-def _method(receiver: Atoms, method: str, service: Optional[str]) -> Atoms:
-    kinds, symbolic = _split(receiver)
-    atoms: Set[Atom] = set(call_result(kinds, method, service))
-    if symbolic:
-        atoms.add(("method", symbolic, method, service))
-    return frozenset(atoms)
-
-
-def _item(base: Atoms, key: str) -> Atoms:
-    kinds, symbolic = _split(base)
-    atoms: Set[Atom] = set(item_result(kinds, key))
-    if symbolic:
-        atoms.add(("item", symbolic, key))
-    return frozenset(atoms)
 
 
 def _service_name(call: cst.Call) -> Optional[str]:

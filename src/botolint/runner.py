@@ -19,19 +19,16 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Type
 
 from botolint.cache import Cache, CachedResult
 from botolint.config import Config
-from botolint.engine import summarize_source
 from botolint.project.facts import Facts
-from botolint.project.index_store import IndexStore
-from botolint.project.layout import Layout
-from botolint.project.project import Project, ProjectIndex
+from botolint.project.projects import Projects, still_valid
+from botolint.project.project import Project
 from botolint.project.summary import ModuleSummary
 from botolint.project.view import ProjectView
-from botolint.discovery import Excludes, iter_python_files
+from botolint.discovery import iter_python_files
 from botolint.engine import INTERNAL_ERROR, analyze_source
 from botolint.noqa import unsuppressed
 from botolint.precheck import may_have_findings
 from botolint.rule import Finding, Rule
-from botolint.testcode import test_path_globs
 from botolint.source import SourceError, read_source
 
 # A worker process costs tens of milliseconds to start (more where processes
@@ -55,72 +52,6 @@ class FileReport:
     error: Optional[str] = None
     summary: Optional[ModuleSummary] = field(default=None, compare=False, repr=False)
     dependencies: Tuple = field(default=(), compare=False, repr=False)
-
-
-class Projects:
-    """The project of each file of a run (one per project root), whose modules
-    are summarised on demand: from the cache, else by parsing them once."""
-
-    def __init__(self, config: Config, cache: Optional[Cache], load: bool = True) -> None:
-        self.config = config
-        self.cache = cache
-        self.load = load
-        self._by_root: Dict[Path, Project] = {}
-        self._layouts: Dict[Path, Layout] = {}
-
-    def _layout(self, directory: Path) -> Layout:
-        layout = self._layouts.get(directory)
-        if layout is None:
-            excludes = self.config.exclude if isinstance(self.config.exclude, Excludes) else None
-            layout = self._layouts[directory] = Layout.of(directory, source_roots(self.config), excludes)
-            known = self._by_root.get(layout.root)
-            if known is not None:
-                layout = self._layouts[directory] = known.layout
-        return layout
-
-    def of(self, path: Path) -> Project:
-        layout = self._layout(path.parent)
-        project = self._by_root.get(layout.root)
-        if project is None:
-            loader = self._summary if self.load else None
-            store = IndexStore(self.cache, layout.root) if self.cache is not None else None
-            index = ProjectIndex(layout, self.config.max_file_size, store)
-            project = self._by_root[layout.root] = Project(layout, loader, index, test_path_globs(self.config))
-        return project
-
-    def alone(self, path: Path) -> Project:
-        """A project that knows nothing but what the file it is made for tells
-        it (the answers are checked once every module of the run is summarised)."""
-        project = self.of(path)
-        return Project(project.layout, None, project.index, project.test_globs)
-
-    def all(self) -> List[Project]:
-        return list(self._by_root.values())
-
-    def _summary(self, path: Path) -> Optional[ModuleSummary]:
-        try:
-            data = read_source(path, self.config.max_file_size)
-        except SourceError:
-            return None
-        text = self.cache.get_summary(data) if self.cache is not None else None
-        if text is not None:
-            try:
-                return ModuleSummary.from_json(text)
-            except (ValueError, KeyError, TypeError):
-                pass
-        # Test-path globs match from the project's root: a project that itself
-        # sits under a ``tests`` directory is no test code.
-        summary = summarize_source(data, self._layout(path.parent).relative(path), self.config)
-        if summary is not None and self.cache is not None:
-            self.cache.put_summary(data, summary.to_json())
-        return summary
-
-
-def source_roots(config: Config) -> Tuple[str, ...]:
-    """``[tool.botolint] src``: more directories imports resolve from (like ruff's ``src``)."""
-    value = config.option("src", [])
-    entries = [value] if isinstance(value, str) else value if isinstance(value, (list, tuple)) else []
-    return tuple(entry for entry in entries if isinstance(entry, str))
 
 
 def check_paths(
@@ -169,20 +100,6 @@ def _answer_without_parsing(
         if cached is not None and still_valid(path, cached.summary, cached.dependencies, projects.of(path)):
             return FileReport(str(path), cached.findings, cached.error)
     return None
-
-
-def still_valid(path: Path, summary: Optional[str], dependencies, project: Project) -> bool:
-    """Whether the facts a result depends on are what the project says now."""
-    if summary is None:
-        return not dependencies  # the file could not be analyzed: nothing depends on others
-    module = project.module_name(path)
-    try:
-        project.add(module, path, ModuleSummary.from_json(summary))
-    except (ValueError, KeyError, TypeError):
-        return False
-    if not dependencies:
-        return True
-    return ProjectView(project.facts(project.relevant([module])), module, None).answers_still(dependencies)
 
 
 def _settle(

@@ -1,4 +1,5 @@
-"""Which code is test code.
+"""Which code is test code: files by path (``botolint.code_paths``), and wherever
+they are, pytest tests and fixtures and unittest methods.
 
 Test code is where the default session is the idiom (moto patches it, fixtures
 make clients), so rules that are about choosing a session say nothing there
@@ -14,50 +15,17 @@ by default (``Rule.in_test_code``). It is:
 
 from __future__ import annotations
 
-import fnmatch
-from pathlib import PurePath
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional
 
 import libcst as cst
 
+from botolint.code_paths import is_test_path, test_path_globs
 from botolint.semantic import Scope, ScopeKind, SemanticModel
 
-OPTION_PATHS = "test-paths"
-OPTION_POLICY = "test-code"
-DEFAULT_TEST_PATHS = ("tests/*", "test/*", "test_*.py", "*_test.py", "conftest.py")
 TEST_CASE_BASES = frozenset(
     {"unittest.TestCase", "unittest.IsolatedAsyncioTestCase", "unittest.case.TestCase", "django.test.TestCase"}
 )
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
-
-
-def test_path_globs(config: Any) -> Tuple[str, ...]:
-    value = config.option(OPTION_PATHS, list(DEFAULT_TEST_PATHS))
-    entries = [value] if isinstance(value, str) else value if isinstance(value, (list, tuple)) else []
-    return tuple(entry for entry in entries if isinstance(entry, str))
-
-
-def reports_test_code(config: Any) -> bool:
-    """``test-code = "report"`` reports every rule in test code too."""
-    return config.option(OPTION_POLICY, "ignore") == "report"
-
-
-def is_test_path(path: str, globs: Sequence[str]) -> bool:
-    """A glob matches the file's name, or the path from any directory down
-    (``tests/*`` matches ``pkg/tests/unit/test_x.py``)."""
-    parts = PurePath(path).as_posix().split("/")
-    for glob in globs:
-        if "/" not in glob.rstrip("/*"):  # a name pattern, or one directory
-            directory = glob.rstrip("/*") if glob.endswith("/*") else None
-            if directory is not None and directory in parts[:-1]:
-                return True
-            if directory is None and fnmatch.fnmatch(parts[-1], glob):
-                return True
-            continue
-        for start in range(len(parts)):
-            if fnmatch.fnmatch("/".join(parts[start:]), glob):
-                return True
-    return False
 
 
 class TestCode:

@@ -4,7 +4,7 @@ A spawn is a call (or a class) that runs code elsewhere: ``threading.Thread``
 and ``Timer`` targets, ``Thread``/``Process`` subclasses' ``run``,
 ``concurrent.futures`` executors' ``submit``/``map``, ``multiprocessing`` pools
 and their initializers, ``asyncio.to_thread`` and ``loop.run_in_executor``. Its
-entries are refs (see ``botolint.objects``) to what it runs, wherever that is
+entries are refs (see ``botolint.kinds``) to what it runs, wherever that is
 defined: the project layer follows them, and the functions they call, into
 other modules. An executor made elsewhere (a factory's result) is kept as the
 atoms of its value, for the project layer to resolve.
@@ -12,42 +12,29 @@ atoms of its value, for the project layer to resolve.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from typing import Iterator, List, Optional, Tuple
 
 import libcst as cst
 
-from botolint.objects import EXECUTOR_CLASSES, MAX_DEPTH, NO_ATOMS, Atoms, ObjectKind, Ref, Values, is_concrete
+from botolint.kinds import (
+    EXECUTOR_CLASSES,
+    EXECUTOR_METHODS,
+    MAX_DEPTH,
+    NO_ATOMS,
+    POOL_KINDS,
+    POOL_METHODS,
+    THREAD_CLASSES,
+    Atoms,
+    ObjectKind,
+    Ref,
+    Worker,
+    is_concrete,
+)
+from botolint.objects import Values
 from botolint.semantic import Binding, BindingKind, Owner, SemanticModel
 
 
-class Worker(enum.Enum):
-    THREAD = "thread"
-    PROCESS = "process"
-    EITHER = "thread or process"  # an executor whose kind is not known
-
-
-# Classes whose instances run a ``target`` on a new thread or process.
-THREAD_CLASSES = {
-    "threading.Thread": Worker.THREAD,
-    "multiprocessing.dummy.Process": Worker.THREAD,
-    "multiprocessing.Process": Worker.PROCESS,
-    "multiprocessing.context.Process": Worker.PROCESS,
-}
-# What an executor or pool kind says of its API ("executor": concurrent.futures,
-# "pool": multiprocessing) and of where its work runs.
-POOL_KINDS = {
-    ObjectKind.THREAD_EXECUTOR: ("executor", Worker.THREAD),
-    ObjectKind.PROCESS_EXECUTOR: ("executor", Worker.PROCESS),
-    ObjectKind.EXECUTOR: ("executor", Worker.EITHER),
-    ObjectKind.THREAD_POOL: ("pool", Worker.THREAD),
-    ObjectKind.PROCESS_POOL: ("pool", Worker.PROCESS),
-}
-EXECUTOR_METHODS = frozenset({"submit", "map"})
-POOL_METHODS = frozenset(
-    {"map", "imap", "imap_unordered", "starmap", "apply", "apply_async", "map_async", "starmap_async"}
-)
 EVENT_LOOP_FACTORIES = ("asyncio.get_running_loop", "asyncio.get_event_loop", "asyncio.new_event_loop")
 CONCURRENCY_MODULES = ("threading", "concurrent", "multiprocessing", "asyncio")
 # multiprocessing.get_context(...) objects have these constructors.
@@ -83,16 +70,6 @@ def _module_workers(ctx) -> "Workers":
     from botolint.objects import module_values
 
     return Workers(ctx.semantic, module_values(ctx))
-
-
-def pool_worker(kinds, method: str) -> List[Worker]:
-    """Where ``pool.method(...)`` runs its work, for a receiver of ``kinds``."""
-    found = []
-    for kind in kinds:
-        family, worker = POOL_KINDS.get(kind, (None, None))
-        if family is not None and method in (EXECUTOR_METHODS if family == "executor" else POOL_METHODS):
-            found.append(worker)
-    return found
 
 
 @dataclass

@@ -10,7 +10,8 @@ import libcst as cst
 from botolint.fix.model import FilePlan, SessionParam
 from botolint.fix.options import DEFAULT_PARAM_NAME, SECOND_PARAM_NAME, FixOptions
 from botolint.fix.names import visible_boto3_name
-from botolint.objects import BOTO3_MODULE, SESSION_CLASS, ObjectKind, is_staticmethod
+from botolint.kinds import BOTO3_MODULE, SESSION_CLASS, ObjectKind
+from botolint.objects import is_staticmethod
 from botolint.semantic import SemanticModel, iter_params
 
 

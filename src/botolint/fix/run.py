@@ -18,7 +18,7 @@ from botolint.fix.rewrite import RewriteError, rewritten_source
 from botolint.noqa import unsuppressed
 from botolint.positions import node_positions
 from botolint.rule import Rule
-from botolint.runner import Projects
+from botolint.project.projects import Projects
 from botolint.writer import write_atomic
 
 

@@ -66,7 +66,8 @@ def read_stdin(args: argparse.Namespace, config, rules: Tuple[Type[Rule], ...]) 
         raise UsageError("--add-noqa cannot rewrite standard input")
     from botolint.engine import analyze_source
     from botolint.noqa import unsuppressed
-    from botolint.runner import FileReport, Projects
+    from botolint.project.projects import Projects
+    from botolint.runner import FileReport
 
     name = args.stdin_filename or STDIN
     data = sys.stdin.buffer.read()

@@ -143,7 +143,7 @@ def _details(result: RunResult, options: OutputOptions) -> Dict[Key, Tuple[Optio
     finding (changed since) has neither."""
     from botolint.engine import analyze_source
     from botolint.noqa import unsuppressed
-    from botolint.runner import Projects
+    from botolint.project.projects import Projects
 
     config = options.config
     assert config is not None

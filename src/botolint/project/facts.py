@@ -10,7 +10,7 @@
   in it and what it calls.
 - Values: what project functions return, what module-level names hold, what
   attributes of project classes hold, resolved with the kind rules of
-  ``botolint.objects``.
+  ``botolint.kinds``.
 
 Everything is bounded (MAX_DEPTH for resolution, each function visited once
 per region) and cycle-safe. Where a ref does not resolve (third-party code,
@@ -22,11 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set, Tuple
 
-from botolint.objects import (
-    NO_ATOMS, Atom, Atoms, ObjectKind, Ref, attribute_result, call_result, item_result, kinds_in,
+from botolint.kinds import (
+    NO_ATOMS, Atom, Atoms, ObjectKind, Ref, Worker, attribute_result, call_result, item_result, kinds_in, pool_worker,
 )
 from botolint.project.summary import MODULE_BODY, FunctionSummary
-from botolint.workers import Worker, pool_worker
 
 if TYPE_CHECKING:
     from botolint.project.project import Project

@@ -22,7 +22,7 @@ from botolint.project.imports import imported_names
 from botolint.project.index_store import IndexStore
 from botolint.project.layout import Layout, absolute_module, modules_of
 from botolint.project.summary import ModuleSummary
-from botolint.testcode import is_test_path
+from botolint.code_paths import is_test_path
 
 # A module that starts workers imports a module to start them with; one that
 # defines a Lambda handler has a def shaped like one. A module with neither

@@ -4,7 +4,7 @@ Computed once from the module's semantic model (and kept in the result cache
 under its content hash), a summary says, per function and method: which
 project functions it calls (and which callables it passes them), the
 functions nested in it, what it returns (as value atoms, see
-``botolint.objects``), its decorators, and which of its parameters it hands to
+``botolint.kinds``), its decorators, and which of its parameters it hands to
 threads or processes; per class: its bases, methods and attributes; for the
 module: the names it defines or imports, where it hands work to threads or
 processes, its Lambda handlers, and the modules it imports at init.
@@ -16,27 +16,14 @@ dots): the summary depends on the file's text only, not on where it sits.
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
-import libcst as cst
-
-from botolint.objects import Atoms, ObjectKind, Ref, Values
-from botolint.semantic import BindingKind, SemanticModel, dotted_name
-from botolint.workers import Workers
+from botolint.kinds import Atoms, ObjectKind, Ref
 
 MODULE_BODY = "<module>"  # the id under which a module's own code is summarised
-# Top-level packages that are never a project's own code: the standard library,
-# and boto3 and the test and HTTP libraries that boto3 code uses most. Calls
-# into them are not recorded (the summary would only grow).
-EXTERNAL_PACKAGES = frozenset(sys.stdlib_module_names) | {
-    "boto3", "botocore", "s3transfer", "pytest", "_pytest", "mock", "requests", "urllib3", "six",
-}
 # Summaries of an older shape are never read back.
 FORMAT = 1
-
-Lines = Callable[[Iterable[cst.CSTNode]], Dict[cst.CSTNode, int]]
 
 
 @dataclass
@@ -116,157 +103,6 @@ def _function(value: Dict[str, Any]) -> FunctionSummary:
     ]
     value["handoffs"] = {int(index): tuple(handoff) for index, handoff in value["handoffs"].items()}
     return FunctionSummary(**value)
-
-
-def summarize(
-    semantic: SemanticModel, values: Values, workers: Workers, handlers: Iterable[cst.FunctionDef], lines: Lines
-) -> ModuleSummary:
-    summary = ModuleSummary()
-    ids = semantic.definition_id
-    owners: Dict[Optional[cst.CSTNode], FunctionSummary] = {None: FunctionSummary(MODULE_BODY)}
-    for node, scope in semantic.scope_created_by.items():
-        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
-            params = [param.name.value for param in (*node.params.posonly_params, *node.params.params)]
-            name = node.name.value if isinstance(node, cst.FunctionDef) else "<lambda>"
-            function = owners[node] = FunctionSummary(name, params)
-            if isinstance(node, cst.FunctionDef):
-                function.decorators = [ref for d in node.decorators for ref in workers.callables(d.decorator)[0]]
-            parent = scope.parent.owner if scope.parent is not None else None
-            owners.setdefault(parent, FunctionSummary(MODULE_BODY))
-            owners[parent].nested.append(ids(node))
-        elif isinstance(node, cst.ClassDef):
-            summary.classes[ids(node)] = _class(node, semantic, values)
-    spawns = workers.spawns()
-    passing = _calls(semantic, workers, owners)
-    spawn_lines = lines([spawn.site for spawn in spawns] + [call for _, call in passing])
-    for call_summary, call in passing:
-        call_summary.line = spawn_lines[call]
-    for owner, returns in semantic.returns.items():
-        if owner in owners:
-            owners[owner].returns = _union(values.atoms_of(r.value) for r in returns if r.value is not None)
-    for node in owners:
-        if isinstance(node, cst.Lambda):
-            owners[node].returns = values.atoms_of(node.body)
-    for spawn in spawns:
-        line = spawn_lines[spawn.site]
-        summary.spawns.append(
-            SpawnSummary(
-                ids(spawn.owner) if spawn.owner is not None else MODULE_BODY, line,
-                spawn.worker.value if spawn.worker is not None else None,
-                [ref for ref in spawn.entries if ref[0] != "param"], spawn.forked, spawn.passes_without_pickling,
-                spawn.receiver, spawn.method,
-            )
-        )
-    summary.functions = {ids(node) if node is not None else MODULE_BODY: function for node, function in owners.items()}
-    for spawn in spawns:
-        for ref in spawn.entries:
-            if ref[0] == "param" and spawn.worker is not None and ref[1] in summary.functions:
-                _, function_id, index = ref
-                summary.functions[function_id].handoffs.setdefault(index, (spawn.worker.value, spawn_lines[spawn.site]))
-    summary.exports = _exports(semantic, values)
-    summary.handlers = [ids(handler) for handler in handlers]
-    summary.imports = _module_imports(semantic)
-    return summary
-
-
-def _calls(semantic: SemanticModel, workers: Workers, owners: Dict) -> List[Tuple[CallSummary, cst.Call]]:
-    """Record each function's calls of things that may be project code; return
-    the calls that pass callables along (their lines are wanted)."""
-    passing: List[Tuple[CallSummary, cst.Call]] = []
-    for owner, calls in semantic.calls.items():
-        function = owners.setdefault(owner, FunctionSummary(MODULE_BODY))
-        for call in calls:
-            for callee in workers.values.callee_refs(call.func):
-                if callee[0] == "param" or _external(callee):
-                    continue
-                summary = CallSummary(callee)
-                for position, arg in enumerate(a for a in call.args if a.keyword is None and not a.star):
-                    refs = _callable_refs(workers, arg.value)
-                    if refs:
-                        summary.positional[position] = refs
-                for arg in call.args:
-                    if arg.keyword is not None:
-                        refs = _callable_refs(workers, arg.value)
-                        if refs:
-                            summary.keywords[arg.keyword.value] = refs
-                function.calls.append(summary)
-                if summary.positional or summary.keywords:
-                    passing.append((summary, call))
-    return passing
-
-
-def _callable_refs(workers: Workers, expr: cst.BaseExpression) -> List[Ref]:
-    """Refs of what an argument would run if called, for the arguments that
-    look like functions (a name, an attribute, a lambda, a partial)."""
-    if not isinstance(expr, (cst.Name, cst.Attribute, cst.Lambda, cst.Call)):
-        return []
-    if isinstance(expr, cst.Call) and not workers.resolves_to(expr.func, "functools.partial"):
-        return []
-    return [ref for ref in workers.callables(expr)[0] if ref[0] != "param" and not _external(ref)]
-
-
-def _external(ref: Ref) -> bool:
-    return ref[0] == "name" and ref[1].partition(".")[0] in EXTERNAL_PACKAGES
-
-
-def _class(node: cst.ClassDef, semantic: SemanticModel, values: Values) -> ClassSummary:
-    summary = ClassSummary()
-    for base in node.bases:
-        summary.bases += values.callee_refs(base.value) or _class_ref(base.value, semantic, values)
-    for statement in node.body.body:
-        if isinstance(statement, cst.FunctionDef):
-            summary.methods.setdefault(statement.name.value, semantic.definition_id(statement))
-    for attribute, assignments in values.instance_attributes.get(node, {}).items():
-        summary.attributes[attribute] = _union(values.atoms_of(value) for value, _ in assignments if value is not None)
-    return summary
-
-
-def _class_ref(expr: cst.BaseExpression, semantic: SemanticModel, values: Values) -> List[Ref]:
-    return [("local", semantic.definition_id(found)) for found in values.classes_named(expr)]
-
-
-def _exports(semantic: SemanticModel, values: Values) -> Dict[str, List[tuple]]:
-    exports: Dict[str, List[tuple]] = {}
-    for name, bindings in semantic.module_scope.bindings.items():
-        entries: List[tuple] = []
-        for binding in bindings:
-            if binding.kind is BindingKind.DEFINITION and isinstance(binding.node, cst.FunctionDef):
-                entries.append(("def", semantic.definition_id(binding.node)))
-            elif binding.kind is BindingKind.DEFINITION and isinstance(binding.node, cst.ClassDef):
-                entries.append(("class", semantic.definition_id(binding.node)))
-            elif binding.kind is BindingKind.IMPORT and binding.qualified_name is not None:
-                entries.append(("import", binding.qualified_name))
-            elif binding.kind is BindingKind.ASSIGNMENT and binding.value is not None:
-                atoms = values.atoms_of(binding.value)
-                if atoms:
-                    entries.append(("value", atoms))
-        if entries:
-            exports[name] = entries
-    return exports
-
-
-def _module_imports(semantic: SemanticModel) -> List[str]:
-    """The modules the module body imports (``from x import y`` may import
-    module ``x.y``: both are listed)."""
-    found: List[str] = []
-    for bindings in semantic.module_scope.bindings.values():
-        for binding in bindings:
-            if binding.kind is not BindingKind.IMPORT or binding.qualified_name is None:
-                continue
-            node = binding.node
-            if isinstance(node, cst.Import):
-                found += [dotted_name(alias.name) or "" for alias in node.names]
-            else:
-                found.append(binding.qualified_name)
-                found.append(binding.qualified_name.rpartition(".")[0] or binding.qualified_name)
-    return sorted(set(name for name in found if name))
-
-
-def _union(sets: Iterable[Atoms]) -> Atoms:
-    found: set = set()
-    for atoms in sets:
-        found |= atoms
-    return frozenset(found)
 
 
 # -- JSON: frozensets, tuples and ObjectKinds have no JSON form of their own -----

@@ -11,16 +11,17 @@ answers. Questions are plain data: ``("resolve", atoms)``,
 from __future__ import annotations
 
 from dataclasses import astuple
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
-import libcst as cst
-
-from botolint.objects import Atoms, is_concrete
+from botolint.kinds import Atoms, Worker, is_concrete
 from botolint.project.facts import Facts, Invocation, Origin, RegionKey
 from botolint.project.layout import modules_of
 from botolint.project.summary import decode, encode
-from botolint.semantic import SemanticModel
-from botolint.workers import Worker
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from botolint.semantic import SemanticModel
 
 Question = tuple
 Dependencies = List[Tuple[Any, Any]]  # JSON-ready [(question, answer)]

@@ -16,7 +16,8 @@ from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 import libcst as cst
 
-from botolint.objects import SESSION_CLASS, ObjectKind, default_session_factory, module_values
+from botolint.kinds import SESSION_CLASS, ObjectKind
+from botolint.objects import default_session_factory, module_values
 from botolint.rule import Context
 from botolint.semantic import Binding, BindingKind
 

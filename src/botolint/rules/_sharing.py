@@ -13,11 +13,12 @@ from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from botolint.objects import BOTO3_KINDS, ObjectKind, Values, default_session_factory, kinds_in, module_values
+from botolint.kinds import BOTO3_KINDS, ObjectKind, Worker, kinds_in, pool_worker
+from botolint.objects import Values, default_session_factory, module_values
 from botolint.project.facts import Origin
 from botolint.rule import Context
 from botolint.semantic import Binding, BindingKind, Function, iter_params
-from botolint.workers import Spawn, Worker, Workers, module_workers, pool_worker
+from botolint.workers import Spawn, Workers, module_workers
 
 
 @dataclass

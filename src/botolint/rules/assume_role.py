@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from botolint.objects import ObjectKind, module_values
+from botolint.kinds import ObjectKind
+from botolint.objects import module_values
 from botolint.rule import Context, Rule
 from botolint.rules._boto3 import credential_arguments
 from botolint.rules._lifetime import kept_beyond_the_call

@@ -7,7 +7,8 @@ from typing import Optional
 import libcst as cst
 
 from botolint.fixes import Applicability, ProfileOption
-from botolint.objects import SESSION_CLASS, default_session_factory, optional_session_factory
+from botolint.kinds import SESSION_CLASS
+from botolint.objects import default_session_factory, optional_session_factory
 from botolint.rules._boto3 import Boto3Call, bound_arguments
 from botolint.usage import makes_requests
 from botolint.rule import Context, Rule

@@ -8,7 +8,8 @@ import libcst as cst
 
 from botolint.fixes import Applicability, HoistToInit
 from botolint.rule import Context, Rule
-from botolint.objects import SESSION_CLASS, default_session_factory, module_values, optional_session_factory
+from botolint.kinds import SESSION_CLASS
+from botolint.objects import default_session_factory, module_values, optional_session_factory
 from botolint.rules._boto3 import credential_arguments
 from botolint.rules._lifetime import made_once, reads_function_locals
 

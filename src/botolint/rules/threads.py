@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from botolint.fixes import Applicability, SessionParameter
 from botolint.rule import Context, Rule
-from botolint.objects import ObjectKind
+from botolint.kinds import ObjectKind
 from botolint.rules._sharing import SharedUse, concurrency_facts, object_text
 
 
