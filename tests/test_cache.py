@@ -96,7 +96,7 @@ def test_changed_rule_selection_misses(project, capsys, analyses):
 
 
 def test_changed_settings_miss():
-    rules = all_rules()
+    rules = [rule.code for rule in all_rules()]
     base = settings_fingerprint(Config(), rules)
     assert settings_fingerprint(Config(settings={"lambda-handlers": ["main"]}), rules) != base
     assert settings_fingerprint(Config(max_file_size=10), rules) != base

@@ -60,3 +60,33 @@ def test_commands_that_print_text_import_no_core(argv, tmp_path):
     modules = _imported("-m", "botolint", *argv, cwd=tmp_path)
     assert "botolint.cli" in modules
     assert _heavy(modules) == set()
+
+
+def _project_with_a_finding(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    (tmp_path / "helpers.py").write_text("import boto3\n\n\ndef make():\n    return boto3.client('s3')\n")
+    (tmp_path / "uses.py").write_text("from helpers import make\n\n\ndef run():\n    return make().list_buckets()\n")
+
+
+def test_flake8_answered_from_a_warm_cache_imports_no_core(tmp_path):
+    # An editor's save or pre-commit on unchanged files: the cached findings,
+    # checked against the project's cached summaries, need no parse.
+    _project_with_a_finding(tmp_path)
+    _imported_by_flake8("--select", "AWS", "helpers.py", "uses.py", cwd=tmp_path)  # fills the cache
+    modules = _imported_by_flake8("--select", "AWS", "helpers.py", "uses.py", cwd=tmp_path)
+    assert "botolint.project.projects" in modules  # the cached answers were checked ...
+    assert _heavy(modules) == set()  # ... without the core
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "-j1", "--select", "AWS", "helpers.py"],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )
+    assert "helpers.py:5:12: AWS101" in result.stdout  # and still reported
+
+
+def test_flake8_after_a_change_parses_again(tmp_path):
+    # The twin: a file that changed since its entry was written is analysed.
+    _project_with_a_finding(tmp_path)
+    _imported_by_flake8("--select", "AWS", "helpers.py", cwd=tmp_path)
+    (tmp_path / "helpers.py").write_text("import boto3\n\n\ndef make():\n    return boto3.resource('s3')\n")
+    modules = _imported_by_flake8("--select", "AWS", "helpers.py", cwd=tmp_path)
+    assert {"libcst", "botolint.engine"} <= modules

@@ -19,12 +19,12 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple, Type
+from typing import Iterable, List, Optional, Tuple
 
 from botolint import __version__
 from botolint.config import Config
 from botolint.fixes import Applicability
-from botolint.rule import Finding, Rule
+from botolint.rule import Finding
 from botolint.writer import write_atomic
 
 DEFAULT_CACHE_DIRECTORY = ".botolint_cache"
@@ -81,14 +81,14 @@ def dependency_versions() -> dict:
     return {name: installed_version(name) for name in ("boto3", "botocore")}
 
 
-def settings_fingerprint(config: Config, rules: Sequence[Type[Rule]]) -> str:
+def settings_fingerprint(config: Config, codes: Iterable[str]) -> str:
     """Everything besides the file itself that can change a file's result."""
     settings = {
         "format": FORMAT,
         "version": __version__,
         "code": code_fingerprint(),
         "dependencies": dependency_versions(),
-        "rules": [rule.code for rule in rules],
+        "rules": sorted(codes),
         "max_file_size": config.max_file_size,
         "per_file_ignores": config.per_file_ignores,
         "settings": config.settings,
@@ -106,8 +106,9 @@ class Cache:
         self._writable = True
 
     @classmethod
-    def for_run(cls, directory: Path, config: Config, rules: Sequence[Type[Rule]]) -> "Cache":
-        return cls(directory, settings_fingerprint(config, rules))
+    def for_run(cls, directory: Path, config: Config, codes: Iterable[str]) -> "Cache":
+        """The cache of a run of the rules with these codes."""
+        return cls(directory, settings_fingerprint(config, codes))
 
     def key(self, path: Path, data: bytes) -> str:
         digest = hashlib.sha256(self.fingerprint.encode())

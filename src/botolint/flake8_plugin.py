@@ -51,12 +51,12 @@ def _config(directory: Path) -> Config:
 
 
 @lru_cache(maxsize=None)
-def _cache(source: Optional[Path], rules: Rules) -> Optional[Cache]:
+def _cache(source: Optional[Path], codes: FrozenSet[str]) -> Optional[Cache]:
     from botolint.cache import Cache, default_cache_directory
 
     try:
         config = _config(source.parent) if source is not None else _config(Path.cwd())
-        cache = Cache.for_run(default_cache_directory(config), config, rules)
+        cache = Cache.for_run(default_cache_directory(config), config, codes)
     except Exception:  # e.g. an unreadable cwd: run uncached
         return None
     # flake8 applies noqa itself, so its entries hold every finding: never share
@@ -122,10 +122,9 @@ class BotolintChecker:
         from botolint.cache import CachedResult
         from botolint.project.projects import still_valid
 
-        rules = _rules(self.codes)
         path = Path(self.filename)
         config = _config(Path(path).absolute().parent)
-        cache = _cache(config.source, rules) if self.use_cache else None
+        cache = _cache(config.source, self.codes) if self.use_cache else None
         project = _projects(config.source, self.use_cache).of(path)
         key = None
         if cache is not None:
@@ -136,7 +135,8 @@ class BotolintChecker:
                     return cached.findings
             except Exception:
                 key = None
-        findings, summary, dependencies = self._analyze(source, project, config, rules)
+        # Only now are the rules (and LibCST) needed: a warm cache answers without them.
+        findings, summary, dependencies = self._analyze(source, project, config, _rules(self.codes))
         if key is not None:
             try:
                 cache.put(key, CachedResult(findings, None, summary, dependencies))
@@ -171,4 +171,4 @@ def _projects(source: Optional[Path], use_cache: bool) -> Projects:
     from botolint.project.projects import Projects
 
     config = _config(source.parent) if source is not None else _config(Path.cwd())
-    return Projects(config, _cache(source, _rules(BotolintChecker.codes)) if use_cache else None)
+    return Projects(config, _cache(source, BotolintChecker.codes) if use_cache else None)

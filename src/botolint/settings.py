@@ -27,6 +27,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Type
 
 from botolint.config import Config, ConfigError, PerFileIgnores, config_from_file, find_pyproject
 from botolint.discovery import Excludes, is_excluded, _relative
+from botolint.catalog import rule_entries
 from botolint.rule import Rule, all_rules
 
 Rules = Tuple[Type[Rule], ...]
@@ -127,7 +128,8 @@ def select_rules(select: Sequence[str], ignore: Sequence[str]) -> Rules:
 
 
 def check_selectors(config: Config) -> None:
-    codes = [rule.code for rule in all_rules()]
+    # The catalog, read from the rules' source: checking a configuration loads no rule.
+    codes = [entry.code for entry in rule_entries()]
     prefixes = [*config.select, *config.ignore, *(code for _, entry in config.per_file_ignores for code in entry)]
     for selector in prefixes:
         if not any(code.startswith(selector) or selector.startswith(code) for code in codes):

@@ -140,4 +140,4 @@ def resolve_cache(args: argparse.Namespace, config: Config, rules: Tuple[Type[Ru
     if args.no_cache:
         return None
     directory = args.cache_dir if args.cache_dir is not None else default_cache_directory(config)
-    return Cache.for_run(directory, config, rules)
+    return Cache.for_run(directory, config, [rule.code for rule in rules])
