@@ -139,6 +139,32 @@ def test_gitignore_is_honoured_unless_turned_off(project, capsys):
     assert len(codes(run(capsys, "check", "--no-cache", ".")[1])) == 2
 
 
+def test_a_directory_named_inside_an_ignored_tree_is_walked(project, capsys, monkeypatch):
+    # A checkout kept in an ignored directory of the enclosing repository (a
+    # vendored or benchmark copy): like ruff, naming it walks it, and patterns
+    # that match its files themselves still apply.
+    (project / ".git").mkdir()
+    (project / ".gitignore").write_text("vendor/\n*_pb2.py\n")
+    inner = project / "vendor" / "lib"
+    inner.mkdir(parents=True)
+    (inner / "a.py").write_text(DIRTY)
+    (inner / "x_pb2.py").write_text(DIRTY)
+    assert codes(run(capsys, "check", "--no-cache", "vendor/lib")[1]) == ["AWS101"]
+    monkeypatch.chdir(inner)
+    assert codes(run(capsys, "check", "--no-cache", ".")[1]) == ["AWS101"]
+
+
+def test_an_ignored_tree_is_skipped_by_a_walk_from_above(project, capsys):
+    # The twin: walking the repository does not enter the ignored directory.
+    (project / ".git").mkdir()
+    (project / ".gitignore").write_text("vendor/\n")
+    (project / "vendor" / "lib").mkdir(parents=True)
+    (project / "vendor" / "lib" / "a.py").write_text(DIRTY)
+    (project / "b.py").write_text(DIRTY)
+    _, out, _ = run(capsys, "check", "--no-cache", ".")
+    assert codes(out) == ["AWS101"] and "b.py" in out
+
+
 def test_a_path_given_twice_is_checked_once(project, capsys):
     (project / "a.py").write_text(DIRTY)
     _, out, _ = run(capsys, "check", "--no-cache", "a.py", "a.py", ".")

@@ -146,7 +146,10 @@ def _gitignore_directories(directory: Path) -> Tuple[Path, ...]:
 
 
 def is_gitignored(path: Path, is_dir: bool = False) -> bool:
-    """Whether git ignores ``path`` itself (its parents are asked by the caller)."""
+    """Whether a pattern ignores ``path`` itself (its parents are asked by the
+    caller). A directory pattern's match on what lies below that directory does
+    not count: like ruff, a walk of a directory named on the command line looks
+    inside it even when the tree it sits in is ignored."""
     path = Path(os.path.abspath(path))
     if path.name == ".git":
         return True
@@ -156,9 +159,12 @@ def is_gitignored(path: Path, is_dir: bool = False) -> bool:
         if spec is None:
             continue
         relative = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
-        result = spec.check_file(relative)
-        if result.include is not None:
-            ignored = result.include
+        for pattern in spec.patterns:
+            if pattern.include is None:  # a comment or a blank line
+                continue
+            match = pattern.regex.match(relative)
+            if match is not None and match.end() == len(relative):  # the whole path, not a parent of it
+                ignored = pattern.include
     return bool(ignored)
 
 
