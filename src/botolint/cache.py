@@ -29,7 +29,7 @@ from botolint.writer import write_atomic
 
 DEFAULT_CACHE_DIRECTORY = ".botolint_cache"
 # Bumped when the entry format changes.
-FORMAT = "3"
+FORMAT = "4"
 _GITIGNORE = "# Created by botolint: the whole directory is a cache.\n*\n"
 _CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# botolint cache; see https://bford.info/cachedir/\n"
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -125,12 +126,16 @@ def _is_virtualenv(directory: Path) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _gitignore_of(directory: Path) -> Optional[pathspec.GitIgnoreSpec]:
+def _gitignore_of(directory: Path) -> Tuple[Tuple["re.Pattern[str]", bool], ...]:
+    """The patterns of the directory's .gitignore, in order: each regex and
+    whether it ignores (True) or re-includes (False) what it matches."""
     try:
         text = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return None
-    return pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+        return ()
+    spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+    # A comment or a blank line has no include.
+    return tuple((pattern.regex, pattern.include) for pattern in spec.patterns if pattern.include is not None)
 
 
 @lru_cache(maxsize=1024)
@@ -150,21 +155,19 @@ def is_gitignored(path: Path, is_dir: bool = False) -> bool:
     caller). A directory pattern's match on what lies below that directory does
     not count: like ruff, a walk of a directory named on the command line looks
     inside it even when the tree it sits in is ignored."""
-    path = Path(os.path.abspath(path))
-    if path.name == ".git":
+    absolute = os.path.abspath(path)
+    if os.path.basename(absolute) == ".git":
         return True
     ignored: Optional[bool] = None
-    for directory in _gitignore_directories(path.parent):
-        spec = _gitignore_of(directory)
-        if spec is None:
+    for directory in _gitignore_directories(Path(os.path.dirname(absolute))):
+        patterns = _gitignore_of(directory)
+        if not patterns:
             continue
-        relative = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
-        for pattern in spec.patterns:
-            if pattern.include is None:  # a comment or a blank line
-                continue
-            match = pattern.regex.match(relative)
+        relative = os.path.relpath(absolute, directory).replace(os.sep, "/") + ("/" if is_dir else "")
+        for regex, include in patterns:
+            match = regex.match(relative)
             if match is not None and match.end() == len(relative):  # the whole path, not a parent of it
-                ignored = pattern.include
+                ignored = include
     return bool(ignored)
 
 

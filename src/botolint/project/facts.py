@@ -361,7 +361,8 @@ class Facts:
             result = True
         else:
             importers = self.project.importers(module)
-            result = bool(importers) and all(self.lambda_module(importer) for importer in importers)
+            # In a fixed order: with an import cycle the answer, and the summaries read, must not vary by run.
+            result = bool(importers) and all(self.lambda_module(importer) for importer in sorted(importers))
         self._lambda_modules[module] = result
         return result
 

@@ -118,6 +118,7 @@ class ProjectIndex:
         self.store = store
         self._read: Dict[str, Optional[_IndexEntry]] = {}
         self._complete = False
+        self._known: Dict[str, _IndexEntry] = {}  # every readable module, once complete
 
     def entry(self, module: str) -> Optional[_IndexEntry]:
         """The entry of ``module``, reading only its file."""
@@ -138,7 +139,8 @@ class ProjectIndex:
                 if self.store is not None and kept != known:
                     self.store.save(kept)
             self._complete = True
-        return {module: entry for module, entry in self._read.items() if entry is not None}
+            self._known = {module: entry for module, entry in self._read.items() if entry is not None}
+        return self._known
 
     def _entry_from(self, path: Path, record: Optional[list], kept: Dict[str, list]) -> Optional[_IndexEntry]:
         try:

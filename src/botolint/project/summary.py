@@ -23,7 +23,7 @@ from botolint.kinds import Atoms, ObjectKind, Ref
 
 MODULE_BODY = "<module>"  # the id under which a module's own code is summarised
 # Summaries of an older shape are never read back.
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -81,10 +81,10 @@ class ModuleSummary:
 
     @classmethod
     def from_json(cls, text: str) -> "ModuleSummary":
-        data = json.loads(text)
-        if data.get("format") != FORMAT:
+        data = loads(text)
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("a summary of another format")
-        raw = decode(data["summary"])
+        raw = data["summary"]
         return cls(
             exports={name: [tuple(entry) for entry in entries] for name, entries in raw["exports"].items()},
             functions={key: _function(value) for key, value in raw["functions"].items()},
@@ -106,15 +106,18 @@ def _function(value: Dict[str, Any]) -> FunctionSummary:
 
 
 # -- JSON: frozensets, tuples and ObjectKinds have no JSON form of their own -----
+# Each is an object with one tagged key. "$" is in no Python name, so no data
+# dict (of function ids, names, keywords) is ever read back as one of them.
+_KIND, _SET, _TUPLE = "$k", "$s", "$t"
 
 
 def encode(value: Any) -> Any:
     if isinstance(value, ObjectKind):
-        return {"k": value.name}
+        return {_KIND: value.name}
     if isinstance(value, frozenset):
-        return {"s": sorted((encode(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))}
+        return {_SET: sorted((encode(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))}
     if isinstance(value, tuple):
-        return {"t": [encode(item) for item in value]}
+        return {_TUPLE: [encode(item) for item in value]}
     if isinstance(value, list):
         return [encode(item) for item in value]
     if isinstance(value, dict):
@@ -123,14 +126,26 @@ def encode(value: Any) -> Any:
 
 
 def decode(value: Any) -> Any:
+    """The value ``encode`` gave the JSON form of (see ``loads`` for text)."""
     if isinstance(value, list):
         return [decode(item) for item in value]
     if isinstance(value, dict):
-        if value.keys() == {"k"}:
-            return ObjectKind[value["k"]]
-        if value.keys() == {"s"}:
-            return frozenset(decode(item) for item in value["s"])
-        if value.keys() == {"t"}:
-            return tuple(decode(item) for item in value["t"])
-        return {key: decode(item) for key, item in value.items()}
+        return _tagged({key: decode(item) for key, item in value.items()})
+    return value
+
+
+def loads(text: str) -> Any:
+    """``decode(json.loads(text))`` in one pass: the parser hands over each
+    object with its contents decoded already."""
+    return json.loads(text, object_hook=_tagged)
+
+
+def _tagged(value: Dict[str, Any]) -> Any:
+    if len(value) == 1:
+        if _KIND in value:
+            return ObjectKind[value[_KIND]]
+        if _SET in value:
+            return frozenset(value[_SET])
+        if _TUPLE in value:
+            return tuple(value[_TUPLE])
     return value
