@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from botolint import discovery
 from botolint.cache import Cache
 from botolint.project import project as project_module
 from botolint.project.index_store import IndexStore
@@ -69,7 +70,7 @@ def test_a_changed_file_is_read_again(tmp_path, monkeypatch):
 def test_a_corrupt_store_is_a_miss(tmp_path, monkeypatch):
     root = _project(tmp_path)
     store = IndexStore(Cache(tmp_path / "cache", "fingerprint"), root)
-    store.save({})
+    store.save({}, [], [])
     (entry,) = (tmp_path / "cache" / "index").iterdir()
     entry.write_bytes(b"\x00not json")
     reads = _counting_reads(monkeypatch)
@@ -113,3 +114,52 @@ def test_what_check_skips_is_no_part_of_the_project(tmp_path):
     assert modules == {"pkg", "pkg.jobs", "pkg.app"}
     # The twin: without a .gitignore, the generated module is part of the project.
     assert set(_entries(_with_copies(tmp_path, "keeping", gitignore=False), None)) == modules | {"generated.copy"}
+
+
+def _counting_walks(monkeypatch):
+    walks = []
+    real = Layout.python_modules
+
+    def counting(self, *args, **kwargs):
+        walks.append(self.root)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Layout, "python_modules", counting)
+    return walks
+
+
+def _later(path: Path) -> None:
+    """Move a modification time on, as a write a second later would."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def test_an_unchanged_tree_is_not_walked_again(tmp_path, monkeypatch):
+    root = _project(tmp_path)
+    store = IndexStore(Cache(tmp_path / "cache", "fingerprint"), root)
+    first = _entries(root, store)
+    walks = _counting_walks(monkeypatch)
+    assert _entries(root, IndexStore(Cache(tmp_path / "cache", "fingerprint"), root)) == first
+    assert walks == []
+
+
+def test_a_new_file_is_found(tmp_path, monkeypatch):
+    # The twin: adding a file changes its directory, so the tree is walked again.
+    root = _project(tmp_path)
+    _entries(root, IndexStore(Cache(tmp_path / "cache", "fingerprint"), root))
+    (root / "pkg" / "extra.py").write_text("import threading\n")
+    _later(root / "pkg")
+    walks = _counting_walks(monkeypatch)
+    entries = _entries(root, IndexStore(Cache(tmp_path / "cache", "fingerprint"), root))
+    assert len(walks) == 1 and "pkg.extra" in entries
+
+
+def test_a_changed_gitignore_is_walked_again(tmp_path, monkeypatch):
+    root = _with_copies(tmp_path, "ignoring", gitignore=True)
+    assert "generated.copy" not in _entries(root, IndexStore(Cache(tmp_path / "cache", "fingerprint"), root))
+    (root / ".gitignore").write_text("# nothing ignored now\n")
+    _later(root / ".gitignore")
+    discovery._gitignore_of.cache_clear()  # a new run reads .gitignore files afresh
+    walks = _counting_walks(monkeypatch)
+    entries = _entries(root, IndexStore(Cache(tmp_path / "cache", "fingerprint"), root))
+    assert len(walks) == 1 and "generated.copy" in entries

@@ -139,7 +139,7 @@ def _gitignore_of(directory: Path) -> Tuple[Tuple["re.Pattern[str]", bool], ...]
 
 
 @lru_cache(maxsize=1024)
-def _gitignore_directories(directory: Path) -> Tuple[Path, ...]:
+def gitignore_directories(directory: Path) -> Tuple[Path, ...]:
     """The directories whose .gitignore applies below ``directory``, outermost
     first: its parents up to the repository's root (none outside a repository)."""
     chain: List[Path] = []
@@ -159,7 +159,7 @@ def is_gitignored(path: Path, is_dir: bool = False) -> bool:
     if os.path.basename(absolute) == ".git":
         return True
     ignored: Optional[bool] = None
-    for directory in _gitignore_directories(Path(os.path.dirname(absolute))):
+    for directory in gitignore_directories(Path(os.path.dirname(absolute))):
         patterns = _gitignore_of(directory)
         if not patterns:
             continue

@@ -101,12 +101,15 @@ class Layout:
         except ValueError:
             return path.as_posix()
 
-    def python_modules(self) -> Iterator[Tuple[str, Path]]:
+    def python_modules(self, looked_at: Optional[List[Path]] = None) -> Iterator[Tuple[str, Path]]:
         """Every Python file of the project with its module name, in a stable
-        order; the first file of a name wins."""
+        order; the first file of a name wins. ``looked_at`` gets every directory
+        the walk listed or skipped: while none of them changes, neither does the list."""
         seen: Set[str] = set()
         for directory, subdirectories, files in os.walk(_resolved(self.root)):
             here = Path(directory)
+            if looked_at is not None:
+                looked_at.extend(here / name for name in (".", *subdirectories))
             subdirectories[:] = sorted(name for name in subdirectories if not self.excludes.skips(here / name, True))
             for name in sorted(files):
                 path = here / name

@@ -19,7 +19,8 @@ from botolint.config import DEFAULT_MAX_FILE_SIZE
 from botolint.project.facts import Facts
 from botolint.source import SourceError, read_source
 from botolint.project.imports import imported_names
-from botolint.project.index_store import IndexStore
+from botolint.discovery import gitignore_directories
+from botolint.project.index_store import IndexStore, stamps_of
 from botolint.project.layout import Layout, absolute_module, modules_of
 from botolint.project.summary import ModuleSummary
 from botolint.code_paths import is_test_path
@@ -132,28 +133,44 @@ class ProjectIndex:
         if not self._complete:
             if self.layout is not None:
                 known = self.store.load() if self.store is not None else {}
+                modules = self.store.modules() if self.store is not None else None
+                walked = modules is None
+                looked_at: List[Path] = []
+                if walked:
+                    modules = list(self.layout.python_modules(looked_at))
                 kept: Dict[str, list] = {}
-                for module, path in self.layout.python_modules():
+                for module, path in modules:
                     if module not in self._read:
                         self._read[module] = self._entry_from(path, known.get(str(path)), kept)
-                if self.store is not None and kept != known:
-                    self.store.save(kept)
+                    elif self._read[module] is not None:  # read alone before: kept for the next run too
+                        self._entry_from(path, known.get(str(path)), kept, self._read[module])
+                if self.store is not None and (walked or kept != known):
+                    stamps = self._tree_stamps(looked_at) if walked else self.store.stamps()
+                    self.store.save(kept, modules, stamps)
             self._complete = True
             self._known = {module: entry for module, entry in self._read.items() if entry is not None}
         return self._known
 
-    def _entry_from(self, path: Path, record: Optional[list], kept: Dict[str, list]) -> Optional[_IndexEntry]:
+    def _tree_stamps(self, looked_at: List[Path]) -> list:
+        directories = list(dict.fromkeys(looked_at))
+        above = gitignore_directories(self.layout.root.resolve())
+        ignore_files = [directory / ".gitignore" for directory in dict.fromkeys([*above, *directories])]
+        return stamps_of([*directories, *ignore_files])
+
+    def _entry_from(
+        self, path: Path, record: Optional[list], kept: Dict[str, list], entry: Optional[_IndexEntry] = None
+    ) -> Optional[_IndexEntry]:
         try:
             status = path.stat()
         except OSError:
             return None
         stamp = [status.st_mtime_ns, status.st_size]
-        if record is not None and record[:2] == stamp:
+        if entry is None and record is not None and record[:2] == stamp:
             try:
-                entry: Optional[_IndexEntry] = _IndexEntry.of_record(path, record[2:])
+                entry = _IndexEntry.of_record(path, record[2:])
             except (TypeError, ValueError):
-                entry = self._entry_at(path)
-        else:
+                entry = None
+        if entry is None:
             entry = self._entry_at(path)
         if entry is not None:
             kept[str(path)] = stamp + entry.to_record()
