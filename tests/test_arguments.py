@@ -14,7 +14,7 @@ import boto3.session
 import pytest
 
 from botolint.engine import analyze_source
-from botolint.rules._boto3 import available_resources, available_services, parameter_names
+from botolint.installed import available_resources, available_services, parameter_names
 
 
 @pytest.mark.parametrize(

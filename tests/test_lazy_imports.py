@@ -90,3 +90,19 @@ def test_flake8_after_a_change_parses_again(tmp_path):
     (tmp_path / "helpers.py").write_text("import boto3\n\n\ndef make():\n    return boto3.resource('s3')\n")
     modules = _imported_by_flake8("--select", "AWS", "helpers.py", cwd=tmp_path)
     assert {"libcst", "botolint.engine"} <= modules
+
+
+def test_boto3_signatures_and_models_are_read_without_importing_boto3(tmp_path):
+    # What AWS401/AWS402 know of boto3 comes from its files: a check of a file
+    # full of clients imports neither boto3 nor botocore ...
+    (tmp_path / "uses.py").write_text(
+        "import boto3\n\n\ndef f():\n    return boto3.client('s3', region='x'), boto3.resource('lambda')\n"
+    )
+    modules = _imported_by_flake8("--botolint-no-cache", "--select", "AWS4", "uses.py", cwd=tmp_path)
+    assert "libcst" in modules and not {"boto3", "botocore"} & modules
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "--botolint-no-cache", "--select", "AWS4", "uses.py"],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )
+    # ... and still knows that `region=` is no argument and lambda has no resource API.
+    assert "AWS401" in result.stdout and "AWS402" in result.stdout

@@ -2,20 +2,18 @@
 Session, client or resource, which expressions are Sessions, how arguments bind
 to boto3's own signatures, and what string a name was bound to.
 
-Names, service lists and signatures come from the installed boto3 and botocore,
-loaded once per process, never from hand-copied lists.
+Signatures and service lists come from the installed boto3 and botocore
+(``botolint.installed``), never from hand-copied lists.
 """
 
 from __future__ import annotations
 
-import inspect
-import os
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import libcst as cst
 
+from botolint.installed import parameter_names
 from botolint.kinds import SESSION_CLASS, ObjectKind
 from botolint.objects import default_session_factory, module_values
 from botolint.rule import Context
@@ -50,57 +48,6 @@ def bindings_of(name: cst.Name, ctx: Context) -> List[Binding]:
     """The bindings a name read sees ([] for a node outside the model)."""
     scope = ctx.semantic.scope_by_node.get(name)
     return scope.lookup(name.value) if scope is not None else []
-
-
-# -- boto3's own signatures and service lists ----------------------------------
-
-
-@lru_cache(maxsize=None)
-def parameter_names(kind: str) -> Tuple[str, ...]:
-    """Parameter names, in positional order, of ``boto3.Session(...)`` (kind
-    "session") or ``Session.client``/``Session.resource``; () if boto3 cannot
-    be inspected. ``boto3.client`` forwards ``*args, **kwargs`` to
-    ``Session.client``, so the method's signature is the one that counts."""
-    try:
-        from boto3.session import Session
-    except ImportError:  # pragma: no cover - boto3 is a dependency
-        return ()
-    function = {"session": Session.__init__, "client": Session.client, "resource": Session.resource}[kind]
-    try:
-        parameters = list(inspect.signature(function).parameters.values())
-    except (TypeError, ValueError):  # pragma: no cover - defensive
-        return ()
-    named = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-    return tuple(p.name for p in parameters[1:] if p.kind in named)
-
-
-@lru_cache(maxsize=None)
-def available_services() -> FrozenSet[str]:
-    """Service names ``client()`` accepts, from botocore's installed models."""
-    return _list_models("service-2", with_boto3_data=False)
-
-
-@lru_cache(maxsize=None)
-def available_resources() -> FrozenSet[str]:
-    """Service names ``resource()`` accepts, from boto3's resource models."""
-    return _list_models("resources-1", with_boto3_data=True)
-
-
-def _list_models(type_name: str, *, with_boto3_data: bool) -> FrozenSet[str]:
-    """The loader boto3's Session uses, built without a Session: a Session reads
-    ~/.aws/config and fails on a missing AWS_PROFILE, and listing models needs
-    neither credentials, configuration nor network. AWS_DATA_PATH is honoured
-    as botocore does. Empty when the models cannot be read."""
-    try:
-        import boto3
-        from botocore.loaders import create_loader
-
-        loader = create_loader(os.environ.get("AWS_DATA_PATH"))
-        if with_boto3_data:
-            loader.search_paths.append(os.path.join(os.path.dirname(boto3.__file__), "data"))
-        return frozenset(loader.list_available_services(type_name))
-    except Exception:  # noqa: BLE001 - a broken install must not crash a lint run
-        return frozenset()
 
 
 # -- arguments and literals -----------------------------------------------------

@@ -9,17 +9,14 @@ from typing import Iterable, Optional
 import libcst as cst
 
 from botolint.rule import Context, Rule
+from botolint.installed import available_resources, available_services, parameter_names
 from botolint.rules._boto3 import (
     Boto3Call,
-    available_resources,
-    available_services,
     boto3_call,
     bound_arguments,
     has_double_star,
-    parameter_names,
     string_value,
 )
-
 
 
 def closest(word: str, choices: Iterable[str]) -> Optional[str]:
