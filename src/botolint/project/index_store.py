@@ -13,8 +13,9 @@ error.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple, Union
 
 if TYPE_CHECKING:
     from botolint.cache import Cache
@@ -27,11 +28,11 @@ Stamps = List[list]  # [path, st_mtime_ns or -1 when it does not exist]
 Modules = List[Tuple[str, Path]]
 
 
-def stamps_of(paths: Iterable[Path]) -> Stamps:
+def stamps_of(paths: Iterable[Union[Path, str]]) -> Stamps:
     found = []
     for path in paths:
         try:
-            found.append([str(path), path.stat().st_mtime_ns])
+            found.append([str(path), os.stat(path).st_mtime_ns])
         except OSError:
             found.append([str(path), -1])
     return found
@@ -65,7 +66,7 @@ class IndexStore:
         tree = self._read().get("tree")
         try:
             stamps, modules = tree["stamps"], tree["modules"]
-            if not stamps or stamps_of(Path(path) for path, _ in stamps) != stamps:
+            if not stamps or stamps_of(path for path, _ in stamps) != stamps:
                 return None
             return [(module, Path(path)) for module, path in modules]
         except (TypeError, KeyError, ValueError):

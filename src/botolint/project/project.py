@@ -256,12 +256,22 @@ class Project:
     def importers(self, module: str) -> Set[str]:
         """The project modules whose text imports ``module``."""
         if self._importers is None:
+            entries = self.index.entries()
             importers: Dict[str, Set[str]] = {}
-            for importer, entry in self.index.entries().items():
+            # Many modules import the same names: each name's project modules are worked out once.
+            modules_named: Dict[str, List[str]] = {}
+            for importer, entry in entries.items():
                 is_package = entry.path.name == "__init__.py"  # known from the entry: no lookup
-                for name in modules_of(absolute_module(importer, is_package, n) or "" for n in entry.imports):
-                    if name:
-                        importers.setdefault(name, set()).add(importer)
+                for written in entry.imports:
+                    name = absolute_module(importer, is_package, written) if written[:1] == "." else written
+                    if name is None:
+                        continue
+                    if name not in modules_named:
+                        modules_named[name] = [
+                            prefix for prefix in modules_of([name]) if prefix in entries or self._may_be_module(prefix)
+                        ]
+                    for imported in modules_named[name]:
+                        importers.setdefault(imported, set()).add(importer)
             self._importers = importers
         return self._importers.get(module, set()) - {module}
 
