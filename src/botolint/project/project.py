@@ -120,6 +120,7 @@ class ProjectIndex:
         self._read: Dict[str, Optional[_IndexEntry]] = {}
         self._complete = False
         self._known: Dict[str, _IndexEntry] = {}  # every readable module, once complete
+        self._importers: Optional[Dict[str, Set[str]]] = None
 
     def entry(self, module: str) -> Optional[_IndexEntry]:
         """The entry of ``module``, reading only its file."""
@@ -150,6 +151,30 @@ class ProjectIndex:
             self._complete = True
             self._known = {module: entry for module, entry in self._read.items() if entry is not None}
         return self._known
+
+    def importers(self, module: str) -> Set[str]:
+        """The project modules whose text imports ``module``."""
+        if self._importers is None:
+            entries = self.entries()
+            layout = self.layout
+            importers: Dict[str, Set[str]] = {}
+            # Many modules import the same names: each name's project modules are worked out once.
+            modules_named: Dict[str, List[str]] = {}
+            for importer, entry in entries.items():
+                is_package = entry.path.name == "__init__.py"  # known from the entry: no lookup
+                for written in entry.imports:
+                    name = absolute_module(importer, is_package, written) if written[:1] == "." else written
+                    if name is None:
+                        continue
+                    if name not in modules_named:
+                        modules_named[name] = [
+                            prefix for prefix in modules_of([name])
+                            if prefix in entries or (layout is not None and layout.may_hold(prefix))
+                        ]
+                    for imported in modules_named[name]:
+                        importers.setdefault(imported, set()).add(importer)
+            self._importers = importers
+        return self._importers.get(module, set()) - {module}
 
     def _tree_stamps(self, looked_at: List[Path]) -> list:
         directories = list(dict.fromkeys(looked_at))
@@ -199,7 +224,6 @@ class Project:
         self._summaries: Dict[str, Optional[ModuleSummary]] = {}
         self._paths: Dict[str, Path] = {}
         self._packages: Set[str] = set()
-        self._importers: Optional[Dict[str, Set[str]]] = None
         self._may_start: Dict[str, bool] = {}
         self._facts: Dict[FrozenSet[str], Facts] = {}
 
@@ -255,25 +279,7 @@ class Project:
 
     def importers(self, module: str) -> Set[str]:
         """The project modules whose text imports ``module``."""
-        if self._importers is None:
-            entries = self.index.entries()
-            importers: Dict[str, Set[str]] = {}
-            # Many modules import the same names: each name's project modules are worked out once.
-            modules_named: Dict[str, List[str]] = {}
-            for importer, entry in entries.items():
-                is_package = entry.path.name == "__init__.py"  # known from the entry: no lookup
-                for written in entry.imports:
-                    name = absolute_module(importer, is_package, written) if written[:1] == "." else written
-                    if name is None:
-                        continue
-                    if name not in modules_named:
-                        modules_named[name] = [
-                            prefix for prefix in modules_of([name]) if prefix in entries or self._may_be_module(prefix)
-                        ]
-                    for imported in modules_named[name]:
-                        importers.setdefault(imported, set()).add(importer)
-            self._importers = importers
-        return self._importers.get(module, set()) - {module}
+        return self.index.importers(module)
 
     def relevant(self, modules: Iterable[str]) -> List[str]:
         """``modules`` and the project modules that can make their functions run
