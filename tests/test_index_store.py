@@ -160,6 +160,7 @@ def test_a_changed_gitignore_is_walked_again(tmp_path, monkeypatch):
     (root / ".gitignore").write_text("# nothing ignored now\n")
     _later(root / ".gitignore")
     discovery._gitignore_of.cache_clear()  # a new run reads .gitignore files afresh
+    discovery._gitignore_chain.cache_clear()
     walks = _counting_walks(monkeypatch)
     entries = _entries(root, IndexStore(Cache(tmp_path / "cache", "fingerprint"), root))
     assert len(walks) == 1 and "generated.copy" in entries

@@ -72,10 +72,14 @@ class Excludes:
                 return True
         return False
 
-    def skips(self, path: Path, is_dir: bool) -> bool:
+    def skips(self, path: Union[Path, str], is_dir: bool) -> bool:
         """Whether a walk skips ``path`` (its parents were asked when the walk
         entered them)."""
-        return self._excludes_one(_relative(path, self.root), is_dir)
+        if not self.patterns:  # only what needs no path from the root: asked of every file, kept cheap
+            if self.defaults and is_dir and _is_default_excluded(Path(path)):
+                return True
+            return self.gitignore and is_gitignored(path, is_dir)
+        return self._excludes_one(_relative(Path(path), self.root), is_dir)
 
     def _excludes_one(self, relative: Path, is_dir: bool) -> bool:
         if self.defaults and is_dir and _is_default_excluded(self._absolute(relative)):
@@ -138,19 +142,19 @@ def _gitignore_of(directory: Path) -> Tuple[Tuple["re.Pattern[str]", bool], ...]
     return tuple((pattern.regex, pattern.include) for pattern in spec.patterns if pattern.include is not None)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def gitignore_directories(directory: Path) -> Tuple[Path, ...]:
     """The directories whose .gitignore applies below ``directory``, outermost
     first: its parents up to the repository's root (none outside a repository)."""
-    chain: List[Path] = []
-    for candidate in (directory, *directory.parents):
-        chain.append(candidate)
-        if (candidate / ".git").exists():
-            return tuple(reversed(chain))
-    return ()
+    if (directory / ".git").exists():
+        return (directory,)
+    if directory.parent == directory:
+        return ()
+    above = gitignore_directories(directory.parent)  # shared by every directory below it
+    return (*above, directory) if above else ()
 
 
-def is_gitignored(path: Path, is_dir: bool = False) -> bool:
+def is_gitignored(path: Union[Path, str], is_dir: bool = False) -> bool:
     """Whether a pattern ignores ``path`` itself (its parents are asked by the
     caller). A directory pattern's match on what lies below that directory does
     not count: like ruff, a walk of a directory named on the command line looks
@@ -159,16 +163,25 @@ def is_gitignored(path: Path, is_dir: bool = False) -> bool:
     if os.path.basename(absolute) == ".git":
         return True
     ignored: Optional[bool] = None
-    for directory in gitignore_directories(Path(os.path.dirname(absolute))):
-        patterns = _gitignore_of(directory)
-        if not patterns:
-            continue
-        relative = os.path.relpath(absolute, directory).replace(os.sep, "/") + ("/" if is_dir else "")
+    for directory, patterns in _gitignore_chain(os.path.dirname(absolute)):
+        # ``absolute`` lies below ``directory``: what follows it is the path git matches.
+        relative = absolute[len(directory) :].lstrip(os.sep).replace(os.sep, "/") + ("/" if is_dir else "")
         for regex, include in patterns:
             match = regex.match(relative)
             if match is not None and match.end() == len(relative):  # the whole path, not a parent of it
                 ignored = include
     return bool(ignored)
+
+
+@lru_cache(maxsize=4096)
+def _gitignore_chain(directory: str) -> Tuple[Tuple[str, tuple], ...]:
+    """The .gitignore patterns that apply below ``directory``, by the directory they are in."""
+    found = []
+    for candidate in gitignore_directories(Path(directory)):
+        patterns = _gitignore_of(candidate)
+        if patterns:
+            found.append((str(candidate), patterns))
+    return tuple(found)
 
 
 # Walking -------------------------------------------------------------------

@@ -106,18 +106,37 @@ class Layout:
         order; the first file of a name wins. ``looked_at`` gets every directory
         the walk listed or skipped: while none of them changes, neither does the list."""
         seen: Set[str] = set()
+        skips = self.excludes.skips
+        # Strings, not Paths: this visits every file of the project.
+        roots = [str(root) + os.sep for root in self.import_roots]
         for directory, subdirectories, files in os.walk(_resolved(self.root)):
-            here = Path(directory)
             if looked_at is not None:
-                looked_at.extend(here / name for name in (".", *subdirectories))
-            subdirectories[:] = sorted(name for name in subdirectories if not self.excludes.skips(here / name, True))
+                looked_at.extend(Path(directory, name) for name in (".", *subdirectories))
+            subdirectories[:] = sorted(
+                name for name in subdirectories if not skips(os.path.join(directory, name), True)
+            )
             for name in sorted(files):
-                path = here / name
-                if name.endswith(".py") and not self.excludes.skips(path, False):
-                    module = self._module_of_resolved(path)
-                    if module is not None and module not in seen:
-                        seen.add(module)
-                        yield module, path
+                if not name.endswith(".py"):
+                    continue
+                path = os.path.join(directory, name)
+                if skips(path, False):
+                    continue
+                module = _module_in(path, roots)
+                if module is not None and module not in seen:
+                    seen.add(module)
+                    yield module, Path(path)
+
+
+def _module_in(path: str, roots: Sequence[str]) -> Optional[str]:
+    """``_module_of_resolved`` for a resolved path spelt as a string."""
+    for root in roots:
+        if path.startswith(root):
+            parts = path[len(root) : -len(".py")].split(os.sep)
+            if parts and parts[-1] == "__init__":
+                parts.pop()
+            if parts and all(part.isidentifier() for part in parts):
+                return ".".join(parts)
+    return None
 
 
 def _resolved(path: Path) -> Path:
