@@ -17,8 +17,9 @@ rewritten by each of ``botolint fix``, ``fix --add-to-callers`` and
 - violations of the package's own checkers on the files the fix changed,
   before and after (flake8 E501/F at the package's line length, black
   ``--check`` where the package uses black, ruff with the package's
-  configuration, mypy where the package configures it); ``new`` counts the
-  (file, code) pairs the rewrite added, ignoring line numbers;
+  configuration, ``ruff format --check`` where ruff formats it, mypy or ty
+  where the package configures one); ``new`` counts the (file, code) pairs
+  the rewrite added, ignoring line numbers;
 - changed modules that could be imported without boto3 before and no longer
   can (an optional dependency made mandatory).
 
@@ -55,7 +56,7 @@ MODES: Dict[str, Tuple[str, ...]] = {
     "callers": ("--add-to-callers",),
     "unsafe": ("--unsafe-fixes",),
 }
-CHECKERS = ("flake8", "black", "ruff", "mypy")
+CHECKERS = ("flake8", "black", "ruff", "ruff-format", "mypy", "ty")
 
 
 @dataclass(frozen=True)
@@ -146,12 +147,14 @@ def parse_pytest_summary(output: str) -> Dict[str, int]:
 _LOCATED = re.compile(r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?:(?P<col>\d+):)?\s*(?P<rest>.*)$")
 _CODE = re.compile(r"^([A-Z]+[0-9]+)\b")
 _MYPY_CODE = re.compile(r"\[([a-z0-9-]+)\]\s*$")
+_TY_CODE = re.compile(r"^(error|warning)\[([a-z0-9-]+)\]")
 
 
 def parse_located(output: str, root: str = "") -> List[Tuple[str, str]]:
-    """(path, code) for each finding of flake8, ruff (``--output-format concise``)
-    or mypy: ``path:line[:col]: CODE message`` / ``path:line: error: message  [code]``.
-    Notes (mypy's ``note:``) and summary lines are not findings."""
+    """(path, code) for each finding of flake8, ruff (``--output-format concise``),
+    mypy or ty (``--output-format concise``): ``path:line[:col]: CODE message`` /
+    ``path:line: error: message  [code]`` / ``path:line:col: error[code] message``.
+    Notes (mypy's ``note:``) and summary lines are not findings; ty's warnings are."""
     findings = []
     for line in output.splitlines():
         match = _LOCATED.match(line.strip())
@@ -164,6 +167,8 @@ def parse_located(output: str, root: str = "") -> List[Tuple[str, str]]:
             findings.append((path, f"mypy:{code.group(1) if code else 'error'}"))
         elif rest.startswith(("note:", "warning:")):
             continue
+        elif _TY_CODE.match(rest):
+            findings.append((path, "ty:" + _TY_CODE.match(rest).group(2)))
         else:
             code = _CODE.match(rest)
             if code:
@@ -178,6 +183,16 @@ def parse_black(output: str, root: str = "") -> List[Tuple[str, str]]:
         line = line.strip()
         if line.startswith("would reformat "):
             found.append((_relative(line[len("would reformat "):], root), "black"))
+    return found
+
+
+def parse_ruff_format(output: str, root: str = "") -> List[Tuple[str, str]]:
+    """(path, "ruff-format") for each file ``ruff format --check`` would reformat."""
+    found = []
+    for line in output.splitlines():
+        line = line.strip()
+        if line.startswith("Would reformat: "):
+            found.append((_relative(line[len("Would reformat: "):], root), "ruff-format"))
     return found
 
 
@@ -269,7 +284,8 @@ def suite_green(baseline: Dict[str, int], after: Dict[str, int]) -> bool:
 def render_table(results: Sequence[SuiteResult]) -> str:
     head = (
         "| package | mode | tests pass/fail before -> after | files changed | functions | "
-        "2nd run changes | new flake8 | new black | new ruff | new mypy | broken without boto3 |"
+        "2nd run changes | new flake8 | new black | new ruff | new ruff format | new mypy | new ty | "
+        "broken without boto3 |"
     )
     columns = head.count("|") - 1
     rows = [head, "|" + "---|" * columns]
@@ -417,8 +433,14 @@ def run_checker(checker: str, suite: Suite, tree: Path, files: Sequence[str], ve
     elif checker == "black":
         command = [str(tools / "bin" / "black"), "--check", f"--line-length={suite.line_length}", *files]
         parse, env = parse_black, None
+    elif checker == "ruff-format":
+        command = [str(tools / "bin" / "ruff"), "format", "--no-cache", "--check", *files]
+        parse, env = parse_ruff_format, None
     elif checker == "mypy":
         command = [str(venv / "bin" / "mypy"), "--no-incremental", "--follow-imports=silent", *files]
+        parse, env = parse_located, _test_env(suite, tree)
+    elif checker == "ty":  # installed with the package: it resolves imports in the package's venv
+        command = [str(venv / "bin" / "ty"), "check", "--output-format", "concise", "--python", str(venv), *files]
         parse, env = parse_located, _test_env(suite, tree)
     else:
         raise ValueError(checker)

@@ -168,3 +168,25 @@ def test_table_says_when_a_checker_failed():
     mode = suites.ModeResult("default", tests={"passed": 1}, checkers={"ruff": {"error": 1}})
     table = suites.render_table([suites.SuiteResult("pkg", "1.0", baseline={"passed": 1}, modes=[mode])])
     assert "checker failed" in table.splitlines()[2]
+
+
+def test_ty_findings_are_located_and_warnings_count():
+    output = "\n".join(
+        [
+            "pkg/s3.py:2:10: error[invalid-assignment] Object of type `Literal[\"a\"]` is not assignable to `int`",
+            "/t/tree/pkg/s3.py:6:12: warning[possibly-unresolved-reference] Name `x` may be undefined",
+            "Found 2 diagnostics",
+            "All checks passed!",
+        ]
+    )
+    assert suites.parse_located(output, "/t/tree") == [
+        ("pkg/s3.py", "ty:invalid-assignment"),
+        ("pkg/s3.py", "ty:possibly-unresolved-reference"),
+    ]
+
+
+def test_ruff_format_would_reformat():
+    output = "Would reformat: pkg/a.py\nWould reformat: /t/tree/pkg/b.py\n2 files would be reformatted\n"
+    assert suites.parse_ruff_format(output, "/t/tree") == [("pkg/a.py", "ruff-format"), ("pkg/b.py", "ruff-format")]
+    assert suites.parse_ruff_format("2 files already formatted\n") == []
+
