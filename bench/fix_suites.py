@@ -24,8 +24,12 @@ rewritten by each of ``botolint fix``, ``fix --add-to-callers`` and
   can (an optional dependency made mandatory).
 
 Sdists live in ``bench/corpora/suites/`` (ignored by git); a package whose
-sdist is absent is skipped with a message, and the script exits 0. The table
-goes to stdout and, with every figure, to ``bench/corpora/suites/results.json``.
+sdist is absent is skipped with a message, and the script exits 0. A package
+whose sdists ship no tests (smart_open) is pinned by a commit of its
+repository instead: its tree is ``git archive`` of that commit from a bare
+clone in ``bench/corpora/mirrors/`` (``--mirrors``; ``--download`` runs
+``git clone --mirror``), skipped the same way when no clone has the commit.
+The table goes to stdout and, with every figure, to ``bench/corpora/suites/results.json``.
 This is a bench script: it needs the network once (``--download``, pip
 installs) and minutes of CPU; CI runs only tests/test_fix_suites.py, which
 tests the parsing and scoring below on synthetic inputs.
@@ -49,6 +53,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 BENCH = Path(__file__).resolve().parent
 SDISTS = BENCH / "corpora" / "suites"
+MIRRORS = BENCH / "corpora" / "mirrors"  # bare git clones, for the suites taken from a repository
 PYTHON = sys.executable  # botolint runs from the interpreter running this script
 
 MODES: Dict[str, Tuple[str, ...]] = {
@@ -63,7 +68,7 @@ CHECKERS = ("flake8", "black", "ruff", "ruff-format", "mypy", "ty")
 class Suite:
     name: str  # the PyPI name
     version: str
-    sha256: str  # of the sdist
+    sha256: str  # of the sdist ("" for a suite taken from a git mirror: ``commit`` pins it)
     package: str  # the directory inside the sdist that ``fix`` rewrites
     requirements: Tuple[str, ...]  # pip requirements besides the package itself
     tests: Tuple[str, ...]  # pytest arguments: the offline subset
@@ -72,10 +77,17 @@ class Suite:
     extras: str = ""  # "[aws]" etc. for the package itself
     ruff_args: Tuple[str, ...] = ()  # when the sdist's ruff configuration cannot be read alone
     test_path: Tuple[str, ...] = ()  # directories inside the tree added to PYTHONPATH
+    # A package whose sdists ship no tests comes from a git mirror of its repository instead:
+    repository: str = ""  # GitHub "owner/name"
+    commit: str = ""  # the released commit (40 hex digits), the pin in place of ``sha256``
 
     @property
     def sdist_stem(self) -> str:
         return f"{normalized(self.name)}-{self.version}"
+
+    @property
+    def from_git(self) -> bool:
+        return bool(self.commit)
 
 
 SUITES: Tuple[Suite, ...] = (
@@ -107,6 +119,16 @@ SUITES: Tuple[Suite, ...] = (
         ("pytest", "pytest-mock", "moto[s3,iam,sts]>=5.0.4"),
         ("tests/test_s3_credentials.py", "tests/test_dry_run.py"),
         88, ("flake8", "black"),
+    ),
+    Suite(
+        # No sdist from 5.2.1 to 9.0.4 ships the tests: the tree is tag v8.0.0 of the repository.
+        "smart_open", "8.0.0", "", "smart_open",
+        ("pytest", "pytest-timeout", "pytest-rerunfailures", "pytest-xdist", "responses", "moto[s3]>=5",
+         "boto3-stubs[s3]", "typing_extensions", "ty==0.0.55"),
+        ("tests/test_s3.py", "tests/test_s3_version.py", "tests/test_smart_open.py", "tests/test_utils.py"),
+        # ruff (select = ALL, E501 ignored: ruff format's 110 columns) and ty, as its pre-commit runs them
+        110, ("ruff", "ruff-format", "ty"), extras="[all]",
+        repository="piskvorky/smart_open", commit="43e961e92b3bd6b9ec6818bf41375b3d174e55dc",
     ),
 )
 
@@ -343,21 +365,85 @@ def download(suite: Suite) -> Optional[Path]:
     return find_sdist(suite)
 
 
-def unpack(sdist: Path, suite: Suite, destination: Path) -> Path:
-    """The sdist's top directory, unpacked once into ``destination``."""
-    digest = hashlib.sha256(sdist.read_bytes()).hexdigest()
-    if digest != suite.sha256:
-        raise RuntimeError(f"{sdist.name}: sha256 {digest}, pinned {suite.sha256}")
+def mirror_candidates(suite: Suite, directory: Path) -> List[Path]:
+    """Where a bare clone of ``suite.repository`` may be: ``git clone --mirror``'s
+    ``name.git``, or ``owner+name`` (with the git directory in it or under ``repo/``)."""
+    owner, name = suite.repository.split("/")
+    return [directory / f"{name}.git", directory / f"{owner}+{name}" / "repo", directory / f"{owner}+{name}",
+            directory / name]
+
+
+def has_commit(git_dir: Path, commit: str) -> bool:
+    """Whether ``git_dir`` is a git repository holding the commit ``commit`` (full hash)."""
+    done = subprocess.run(
+        ["git", f"--git-dir={git_dir}", "rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    return done.returncode == 0 and done.stdout.strip() == commit
+
+
+def find_mirror(suite: Suite, directory: Path = MIRRORS) -> Optional[Path]:
+    """The first mirror of the suite's repository that has its pinned commit."""
+    for candidate in mirror_candidates(suite, directory):
+        if candidate.is_dir() and has_commit(candidate, suite.commit):
+            return candidate
+    return None
+
+
+def download_mirror(suite: Suite, directory: Path) -> Optional[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    target = mirror_candidates(suite, directory)[0]
+    if not target.exists():
+        _run(["git", "clone", "--mirror", f"https://github.com/{suite.repository}.git", str(target)], directory)
+    return find_mirror(suite, directory)
+
+
+def _extract(archive_path: Path, destination: Path) -> Path:
+    """The top directory of a tar archive, extracted once as ``destination/original``."""
     target = destination / "original"
     if not target.is_dir():
         staging = destination / "unpacking"
         shutil.rmtree(staging, ignore_errors=True)
-        with tarfile.open(sdist) as archive:
+        with tarfile.open(archive_path) as archive:
             archive.extractall(staging, filter="data")
         (top,) = list(staging.iterdir())
         top.rename(target)
         shutil.rmtree(staging)
     return target
+
+
+def unpack(sdist: Path, suite: Suite, destination: Path) -> Path:
+    """The sdist's top directory, unpacked once into ``destination``."""
+    digest = hashlib.sha256(sdist.read_bytes()).hexdigest()
+    if digest != suite.sha256:
+        raise RuntimeError(f"{sdist.name}: sha256 {digest}, pinned {suite.sha256}")
+    return _extract(sdist, destination)
+
+
+def unpack_git(mirror: Path, suite: Suite, destination: Path) -> Path:
+    """The tree of the pinned commit (``git archive``), extracted once into ``destination``."""
+    if not has_commit(mirror, suite.commit):
+        raise RuntimeError(f"{mirror}: no commit {suite.commit}")
+    destination.mkdir(parents=True, exist_ok=True)
+    archive_path = destination / f"{suite.sdist_stem}-{suite.commit[:12]}.tar"
+    done = subprocess.run(
+        ["git", f"--git-dir={mirror}", "archive", "--format=tar", f"--prefix={suite.sdist_stem}/",
+         f"--output={archive_path}", suite.commit],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    if done.returncode:
+        raise RuntimeError(f"git archive failed: {done.stdout.strip()[-300:]}")
+    try:
+        return _extract(archive_path, destination)
+    finally:
+        archive_path.unlink()
+
+
+def install_env(suite: Suite) -> Optional[Dict[str, str]]:
+    """pip's environment: a git tree has no ``.git``, so setuptools-scm is told the version."""
+    if not suite.from_git:
+        return None
+    return {**os.environ, "SETUPTOOLS_SCM_PRETEND_VERSION": suite.version}
 
 
 def scratch_venv(suite: Suite, original: Path, work: Path) -> Path:
@@ -370,7 +456,8 @@ def scratch_venv(suite: Suite, original: Path, work: Path) -> Path:
         shutil.rmtree(venv, ignore_errors=True)
         _run([sys.executable, "-m", "venv", str(venv)], work).check_returncode()
         done = _run(
-            [str(venv / "bin" / "pip"), "install", "-q", f"{original}{suite.extras}", *suite.requirements], work
+            [str(venv / "bin" / "pip"), "install", "-q", f"{original}{suite.extras}", *suite.requirements], work,
+            install_env(suite),
         )
         if done.returncode:
             raise RuntimeError(f"pip install failed:\n{done.stdout[-2000:]}")
@@ -467,11 +554,12 @@ def imports_without_boto3(suite: Suite, tree: Path, files: Sequence[str], venv: 
     return [line[3:] for line in done.stdout.splitlines() if line.startswith("OK ")]
 
 
-def measure(suite: Suite, work: Path, modes: Sequence[str], sdist: Path) -> SuiteResult:
+def measure(suite: Suite, work: Path, modes: Sequence[str], source: Path) -> SuiteResult:
+    """``source`` is the sdist, or for a suite taken from git the mirror's git directory."""
     result = SuiteResult(suite.name, suite.version)
     home = work / suite.name
     home.mkdir(parents=True, exist_ok=True)
-    original = unpack(sdist, suite, home)
+    original = unpack_git(source, suite, home) if suite.from_git else unpack(source, suite, home)
     venv = scratch_venv(suite, original, work)
     tools = tools_venv(work)
     baseline_tree = home / "baseline"
@@ -519,13 +607,28 @@ def measure(suite: Suite, work: Path, modes: Sequence[str], sdist: Path) -> Suit
     return result
 
 
+def locate(suite: Suite, options: argparse.Namespace) -> Tuple[Optional[Path], str]:
+    """The suite's sdist or git mirror (fetched first with ``--download``), or why it is absent."""
+    if suite.from_git:
+        mirror = find_mirror(suite, Path(options.mirrors))
+        if mirror is None and options.download:
+            mirror = download_mirror(suite, Path(options.mirrors))
+        return mirror, f"no mirror of {suite.repository} with commit {suite.commit[:12]} in {options.mirrors}"
+    sdist = find_sdist(suite, Path(options.sdists))
+    if sdist is None and options.download:
+        sdist = download(suite)
+    return sdist, f"sdist absent from {options.sdists}"
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--download", action="store_true", help="fetch absent sdists from PyPI first")
     parser.add_argument("--only", help="comma-separated package names")
     parser.add_argument("--modes", default=",".join(MODES), help="comma-separated: " + ", ".join(MODES))
     parser.add_argument("--work", default="/tmp/botolint-suites", help="scratch directory (venvs, trees)")
-    parser.add_argument("--sdists", default=str(SDISTS), help="where the sdists are")
+    parser.add_argument("--sdists", default=str(SDISTS), help="where the sdists are (and results.json goes)")
+    parser.add_argument("--mirrors", default=str(MIRRORS),
+                        help="where bare git clones are, for suites taken from a repository")
     options = parser.parse_args(argv)
     modes = [mode for mode in options.modes.split(",") if mode]
     unknown = [mode for mode in modes if mode not in MODES]
@@ -537,16 +640,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for suite in SUITES:
         if wanted is not None and suite.name not in wanted:
             continue
-        sdist = find_sdist(suite, Path(options.sdists))
-        if sdist is None and options.download:
-            sdist = download(suite)
-        if sdist is None:
-            results.append(SuiteResult(suite.name, suite.version, skipped=f"sdist absent from {options.sdists}"))
-            print(f"skipped {suite.name} {suite.version}: no sdist in {options.sdists} (--download fetches it)")
+        source, absent = locate(suite, options)
+        if source is None:
+            results.append(SuiteResult(suite.name, suite.version, skipped=absent))
+            print(f"skipped {suite.name} {suite.version}: {absent} (--download fetches it)")
             continue
         work.mkdir(parents=True, exist_ok=True)
-        print(f"{suite.name} {suite.version}", flush=True)
-        results.append(measure(suite, work, modes, sdist))
+        print(f"{suite.name} {suite.version} from {source}", flush=True)
+        results.append(measure(suite, work, modes, source))
     print(render_table(results))
     if any(not result.skipped for result in results):
         out = Path(options.sdists) / "results.json"
