@@ -355,14 +355,17 @@ def find_sdist(suite: Suite, directory: Path = SDISTS) -> Optional[Path]:
     return None
 
 
-def download(suite: Suite) -> Optional[Path]:
-    SDISTS.mkdir(parents=True, exist_ok=True)
+def download(suite: Suite, directory: Path = SDISTS) -> Optional[Path]:
+    """The sdist from PyPI into ``directory``. pip prepares its metadata to
+    check the name and version, in an isolated build environment: the
+    interpreter running this script need not have hatchling or wheel."""
+    directory.mkdir(parents=True, exist_ok=True)
     _run(
-        [PYTHON, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps", "--no-build-isolation",
-         "-d", str(SDISTS), f"{suite.name}=={suite.version}"],
-        SDISTS,
+        [PYTHON, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps",
+         "-d", str(directory), f"{suite.name}=={suite.version}"],
+        directory,
     )
-    return find_sdist(suite)
+    return find_sdist(suite, directory)
 
 
 def mirror_candidates(suite: Suite, directory: Path) -> List[Path]:
@@ -616,7 +619,7 @@ def locate(suite: Suite, options: argparse.Namespace) -> Tuple[Optional[Path], s
         return mirror, f"no mirror of {suite.repository} with commit {suite.commit[:12]} in {options.mirrors}"
     sdist = find_sdist(suite, Path(options.sdists))
     if sdist is None and options.download:
-        sdist = download(suite)
+        sdist = download(suite, Path(options.sdists))
     return sdist, f"sdist absent from {options.sdists}"
 
 
