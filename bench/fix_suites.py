@@ -17,14 +17,19 @@ rewritten by each of ``botolint fix``, ``fix --add-to-callers`` and
 - violations of the package's own checkers on the files the fix changed,
   before and after (flake8 E501/F at the package's line length, black
   ``--check`` where the package uses black, ruff with the package's
-  configuration, mypy where the package configures it); ``new`` counts the
-  (file, code) pairs the rewrite added, ignoring line numbers;
+  configuration, ``ruff format --check`` where ruff formats it, mypy or ty
+  where the package configures one); ``new`` counts the (file, code) pairs
+  the rewrite added, ignoring line numbers;
 - changed modules that could be imported without boto3 before and no longer
   can (an optional dependency made mandatory).
 
 Sdists live in ``bench/corpora/suites/`` (ignored by git); a package whose
-sdist is absent is skipped with a message, and the script exits 0. The table
-goes to stdout and, with every figure, to ``bench/corpora/suites/results.json``.
+sdist is absent is skipped with a message, and the script exits 0. A package
+whose sdists ship no tests (smart_open) is pinned by a commit of its
+repository instead: its tree is ``git archive`` of that commit from a bare
+clone in ``bench/corpora/mirrors/`` (``--mirrors``; ``--download`` runs
+``git clone --mirror``), skipped the same way when no clone has the commit.
+The table goes to stdout and, with every figure, to ``bench/corpora/suites/results.json``.
 This is a bench script: it needs the network once (``--download``, pip
 installs) and minutes of CPU; CI runs only tests/test_fix_suites.py, which
 tests the parsing and scoring below on synthetic inputs.
@@ -48,6 +53,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 BENCH = Path(__file__).resolve().parent
 SDISTS = BENCH / "corpora" / "suites"
+MIRRORS = BENCH / "corpora" / "mirrors"  # bare git clones, for the suites taken from a repository
 PYTHON = sys.executable  # botolint runs from the interpreter running this script
 
 MODES: Dict[str, Tuple[str, ...]] = {
@@ -55,14 +61,14 @@ MODES: Dict[str, Tuple[str, ...]] = {
     "callers": ("--add-to-callers",),
     "unsafe": ("--unsafe-fixes",),
 }
-CHECKERS = ("flake8", "black", "ruff", "mypy")
+CHECKERS = ("flake8", "black", "ruff", "ruff-format", "mypy", "ty")
 
 
 @dataclass(frozen=True)
 class Suite:
     name: str  # the PyPI name
     version: str
-    sha256: str  # of the sdist
+    sha256: str  # of the sdist ("" for a suite taken from a git mirror: ``commit`` pins it)
     package: str  # the directory inside the sdist that ``fix`` rewrites
     requirements: Tuple[str, ...]  # pip requirements besides the package itself
     tests: Tuple[str, ...]  # pytest arguments: the offline subset
@@ -71,10 +77,17 @@ class Suite:
     extras: str = ""  # "[aws]" etc. for the package itself
     ruff_args: Tuple[str, ...] = ()  # when the sdist's ruff configuration cannot be read alone
     test_path: Tuple[str, ...] = ()  # directories inside the tree added to PYTHONPATH
+    # A package whose sdists ship no tests comes from a git mirror of its repository instead:
+    repository: str = ""  # GitHub "owner/name"
+    commit: str = ""  # the released commit (40 hex digits), the pin in place of ``sha256``
 
     @property
     def sdist_stem(self) -> str:
         return f"{normalized(self.name)}-{self.version}"
+
+    @property
+    def from_git(self) -> bool:
+        return bool(self.commit)
 
 
 SUITES: Tuple[Suite, ...] = (
@@ -106,6 +119,16 @@ SUITES: Tuple[Suite, ...] = (
         ("pytest", "pytest-mock", "moto[s3,iam,sts]>=5.0.4"),
         ("tests/test_s3_credentials.py", "tests/test_dry_run.py"),
         88, ("flake8", "black"),
+    ),
+    Suite(
+        # No sdist from 5.2.1 to 9.0.4 ships the tests: the tree is tag v8.0.0 of the repository.
+        "smart_open", "8.0.0", "", "smart_open",
+        ("pytest", "pytest-timeout", "pytest-rerunfailures", "pytest-xdist", "responses", "moto[s3]>=5",
+         "boto3-stubs[s3]", "typing_extensions", "ty==0.0.55"),
+        ("tests/test_s3.py", "tests/test_s3_version.py", "tests/test_smart_open.py", "tests/test_utils.py"),
+        # ruff (select = ALL, E501 ignored: ruff format's 110 columns) and ty, as its pre-commit runs them
+        110, ("ruff", "ruff-format", "ty"), extras="[all]",
+        repository="piskvorky/smart_open", commit="43e961e92b3bd6b9ec6818bf41375b3d174e55dc",
     ),
 )
 
@@ -146,12 +169,14 @@ def parse_pytest_summary(output: str) -> Dict[str, int]:
 _LOCATED = re.compile(r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?:(?P<col>\d+):)?\s*(?P<rest>.*)$")
 _CODE = re.compile(r"^([A-Z]+[0-9]+)\b")
 _MYPY_CODE = re.compile(r"\[([a-z0-9-]+)\]\s*$")
+_TY_CODE = re.compile(r"^(error|warning)\[([a-z0-9-]+)\]")
 
 
 def parse_located(output: str, root: str = "") -> List[Tuple[str, str]]:
-    """(path, code) for each finding of flake8, ruff (``--output-format concise``)
-    or mypy: ``path:line[:col]: CODE message`` / ``path:line: error: message  [code]``.
-    Notes (mypy's ``note:``) and summary lines are not findings."""
+    """(path, code) for each finding of flake8, ruff (``--output-format concise``),
+    mypy or ty (``--output-format concise``): ``path:line[:col]: CODE message`` /
+    ``path:line: error: message  [code]`` / ``path:line:col: error[code] message``.
+    Notes (mypy's ``note:``) and summary lines are not findings; ty's warnings are."""
     findings = []
     for line in output.splitlines():
         match = _LOCATED.match(line.strip())
@@ -164,6 +189,8 @@ def parse_located(output: str, root: str = "") -> List[Tuple[str, str]]:
             findings.append((path, f"mypy:{code.group(1) if code else 'error'}"))
         elif rest.startswith(("note:", "warning:")):
             continue
+        elif _TY_CODE.match(rest):
+            findings.append((path, "ty:" + _TY_CODE.match(rest).group(2)))
         else:
             code = _CODE.match(rest)
             if code:
@@ -178,6 +205,16 @@ def parse_black(output: str, root: str = "") -> List[Tuple[str, str]]:
         line = line.strip()
         if line.startswith("would reformat "):
             found.append((_relative(line[len("would reformat "):], root), "black"))
+    return found
+
+
+def parse_ruff_format(output: str, root: str = "") -> List[Tuple[str, str]]:
+    """(path, "ruff-format") for each file ``ruff format --check`` would reformat."""
+    found = []
+    for line in output.splitlines():
+        line = line.strip()
+        if line.startswith("Would reformat: "):
+            found.append((_relative(line[len("Would reformat: "):], root), "ruff-format"))
     return found
 
 
@@ -269,7 +306,8 @@ def suite_green(baseline: Dict[str, int], after: Dict[str, int]) -> bool:
 def render_table(results: Sequence[SuiteResult]) -> str:
     head = (
         "| package | mode | tests pass/fail before -> after | files changed | functions | "
-        "2nd run changes | new flake8 | new black | new ruff | new mypy | broken without boto3 |"
+        "2nd run changes | new flake8 | new black | new ruff | new ruff format | new mypy | new ty | "
+        "broken without boto3 |"
     )
     columns = head.count("|") - 1
     rows = [head, "|" + "---|" * columns]
@@ -317,14 +355,64 @@ def find_sdist(suite: Suite, directory: Path = SDISTS) -> Optional[Path]:
     return None
 
 
-def download(suite: Suite) -> Optional[Path]:
-    SDISTS.mkdir(parents=True, exist_ok=True)
+def download(suite: Suite, directory: Path = SDISTS) -> Optional[Path]:
+    """The sdist from PyPI into ``directory``. pip prepares its metadata to
+    check the name and version, in an isolated build environment: the
+    interpreter running this script need not have hatchling or wheel."""
+    directory.mkdir(parents=True, exist_ok=True)
     _run(
-        [PYTHON, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps", "--no-build-isolation",
-         "-d", str(SDISTS), f"{suite.name}=={suite.version}"],
-        SDISTS,
+        [PYTHON, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps",
+         "-d", str(directory), f"{suite.name}=={suite.version}"],
+        directory,
     )
-    return find_sdist(suite)
+    return find_sdist(suite, directory)
+
+
+def mirror_candidates(suite: Suite, directory: Path) -> List[Path]:
+    """Where a bare clone of ``suite.repository`` may be: ``git clone --mirror``'s
+    ``name.git``, or ``owner+name`` (with the git directory in it or under ``repo/``)."""
+    owner, name = suite.repository.split("/")
+    return [directory / f"{name}.git", directory / f"{owner}+{name}" / "repo", directory / f"{owner}+{name}",
+            directory / name]
+
+
+def has_commit(git_dir: Path, commit: str) -> bool:
+    """Whether ``git_dir`` is a git repository holding the commit ``commit`` (full hash)."""
+    done = subprocess.run(
+        ["git", f"--git-dir={git_dir}", "rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    return done.returncode == 0 and done.stdout.strip() == commit
+
+
+def find_mirror(suite: Suite, directory: Path = MIRRORS) -> Optional[Path]:
+    """The first mirror of the suite's repository that has its pinned commit."""
+    for candidate in mirror_candidates(suite, directory):
+        if candidate.is_dir() and has_commit(candidate, suite.commit):
+            return candidate
+    return None
+
+
+def download_mirror(suite: Suite, directory: Path) -> Optional[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    target = mirror_candidates(suite, directory)[0]
+    if not target.exists():
+        _run(["git", "clone", "--mirror", f"https://github.com/{suite.repository}.git", str(target)], directory)
+    return find_mirror(suite, directory)
+
+
+def _extract(archive_path: Path, destination: Path) -> Path:
+    """The top directory of a tar archive, extracted once as ``destination/original``."""
+    target = destination / "original"
+    if not target.is_dir():
+        staging = destination / "unpacking"
+        shutil.rmtree(staging, ignore_errors=True)
+        with tarfile.open(archive_path) as archive:
+            archive.extractall(staging, filter="data")
+        (top,) = list(staging.iterdir())
+        top.rename(target)
+        shutil.rmtree(staging)
+    return target
 
 
 def unpack(sdist: Path, suite: Suite, destination: Path) -> Path:
@@ -332,16 +420,33 @@ def unpack(sdist: Path, suite: Suite, destination: Path) -> Path:
     digest = hashlib.sha256(sdist.read_bytes()).hexdigest()
     if digest != suite.sha256:
         raise RuntimeError(f"{sdist.name}: sha256 {digest}, pinned {suite.sha256}")
-    target = destination / "original"
-    if not target.is_dir():
-        staging = destination / "unpacking"
-        shutil.rmtree(staging, ignore_errors=True)
-        with tarfile.open(sdist) as archive:
-            archive.extractall(staging, filter="data")
-        (top,) = list(staging.iterdir())
-        top.rename(target)
-        shutil.rmtree(staging)
-    return target
+    return _extract(sdist, destination)
+
+
+def unpack_git(mirror: Path, suite: Suite, destination: Path) -> Path:
+    """The tree of the pinned commit (``git archive``), extracted once into ``destination``."""
+    if not has_commit(mirror, suite.commit):
+        raise RuntimeError(f"{mirror}: no commit {suite.commit}")
+    destination.mkdir(parents=True, exist_ok=True)
+    archive_path = destination / f"{suite.sdist_stem}-{suite.commit[:12]}.tar"
+    done = subprocess.run(
+        ["git", f"--git-dir={mirror}", "archive", "--format=tar", f"--prefix={suite.sdist_stem}/",
+         f"--output={archive_path}", suite.commit],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    if done.returncode:
+        raise RuntimeError(f"git archive failed: {done.stdout.strip()[-300:]}")
+    try:
+        return _extract(archive_path, destination)
+    finally:
+        archive_path.unlink()
+
+
+def install_env(suite: Suite) -> Optional[Dict[str, str]]:
+    """pip's environment: a git tree has no ``.git``, so setuptools-scm is told the version."""
+    if not suite.from_git:
+        return None
+    return {**os.environ, "SETUPTOOLS_SCM_PRETEND_VERSION": suite.version}
 
 
 def scratch_venv(suite: Suite, original: Path, work: Path) -> Path:
@@ -354,7 +459,8 @@ def scratch_venv(suite: Suite, original: Path, work: Path) -> Path:
         shutil.rmtree(venv, ignore_errors=True)
         _run([sys.executable, "-m", "venv", str(venv)], work).check_returncode()
         done = _run(
-            [str(venv / "bin" / "pip"), "install", "-q", f"{original}{suite.extras}", *suite.requirements], work
+            [str(venv / "bin" / "pip"), "install", "-q", f"{original}{suite.extras}", *suite.requirements], work,
+            install_env(suite),
         )
         if done.returncode:
             raise RuntimeError(f"pip install failed:\n{done.stdout[-2000:]}")
@@ -417,8 +523,14 @@ def run_checker(checker: str, suite: Suite, tree: Path, files: Sequence[str], ve
     elif checker == "black":
         command = [str(tools / "bin" / "black"), "--check", f"--line-length={suite.line_length}", *files]
         parse, env = parse_black, None
+    elif checker == "ruff-format":
+        command = [str(tools / "bin" / "ruff"), "format", "--no-cache", "--check", *files]
+        parse, env = parse_ruff_format, None
     elif checker == "mypy":
         command = [str(venv / "bin" / "mypy"), "--no-incremental", "--follow-imports=silent", *files]
+        parse, env = parse_located, _test_env(suite, tree)
+    elif checker == "ty":  # installed with the package: it resolves imports in the package's venv
+        command = [str(venv / "bin" / "ty"), "check", "--output-format", "concise", "--python", str(venv), *files]
         parse, env = parse_located, _test_env(suite, tree)
     else:
         raise ValueError(checker)
@@ -445,11 +557,12 @@ def imports_without_boto3(suite: Suite, tree: Path, files: Sequence[str], venv: 
     return [line[3:] for line in done.stdout.splitlines() if line.startswith("OK ")]
 
 
-def measure(suite: Suite, work: Path, modes: Sequence[str], sdist: Path) -> SuiteResult:
+def measure(suite: Suite, work: Path, modes: Sequence[str], source: Path) -> SuiteResult:
+    """``source`` is the sdist, or for a suite taken from git the mirror's git directory."""
     result = SuiteResult(suite.name, suite.version)
     home = work / suite.name
     home.mkdir(parents=True, exist_ok=True)
-    original = unpack(sdist, suite, home)
+    original = unpack_git(source, suite, home) if suite.from_git else unpack(source, suite, home)
     venv = scratch_venv(suite, original, work)
     tools = tools_venv(work)
     baseline_tree = home / "baseline"
@@ -497,13 +610,28 @@ def measure(suite: Suite, work: Path, modes: Sequence[str], sdist: Path) -> Suit
     return result
 
 
+def locate(suite: Suite, options: argparse.Namespace) -> Tuple[Optional[Path], str]:
+    """The suite's sdist or git mirror (fetched first with ``--download``), or why it is absent."""
+    if suite.from_git:
+        mirror = find_mirror(suite, Path(options.mirrors))
+        if mirror is None and options.download:
+            mirror = download_mirror(suite, Path(options.mirrors))
+        return mirror, f"no mirror of {suite.repository} with commit {suite.commit[:12]} in {options.mirrors}"
+    sdist = find_sdist(suite, Path(options.sdists))
+    if sdist is None and options.download:
+        sdist = download(suite, Path(options.sdists))
+    return sdist, f"sdist absent from {options.sdists}"
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--download", action="store_true", help="fetch absent sdists from PyPI first")
     parser.add_argument("--only", help="comma-separated package names")
     parser.add_argument("--modes", default=",".join(MODES), help="comma-separated: " + ", ".join(MODES))
     parser.add_argument("--work", default="/tmp/botolint-suites", help="scratch directory (venvs, trees)")
-    parser.add_argument("--sdists", default=str(SDISTS), help="where the sdists are")
+    parser.add_argument("--sdists", default=str(SDISTS), help="where the sdists are (and results.json goes)")
+    parser.add_argument("--mirrors", default=str(MIRRORS),
+                        help="where bare git clones are, for suites taken from a repository")
     options = parser.parse_args(argv)
     modes = [mode for mode in options.modes.split(",") if mode]
     unknown = [mode for mode in modes if mode not in MODES]
@@ -515,16 +643,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for suite in SUITES:
         if wanted is not None and suite.name not in wanted:
             continue
-        sdist = find_sdist(suite, Path(options.sdists))
-        if sdist is None and options.download:
-            sdist = download(suite)
-        if sdist is None:
-            results.append(SuiteResult(suite.name, suite.version, skipped=f"sdist absent from {options.sdists}"))
-            print(f"skipped {suite.name} {suite.version}: no sdist in {options.sdists} (--download fetches it)")
+        source, absent = locate(suite, options)
+        if source is None:
+            results.append(SuiteResult(suite.name, suite.version, skipped=absent))
+            print(f"skipped {suite.name} {suite.version}: {absent} (--download fetches it)")
             continue
         work.mkdir(parents=True, exist_ok=True)
-        print(f"{suite.name} {suite.version}", flush=True)
-        results.append(measure(suite, work, modes, sdist))
+        print(f"{suite.name} {suite.version} from {source}", flush=True)
+        results.append(measure(suite, work, modes, source))
     print(render_table(results))
     if any(not result.skipped for result in results):
         out = Path(options.sdists) / "results.json"

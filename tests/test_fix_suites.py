@@ -4,6 +4,9 @@ the real run needs sdists, venvs and minutes, and is a bench script)."""
 from __future__ import annotations
 
 import importlib.util
+import re
+import shutil
+import subprocess
 import sys
 from collections import Counter
 
@@ -168,3 +171,90 @@ def test_table_says_when_a_checker_failed():
     mode = suites.ModeResult("default", tests={"passed": 1}, checkers={"ruff": {"error": 1}})
     table = suites.render_table([suites.SuiteResult("pkg", "1.0", baseline={"passed": 1}, modes=[mode])])
     assert "checker failed" in table.splitlines()[2]
+
+
+def test_ty_findings_are_located_and_warnings_count():
+    output = "\n".join(
+        [
+            "pkg/s3.py:2:10: error[invalid-assignment] Object of type `Literal[\"a\"]` is not assignable to `int`",
+            "/t/tree/pkg/s3.py:6:12: warning[possibly-unresolved-reference] Name `x` may be undefined",
+            "Found 2 diagnostics",
+            "All checks passed!",
+        ]
+    )
+    assert suites.parse_located(output, "/t/tree") == [
+        ("pkg/s3.py", "ty:invalid-assignment"),
+        ("pkg/s3.py", "ty:possibly-unresolved-reference"),
+    ]
+
+
+def test_ruff_format_would_reformat():
+    output = "Would reformat: pkg/a.py\nWould reformat: /t/tree/pkg/b.py\n2 files would be reformatted\n"
+    assert suites.parse_ruff_format(output, "/t/tree") == [("pkg/a.py", "ruff-format"), ("pkg/b.py", "ruff-format")]
+    assert suites.parse_ruff_format("2 files already formatted\n") == []
+
+
+def test_every_suite_is_pinned_once():
+    for suite in suites.SUITES:
+        if suite.from_git:
+            assert re.fullmatch(r"[0-9a-f]{40}", suite.commit) and suite.repository.count("/") == 1, suite
+            assert not suite.sha256, suite
+        else:
+            assert re.fullmatch(r"[0-9a-f]{64}", suite.sha256) and not suite.repository, suite
+
+
+def test_a_git_tree_is_told_its_version():
+    (git_suite,) = [suite for suite in suites.SUITES if suite.name == "smart_open"]
+    assert suites.install_env(git_suite)["SETUPTOOLS_SCM_PRETEND_VERSION"] == "8.0.0"
+    assert suites.install_env(suites.SUITES[0]) is None
+
+
+def _git(*args, cwd):
+    subprocess.run(["git", *args], cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def mirror(tmp_path):
+    """A bare clone ``owner+proj/repo`` of a two-commit repository: (mirrors dir, first commit, second)."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    work = tmp_path / "src"
+    (work / "pkg").mkdir(parents=True)
+    (work / "pkg" / "a.py").write_text("x = 1\n")
+    identity = ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    _git("init", "-q", cwd=work)
+    _git("add", ".", cwd=work)
+    _git(*identity, "commit", "-q", "-m", "one", cwd=work)
+    first = subprocess.run(["git", "rev-parse", "HEAD"], cwd=work, stdout=subprocess.PIPE, text=True).stdout.strip()
+    (work / "pkg" / "a.py").write_text("x = 2\n")
+    _git(*identity, "commit", "-q", "-am", "two", cwd=work)
+    second = subprocess.run(["git", "rev-parse", "HEAD"], cwd=work, stdout=subprocess.PIPE, text=True).stdout.strip()
+    mirrors = tmp_path / "mirrors"
+    (mirrors / "owner+proj").mkdir(parents=True)
+    _git("clone", "-q", "--bare", str(work), str(mirrors / "owner+proj" / "repo"), cwd=tmp_path)
+    return mirrors, first, second
+
+
+def test_a_mirror_is_found_by_its_pinned_commit_and_archived_at_it(mirror, tmp_path):
+    mirrors, first, second = mirror
+    suite = suites.Suite("proj", "1.0", "", "pkg", (), (), 88, (), repository="owner/proj", commit=first)
+    found = suites.find_mirror(suite, mirrors)
+    assert found == mirrors / "owner+proj" / "repo"
+    tree = suites.unpack_git(found, suite, tmp_path / "work")
+    assert (tree / "pkg" / "a.py").read_text() == "x = 1\n"  # the pinned commit, not the branch's head
+    assert not list((tmp_path / "work").glob("*.tar"))  # the archive is not left behind
+    unknown = suites.Suite("proj", "1.0", "", "pkg", (), (), 88, (), repository="owner/proj", commit="0" * 40)
+    assert suites.find_mirror(unknown, mirrors) is None
+    with pytest.raises(RuntimeError, match="no commit"):
+        suites.unpack_git(found, unknown, tmp_path / "other")
+    short = suites.Suite("proj", "1.0", "", "pkg", (), (), 88, (), repository="owner/proj", commit=second[:12])
+    assert suites.find_mirror(short, mirrors) is None  # a pin is the full hash
+
+
+def test_skips_a_git_suite_without_its_mirror(tmp_path, capsys):
+    argv = ["--sdists", str(tmp_path), "--mirrors", str(tmp_path / "none"), "--work", str(tmp_path / "work"),
+            "--only", "smart_open"]
+    assert suites.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "skipped smart_open" in out and "no mirror of piskvorky/smart_open with commit 43e961e92b3b" in out
+    assert not (tmp_path / "work").exists()
