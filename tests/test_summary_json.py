@@ -6,7 +6,7 @@ import pytest
 
 from botolint.engine import summarize_source
 from botolint.config import Config
-from botolint.project.summary import ModuleSummary
+from botolint.project.summary import FORMAT, ModuleSummary
 
 
 @pytest.mark.parametrize(
@@ -26,6 +26,7 @@ def test_a_summary_reads_back_as_written(source):
 
 def test_a_summary_of_another_format_is_not_read():
     summary = summarize_source("import boto3\n\n\ndef f():\n    return boto3.Session()\n", "m.py", Config())
-    old = summary.to_json().replace('"format": 2', '"format": 1')
+    old = summary.to_json().replace(f'"format": {FORMAT}', f'"format": {FORMAT - 1}')
+    assert old != summary.to_json()
     with pytest.raises(ValueError):
         ModuleSummary.from_json(old)

@@ -23,6 +23,7 @@ from typing import Callable, FrozenSet, Optional, Set, Tuple
 import libcst as cst
 
 from botolint.handlers import is_lambda_handler, handler_names
+from botolint.project.summarize import SIGNATURE_READERS
 from botolint.semantic import BindingKind, ScopeKind, SemanticModel, dotted_name
 from botolint.testcode import TestCode
 
@@ -45,27 +46,22 @@ TRANSPARENT_DECORATORS = frozenset(
 PROPERTY_DECORATORS = frozenset({"property", "functools.cached_property", "cached_property"})
 COMMAND_DECORATORS = frozenset({"click.command", "click.group", "typer.Typer.command"})
 COMMAND_METHODS = frozenset({"command", "callback", "group"})
-SIGNATURE_READERS = frozenset(
-    {
-        "inspect.signature",
-        "inspect.getfullargspec",
-        "inspect.getargspec",
-        "inspect.getcallargs",
-        "typing.get_type_hints",
-    }
-)
 
 
 def why_unpassable(
     function: cst.FunctionDef, semantic: SemanticModel, path: str, config,
     signature_read: FrozenSet[str] = frozenset(), in_project: Callable[[str], bool] = lambda name: False,
     base_defines: Callable[[str, str], bool] = lambda base, name: False,
+    used_elsewhere: Callable[[cst.FunctionDef], Optional[Tuple[str, str]]] = lambda function: None,
 ) -> Optional[Tuple[str, str]]:
     """``(what can be done, why)`` when no caller can pass ``function`` a
     session: ``CLASS_FIX`` (the class can take it) or ``LEFT``; else None.
     ``in_project`` says whether a dotted name is the project's own code;
     ``base_defines(base, name)`` whether the project's class ``base`` has a
-    method ``name`` (which a method of that name in a subclass overrides)."""
+    method ``name`` (which a method of that name in a subclass overrides);
+    ``used_elsewhere(function)`` whether another module of the project reads
+    its signature (``("signature", module)``) or uses it as a value
+    (``("value", module)``)."""
     scope = semantic.scope_created_by[function]
     owner = scope.parent
     name = function.name.value
@@ -104,6 +100,12 @@ def why_unpassable(
         return LEFT, "the project reads its signature (inspect.signature): a new parameter would change what it finds"
     if _used_as_value(function, semantic):
         return LEFT, f"{CALLBACK}: whoever calls it decides its arguments"
+    elsewhere = used_elsewhere(function)
+    if elsewhere is not None:
+        kind, module = elsewhere
+        if kind == "signature":
+            return LEFT, f"{module} reads its signature (inspect.signature): a new parameter would change what it finds"
+        return LEFT, f"{CALLBACK} in {module}: whoever calls it decides its arguments"
     return None
 
 

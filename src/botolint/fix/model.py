@@ -150,6 +150,18 @@ class FilePlan:
         except Exception:  # a fact that cannot be settled is not an override
             return False
 
+    def used_elsewhere(self, function: cst.FunctionDef) -> Optional[Tuple[str, str]]:
+        """Whether another module of the project reads ``function``'s signature
+        or uses it as a value (see ``Facts.used_elsewhere``)."""
+        view = self.analysis.context.project
+        facts = getattr(view, "facts", None)
+        if facts is None:
+            return None
+        try:
+            return facts.used_elsewhere(view.module, self.semantic.definition_id(function))
+        except Exception:  # a fact that cannot be settled is no use elsewhere
+            return None
+
     @property
     def module(self) -> cst.Module:
         return self.analysis.module

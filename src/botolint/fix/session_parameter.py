@@ -256,6 +256,7 @@ def _why_unpassable(plan: FilePlan, function: cst.FunctionDef) -> Optional[Tuple
         plan.signature_read,
         plan.in_project,
         plan.base_defines,
+        plan.used_elsewhere,
     )
 
 

@@ -348,6 +348,26 @@ class Facts:
             for key, chain in self._reach([(module, handler)], ()):
                 self.invocations.setdefault(key, []).append(Invocation(module, handler, chain))
 
+    # -- uses that are no calls -----------------------------------------------------
+
+    def used_elsewhere(self, module: str, function_id: str) -> Optional[Tuple[str, str]]:
+        """``("signature", where)`` when a module that imports ``module`` reads the
+        function's signature; ``("value", where)`` when one outside test code uses
+        it other than by calling it (a callback, a registry entry). ``where`` is
+        that module's path. Names re-exported by a package are not followed."""
+        target = ("function", module, function_id)
+        for importer in sorted(self.project.importers(module)):
+            summary = self.project.summary(importer)
+            if summary is None:
+                continue
+            where = self.project.display_path(importer)
+            if any(target in self.lookup(importer, name) for name in summary.signature_reads):
+                return "signature", where
+            if not self.project.is_test_module(importer):
+                if any(target in self.lookup(importer, name) for name in summary.value_uses):
+                    return "value", where
+        return None
+
     # -- Lambda modules --------------------------------------------------------------
 
     def lambda_module(self, module: str) -> bool:

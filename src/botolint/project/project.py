@@ -301,6 +301,11 @@ class Project:
                 found.append(importer)
         return found
 
+    def is_test_module(self, module: str) -> bool:
+        """Whether ``module``'s file matches the test-path globs."""
+        path = self._paths.get(module) or (self.layout.path_of(module) if self.layout is not None else None)
+        return path is not None and self._is_test_module(path)
+
     def _is_test_module(self, path: Path) -> bool:
         relative = self.layout.relative(path) if self.layout is not None else path.as_posix()
         return is_test_path(relative, self.test_globs)

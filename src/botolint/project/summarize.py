@@ -8,7 +8,7 @@ tree.
 from __future__ import annotations
 
 import sys
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -26,6 +26,14 @@ from botolint.workers import Workers
 EXTERNAL_PACKAGES = frozenset(sys.stdlib_module_names) | {
     "boto3", "botocore", "s3transfer", "pytest", "_pytest", "mock", "requests", "urllib3", "six",
 }
+
+# Calls that read a function's signature: a parameter added to it changes what they find.
+SIGNATURE_READERS = frozenset(
+    {
+        "inspect.signature", "inspect.getfullargspec", "inspect.getargspec", "inspect.getcallargs",
+        "typing.get_type_hints",
+    }
+)
 
 Lines = Callable[[Iterable[cst.CSTNode]], Dict[cst.CSTNode, int]]
 
@@ -78,6 +86,7 @@ def summarize(
     summary.exports = _exports(semantic, values)
     summary.handlers = [ids(handler) for handler in handlers]
     summary.imports = _module_imports(semantic)
+    summary.value_uses, summary.signature_reads = _imported_name_uses(semantic)
     return summary
 
 
@@ -155,6 +164,43 @@ def _exports(semantic: SemanticModel, values: Values) -> Dict[str, List[tuple]]:
         if entries:
             exports[name] = entries
     return exports
+
+
+def _imported_name_uses(semantic: SemanticModel) -> Tuple[List[str], List[str]]:
+    """The imported names (``pkg.s3.open`` for ``s3.open`` after ``from pkg
+    import s3``) that are read other than as the function of a call, and those
+    given to a signature reader. Another module's fix asks: a function used so
+    here is a callback, or has its signature read, and takes no new parameter."""
+    values: Set[str] = set()
+    signatures: Set[str] = set()
+    for scope in semantic.module_scope.walk():
+        for load in scope.loads:
+            imports = [b for b in scope.lookup(load.value) if b.kind is BindingKind.IMPORT and b.qualified_name]
+            if not imports:
+                continue
+            chain, parent = _outermost_attribute(semantic, load)
+            if isinstance(parent, cst.Call) and parent.func is chain:
+                continue  # called: what the call graph records
+            rest = (dotted_name(chain) or load.value).partition(".")[2]
+            grandparent = semantic.parent_of(parent) if isinstance(parent, cst.Arg) else None
+            reads_signature = isinstance(grandparent, cst.Call) and not semantic.qualified_names(
+                grandparent.func
+            ).isdisjoint(SIGNATURE_READERS)
+            for binding in imports:
+                name = f"{binding.qualified_name}.{rest}" if rest else binding.qualified_name
+                if not _external(("name", name)):
+                    (signatures if reads_signature else values).add(name)
+    return sorted(values), sorted(signatures)
+
+
+def _outermost_attribute(semantic: SemanticModel, name: cst.Name) -> Tuple[cst.BaseExpression, Optional[cst.CSTNode]]:
+    """The longest ``name.attr.attr`` chain that starts at ``name``, and its parent."""
+    node: cst.BaseExpression = name
+    parent = semantic.parent_of(node)
+    while isinstance(parent, cst.Attribute) and parent.value is node:
+        node = parent
+        parent = semantic.parent_of(node)
+    return node, parent
 
 
 def _module_imports(semantic: SemanticModel) -> List[str]:

@@ -23,7 +23,7 @@ from botolint.kinds import Atoms, ObjectKind, Ref
 
 MODULE_BODY = "<module>"  # the id under which a module's own code is summarised
 # Summaries of an older shape are never read back.
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass
@@ -75,6 +75,10 @@ class ModuleSummary:
     spawns: List[SpawnSummary] = field(default_factory=list)
     handlers: List[str] = field(default_factory=list)
     imports: List[str] = field(default_factory=list)  # modules imported at init, as written
+    # Imported names read other than to call them (passed, stored, registered),
+    # and those given to ``inspect.signature`` and friends: as written, sorted.
+    value_uses: List[str] = field(default_factory=list)
+    signature_reads: List[str] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps({"format": FORMAT, "summary": encode(asdict(self))}, sort_keys=True)
@@ -92,6 +96,8 @@ class ModuleSummary:
             spawns=[SpawnSummary(**value) for value in raw["spawns"]],
             handlers=list(raw["handlers"]),
             imports=list(raw["imports"]),
+            value_uses=list(raw["value_uses"]),
+            signature_reads=list(raw["signature_reads"]),
         )
 
 
