@@ -171,8 +171,9 @@ class DefaultSessionClient(_InFunction):
     Not for a client that never makes a request, one whose every use reads
     boto3's models or settings (`.meta.service_model`, `._service_model`,
     `.meta.region_name`, `.exceptions`, `can_paginate`, a paginator that never
-    paginates): it needs no credentials. A client that also makes a request is
-    reported.
+    paginates) or asks what the object is (`client.__class__`, `type(client)`,
+    `isinstance(client, ...)`): it needs no credentials. A client that also
+    makes a request is reported.
 
     Not for a private function of a Lambda module (one that defines a
     handler, or that only handler modules import) whose only uses are calls
