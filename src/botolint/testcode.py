@@ -10,12 +10,21 @@ by default (``Rule.in_test_code``). It is:
   ``test*`` method of a ``Test*`` class), a pytest fixture (``@pytest.fixture``),
   and any method of a ``unittest.TestCase`` subclass (``setUp`` included),
   with what is nested in them.
+
+Script code is a maintainer's one-off script: a file matched by one of the
+``script-paths`` globs (default: files under a ``scripts``, ``tools/dev``,
+``benchmark*`` or ``integration-tests`` directory) that is not in a Python
+package. Such a script runs by hand with the developer's own credentials, so
+the rules about choosing a session or a profile say nothing there
+(``Rule.in_scripts``). A file in a package (its directory has an
+``__init__.py``) is shipped and imported, whatever the directory's name, and
+keeps every finding.
 """
 
 from __future__ import annotations
 
 import fnmatch
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any, Dict, Optional, Sequence, Tuple
 
 import libcst as cst
@@ -24,7 +33,9 @@ from botolint.semantic import Scope, ScopeKind, SemanticModel
 
 OPTION_PATHS = "test-paths"
 OPTION_POLICY = "test-code"
+OPTION_SCRIPT_PATHS = "script-paths"
 DEFAULT_TEST_PATHS = ("tests/*", "test/*", "test_*.py", "*_test.py", "conftest.py")
+DEFAULT_SCRIPT_PATHS = ("scripts/*", "tools/dev/*", "benchmark*/*", "integration-tests/*")
 TEST_CASE_BASES = frozenset(
     {"unittest.TestCase", "unittest.IsolatedAsyncioTestCase", "unittest.case.TestCase", "django.test.TestCase"}
 )
@@ -32,9 +43,25 @@ FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
 
 
 def test_path_globs(config: Any) -> Tuple[str, ...]:
-    value = config.option(OPTION_PATHS, list(DEFAULT_TEST_PATHS))
+    return _globs(config.option(OPTION_PATHS, list(DEFAULT_TEST_PATHS)))
+
+
+def script_path_globs(config: Any) -> Tuple[str, ...]:
+    return _globs(config.option(OPTION_SCRIPT_PATHS, list(DEFAULT_SCRIPT_PATHS)))
+
+
+def _globs(value: Any) -> Tuple[str, ...]:
     entries = [value] if isinstance(value, str) else value if isinstance(value, (list, tuple)) else []
     return tuple(entry for entry in entries if isinstance(entry, str))
+
+
+def is_script(path: str, globs: Sequence[str], file: Optional[str] = None) -> bool:
+    """A file matched by ``globs`` (as test-paths match, on ``path``) whose
+    directory is no Python package. ``file`` is where the file is on disk
+    (default: ``path``), to look for the ``__init__.py``."""
+    if path in ("<string>", "-") or not globs or not is_test_path(path, globs):
+        return False
+    return not (Path(file if file is not None else path).parent / "__init__.py").is_file()
 
 
 def reports_test_code(config: Any) -> bool:
@@ -48,8 +75,8 @@ def is_test_path(path: str, globs: Sequence[str]) -> bool:
     parts = PurePath(path).as_posix().split("/")
     for glob in globs:
         if "/" not in glob.rstrip("/*"):  # a name pattern, or one directory
-            directory = glob.rstrip("/*") if glob.endswith("/*") else None
-            if directory is not None and directory in parts[:-1]:
+            directory = glob[:-2] if glob.endswith("/*") else None  # "benchmark*/*": "benchmark*"
+            if directory is not None and any(fnmatch.fnmatch(part, directory) for part in parts[:-1]):
                 return True
             if directory is None and fnmatch.fnmatch(parts[-1], glob):
                 return True

@@ -137,7 +137,13 @@ class MissingProfileOption(Rule):
 
     ## Where it does not apply
     A script whose clients never make a request (they only read boto3's
-    models) uses no credentials: nothing to choose. Test code is not a script.
+    models or the client's class) uses no credentials: nothing to choose.
+
+    Not in test code (see AWS101; `test-code = "report"` reports it there
+    too): a script under `tests/` is one the test harness runs, not a tool for
+    users. Not in maintainers' one-off scripts (`script-paths`, see AWS101:
+    files under `scripts/`, `tools/dev/`, `benchmark*/`, `integration-tests/`
+    outside a Python package), which run with the developer's own credentials.
 
     ## References
     - boto3 credentials guide (profiles): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/credentials.html
@@ -145,6 +151,8 @@ class MissingProfileOption(Rule):
     """
 
     code = "AWS105"
+    in_test_code = False
+    in_scripts = False
     name = "missing-profile-option"
     title = "Command-line script using the default session without a --profile option"
     message = (
