@@ -19,6 +19,7 @@ CLICK_COMMANDS = ("click.command", "click.group")
 OPTION_FACTORIES = ("click.option", "click.argument", "typer.Option", "typer.Argument")
 TYPER_APP = "typer.Typer"
 TYPER_RUN = "typer.run"
+SETUP_DEFAULT_SESSION = "boto3.setup_default_session"
 # Methods of a click group or Typer app that register a command (or, for
 # Typer's callback, the app's own options).
 COMMAND_METHODS = frozenset({"command", "group", "callback"})
@@ -46,7 +47,12 @@ class MissingProfileOption(Rule):
     `profile` (so `--profile`, `--aws-profile` and `profile_name` all count):
     an option string given to `add_argument(...)`, `click.option(...)`,
     `click.argument(...)`, `typer.Option(...)` or `typer.Argument(...)`, or a
-    parameter name of a click or Typer command function.
+    parameter name of a click or Typer command function. It also needs no
+    option when it chooses the profile itself: somewhere it passes
+    `profile_name=` a value that is not a literal to `boto3.Session(...)` or
+    `boto3.setup_default_session(...)` (an account record's `profile`, a
+    configuration value, a parameter). A literal, or a module constant
+    assigned one, chooses nothing for the user.
 
     The finding is reported once per module, at the first parser construction
     or command decorator.
@@ -56,7 +62,7 @@ class MissingProfileOption(Rule):
 
     Not detected: parsers built from subclasses of `ArgumentParser`, `docopt`
     and `fire` scripts, options added through helper functions in other
-    modules, and scripts that read `AWS_PROFILE` themselves.
+    modules.
 
     ## Why is this bad?
     A script bound to the default session runs with whatever credentials the
@@ -177,9 +183,15 @@ class MissingProfileOption(Rule):
             # The AWS101/AWS102 fix's ``(session or boto3).client(...)`` still
             # uses the default session when, as in this script, none is passed.
             self._uses_default_session |= makes_requests(node, ctx.semantic)
-        elif ctx.resolves_to(node.func, SESSION_CLASS) and not _names_a_profile(node):
-            # boto3.Session() without profile_name reads the same environment.
-            self._uses_default_session = True
+        elif ctx.resolves_to(node.func, SESSION_CLASS):
+            if not _names_a_profile(node):
+                # boto3.Session() without profile_name reads the same environment.
+                self._uses_default_session = True
+            elif _profile_from_a_value(node, SESSION_CLASS, ctx):
+                self._has_profile_option = True
+        elif ctx.resolves_to(node.func, SETUP_DEFAULT_SESSION):
+            if _profile_from_a_value(node, SETUP_DEFAULT_SESSION, ctx):
+                self._has_profile_option = True
         elif ctx.resolves_to(node.func, *PARSER_CLASSES):
             self._anchor_at(node, "argparse")
             if any(arg.keyword is not None and arg.keyword.value == "parents" for arg in node.args):
@@ -262,6 +274,37 @@ class MissingProfileOption(Rule):
             and any(names_profile(param.name.value) for param in _parameters(binding.node))
             for binding in bindings_of(expr, ctx)
         )
+
+
+def _profile_from_a_value(call: cst.Call, callee: str, ctx: Context) -> bool:
+    """``Session(profile_name=account["profile"])``: the script chooses the
+    profile itself, from something other than a literal (a config value, an
+    account record, a parameter). ``profile_name="dev"`` chooses nothing for
+    the user."""
+    if callee == SESSION_CLASS:
+        argument = bound_arguments(Boto3Call("session", SESSION_CLASS, call)).get("profile_name")
+    else:
+        keywords = (arg for arg in call.args if arg.keyword is not None and arg.keyword.value == "profile_name")
+        argument = next(keywords, None)
+    return argument is not None and not argument.star and not _is_literal(argument.value, ctx, depth=0)
+
+
+def _is_literal(expr: cst.BaseExpression, ctx: Context, depth: int) -> bool:
+    """A string, a number or None, or a name only ever assigned one (``PROFILE = "ops"``)."""
+    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
+        return True
+    if isinstance(expr, cst.FormattedString):
+        return not any(isinstance(part, cst.FormattedStringExpression) for part in expr.parts)
+    if isinstance(expr, cst.Name):
+        if expr.value in ("None", "True", "False"):
+            return True
+        bindings = bindings_of(expr, ctx)
+        return bool(bindings) and depth < 3 and all(
+            binding.kind is BindingKind.ASSIGNMENT and binding.value is not None
+            and _is_literal(binding.value, ctx, depth + 1)
+            for binding in bindings
+        )
+    return False
 
 
 def _names_a_profile(call: cst.Call) -> bool:
