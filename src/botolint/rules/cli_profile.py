@@ -51,8 +51,12 @@ class MissingProfileOption(Rule):
     option when it chooses the profile itself: somewhere it passes
     `profile_name=` a value that is not a literal to `boto3.Session(...)` or
     `boto3.setup_default_session(...)` (an account record's `profile`, a
-    configuration value, a parameter). A literal, or a module constant
-    assigned one, chooses nothing for the user.
+    configuration value, a parameter), or it passes such a profile value (a
+    name, attribute or key mentioning `profile`) to a function or class of
+    its own whose name mentions `session` (`SessionFactory(region, profile)`,
+    `get_session(account.get("profile"))`). A literal, or a module constant
+    assigned one, chooses nothing for the user, and neither does a
+    module-level function the script never uses.
 
     The finding is reported once per module, at the first parser construction
     or command decorator.
@@ -187,10 +191,10 @@ class MissingProfileOption(Rule):
             if not _names_a_profile(node):
                 # boto3.Session() without profile_name reads the same environment.
                 self._uses_default_session = True
-            elif _profile_from_a_value(node, SESSION_CLASS, ctx):
+            elif _profile_from_a_value(node, SESSION_CLASS, ctx) and _runs(node, ctx):
                 self._has_profile_option = True
         elif ctx.resolves_to(node.func, SETUP_DEFAULT_SESSION):
-            if _profile_from_a_value(node, SETUP_DEFAULT_SESSION, ctx):
+            if _profile_from_a_value(node, SETUP_DEFAULT_SESSION, ctx) and _runs(node, ctx):
                 self._has_profile_option = True
         elif ctx.resolves_to(node.func, *PARSER_CLASSES):
             self._anchor_at(node, "argparse")
@@ -202,6 +206,8 @@ class MissingProfileOption(Rule):
             if node.args and self._function_takes_profile(node.args[0].value, ctx):
                 self._has_profile_option = True
         elif self._declares_profile(node, ctx):
+            self._has_profile_option = True
+        elif _passes_a_profile_to_a_session_maker(node, ctx) and _runs(node, ctx):
             self._has_profile_option = True
 
     def visit_FunctionDef(self, node: cst.FunctionDef, ctx: Context) -> None:
@@ -287,6 +293,47 @@ def _profile_from_a_value(call: cst.Call, callee: str, ctx: Context) -> bool:
         keywords = (arg for arg in call.args if arg.keyword is not None and arg.keyword.value == "profile_name")
         argument = next(keywords, None)
     return argument is not None and not argument.star and not _is_literal(argument.value, ctx, depth=0)
+
+
+def _passes_a_profile_to_a_session_maker(call: cst.Call, ctx: Context) -> bool:
+    """``SessionFactory(region, profile)``, ``get_session(account.get("profile"))``:
+    a profile value the script read, given to a function or class of its own
+    whose name says it makes sessions."""
+    callee = call.func.attr.value if isinstance(call.func, cst.Attribute) else getattr(call.func, "value", "")
+    if not isinstance(callee, str) or "session" not in callee.lower():
+        return False
+    return any(
+        not arg.star and not _is_literal(arg.value, ctx, depth=0)
+        and ((arg.keyword is not None and names_profile(arg.keyword.value)) or _mentions_profile(arg.value))
+        for arg in call.args
+    )
+
+
+def _mentions_profile(expr: cst.BaseExpression) -> bool:
+    """``profile``, ``args.aws_profile``, ``account["profile"]``, ``account.get("profile")``."""
+    if isinstance(expr, cst.Name):
+        return names_profile(expr.value)
+    if isinstance(expr, cst.Attribute):
+        return names_profile(expr.attr.value)
+    if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
+        return names_profile(string_value(expr.slice[0].slice.value) or "")
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get":
+        return bool(expr.args) and names_profile(string_value(expr.args[0].value) or "")
+    return False
+
+
+def _runs(call: cst.Call, ctx: Context) -> bool:
+    """Whether the script runs ``call``: at module scope, in a method or nested
+    function, or in a module-level function the module refers to (calls,
+    passes on) or decorates. A helper nobody in the script uses chooses
+    nothing for it."""
+    owner = ctx.scope_of(call).owner
+    if not isinstance(owner, cst.FunctionDef) or ctx.scope_of(owner).owner is not None:
+        return True
+    bindings = [b for b in ctx.semantic.module_scope.bindings.get(owner.name.value, []) if b.node is owner]
+    if not bindings:
+        return True  # a method: its uses are not followed
+    return bool(owner.decorators) or bool(ctx.semantic.reads_of(bindings[0]))
 
 
 def _is_literal(expr: cst.BaseExpression, ctx: Context, depth: int) -> bool:
