@@ -10,7 +10,10 @@ import pytest
 from botolint.catalog import entries_by_code, rule_entries
 from botolint.rule import all_rules
 
-FIELDS = ("code", "name", "message", "title", "supersedes", "fix_applicability", "no_fix_reason", "in_test_code")
+FIELDS = (
+    "code", "name", "message", "title", "supersedes", "fix_applicability", "no_fix_reason",
+    "in_test_code", "in_scripts",
+)
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda rule: rule.code)

@@ -167,3 +167,29 @@ def test_a_rule_page_says_whether_it_runs_in_test_code(capsys):
     assert main(["rule", "AWS203"]) == 0
     page = capsys.readouterr().out
     assert "Reported in test code: yes" in page and "Fix: unsafe" in page
+    assert "Reported in scripts: yes" in page
+
+
+def test_a_rule_page_says_whether_it_runs_in_scripts(capsys):
+    assert main(["rule", "AWS105"]) == 0
+    page = capsys.readouterr().out
+    assert "Reported in scripts: no (script-paths says which files are scripts)" in page
+    assert 'Reported in test code: no (test-code = "report" turns it on)' in page
+
+
+SCRIPT = "import boto3\n\n\ndef main():\n    boto3.client('s3').list_buckets()\n"
+
+
+def test_script_paths_match_from_the_project_root(tmp_path, capsys, monkeypatch):
+    """A one-off script under the project's scripts/ is quiet; a project that
+    itself lives under a directory named scripts is not all scripts."""
+    project = tmp_path / "scripts" / "proj"
+    (project / "scripts").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[project]\nname = 'proj'\n")
+    (project / "scripts" / "refresh.py").write_text(SCRIPT)
+    (project / "lib.py").write_text(SCRIPT)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--no-cache", str(project.resolve())]) == 1
+    out = capsys.readouterr().out
+    assert "lib.py:5:5: AWS101" in out
+    assert "refresh.py" not in out

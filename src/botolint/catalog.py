@@ -33,6 +33,7 @@ class RuleEntry:
     fix_applicability: Optional[Applicability]
     no_fix_reason: str
     in_test_code: bool
+    in_scripts: bool
     doc: str
     module: str  # e.g. "botolint.rules.default_session"
 
@@ -71,6 +72,7 @@ def _entries_in(tree: ast.Module, module: str):
                 fix_applicability=attributes["fix_applicability"],
                 no_fix_reason=attributes["no_fix_reason"],
                 in_test_code=attributes["in_test_code"],
+                in_scripts=attributes["in_scripts"],
                 doc=inspect.cleandoc(ast.get_docstring(node, clean=False) or ""),
                 module=module,
             )

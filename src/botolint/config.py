@@ -27,7 +27,7 @@ DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
 SELECTION_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "per-file-ignores")
 FILE_KEYS = ("exclude", "extend-exclude", "force-exclude", "respect-gitignore", "default-excludes", "max-file-size")
 FIX_KEYS = ("param-name", "add-to-callers", "unsafe-fixes")
-RULE_OPTION_KEYS = ("src", "test-paths", "test-code", "lambda-handlers")
+RULE_OPTION_KEYS = ("src", "test-paths", "test-code", "script-paths", "lambda-handlers")
 KNOWN_KEYS = SELECTION_KEYS + FILE_KEYS + FIX_KEYS + RULE_OPTION_KEYS
 
 PerFileIgnores = Tuple[Tuple[str, Tuple[str, ...]], ...]

@@ -24,7 +24,7 @@ from botolint.positions import node_positions
 from botolint.precheck import may_have_findings
 from botolint.rule import Context, Finding, Report, Rule, all_rules
 from botolint.semantic import SemanticModel
-from botolint.code_paths import is_test_path, reports_test_code, test_path_globs
+from botolint.code_paths import is_script, is_test_path, reports_test_code, script_path_globs, test_path_globs
 from botolint.testcode import TestCode
 from botolint.workers import module_workers
 from botolint.source import SourceError, check_text, read_source
@@ -198,6 +198,12 @@ def _run_rules(
     except Exception as error:  # a bug in a rule must not end the run
         raise RuleFailure(f"{INTERNAL_ERROR} in {current.code}: {type(error).__name__}: {error}") from error
     reports = _without_superseded(ctx.reports)
+    if any(not report.rule.in_scripts for report in reports):
+        # Script paths match from the project's root, so a project that itself
+        # sits under a ``scripts`` directory is no script.
+        where = project.layout.relative(Path(path)) if project.layout is not None and path != "<string>" else path
+        if is_script(where, script_path_globs(config), path):
+            reports = [report for report in reports if report.rule.in_scripts]
     if not reports_test_code(config) and any(not report.rule.in_test_code for report in reports):
         test_code = TestCode(semantic, path, config)
         reports = [report for report in reports if report.rule.in_test_code or not test_code.contains(report.node)]

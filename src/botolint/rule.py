@@ -117,6 +117,10 @@ class Rule:
     # Whether it is reported in test code (see botolint.testcode): rules about
     # choosing a session are not, since the default session is the idiom there.
     in_test_code: ClassVar[bool] = True
+    # Whether it is reported in maintainers' one-off scripts (``script-paths``,
+    # see botolint.testcode): rules about choosing a session are not, since such
+    # a script runs by hand with the developer's own credentials.
+    in_scripts: ClassVar[bool] = True
 
     def finish(self, ctx: Context) -> None:
         """Called once per file after every node was visited."""

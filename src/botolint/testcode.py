@@ -1,5 +1,4 @@
-"""Which code is test code: files by path (``botolint.code_paths``), and wherever
-they are, pytest tests and fixtures and unittest methods.
+"""Which code is test code.
 
 Test code is where the default session is the idiom (moto patches it, fixtures
 make clients), so rules that are about choosing a session say nothing there
@@ -11,6 +10,15 @@ by default (``Rule.in_test_code``). It is:
   ``test*`` method of a ``Test*`` class), a pytest fixture (``@pytest.fixture``),
   and any method of a ``unittest.TestCase`` subclass (``setUp`` included),
   with what is nested in them.
+
+Script code is a maintainer's one-off script: a file matched by one of the
+``script-paths`` globs (default: files under a ``scripts``, ``tools/dev``,
+``benchmark*`` or ``integration-tests`` directory) that is not in a Python
+package. Such a script runs by hand with the developer's own credentials, so
+the rules about choosing a session or a profile say nothing there
+(``Rule.in_scripts``). A file in a package (its directory has an
+``__init__.py``) is shipped and imported, whatever the directory's name, and
+keeps every finding.
 """
 
 from __future__ import annotations

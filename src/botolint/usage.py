@@ -4,7 +4,8 @@ makes, where that decides whether choosing a session matters at all.
 - An *introspection* client never makes a request: its every use reads what
   boto3 knows without credentials (``.meta.service_model``, ``._service_model``,
   ``.meta.region_name``, ``.exceptions``, ``can_paginate``, a paginator that
-  never paginates, a waiter that never waits).
+  never paginates, a waiter that never waits) or what Python knows of the
+  object (``.__class__``, ``type(client)``, ``isinstance(client, ...)``).
 - A *replacement* of boto3's factory is a function installed in its place
   (``patch("boto3.client", fake)``, ``boto3.client = fake``) or one that
   forwards all of its arguments to it.
@@ -26,7 +27,9 @@ from botolint.objects import string_value
 from botolint.semantic import Binding, BindingKind, SemanticModel
 
 # Attributes of a client (or resource) that read boto3's models and settings.
-INTROSPECTION_ATTRIBUTES = frozenset({"meta", "_service_model", "exceptions", "can_paginate"})
+INTROSPECTION_ATTRIBUTES = frozenset({"meta", "_service_model", "exceptions", "can_paginate", "__class__"})
+# Builtins that ask what an object is, given it as their first argument.
+INTROSPECTION_BUILTINS = frozenset({"type", "isinstance"})
 # Objects that make requests only when asked to, and the method that asks.
 DEFERRED_REQUESTS = {"get_paginator": "paginate", "get_waiter": "wait"}
 FACTORY_NAMES = ("boto3.client", "boto3.resource")
@@ -44,6 +47,8 @@ def _value_makes_requests(value: cst.BaseExpression, semantic: SemanticModel, de
     parent = semantic.parent_of(value)
     if isinstance(parent, cst.Attribute) and parent.value is value:
         return _attribute_makes_requests(parent, semantic, depth)
+    if isinstance(parent, cst.Arg) and _asks_what_it_is(parent, semantic):
+        return False
     if isinstance(parent, cst.Assign) and parent.value is value and len(parent.targets) == 1:
         target = parent.targets[0].target
         if isinstance(target, cst.Name):
@@ -63,6 +68,19 @@ def _attribute_makes_requests(attribute: cst.Attribute, semantic: SemanticModel,
         if isinstance(call, cst.Call) and call.func is attribute:
             return _deferred_makes_requests(call, DEFERRED_REQUESTS[name], semantic, depth)
     return True
+
+
+def _asks_what_it_is(arg: cst.Arg, semantic: SemanticModel) -> bool:
+    """``type(client)`` or ``isinstance(client, ...)``, with the builtin not rebound."""
+    call = semantic.parent_of(arg)
+    if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.args and call.args[0] is arg):
+        return False
+    name = call.func.value
+    if name not in INTROSPECTION_BUILTINS or arg.star or arg.keyword is not None:
+        return False
+    if name == "type" and len(call.args) != 1:
+        return False  # type(name, bases, namespace) makes a class
+    return not semantic.scope_of(call.func).lookup(name)
 
 
 def _deferred_makes_requests(call: cst.Call, trigger: str, semantic: SemanticModel, depth: int) -> bool:

@@ -29,7 +29,8 @@ def facts(rule) -> str:
     """The lines that say how a rule behaves beyond its page."""
     fix = rule.fix_applicability.value if rule.fix_applicability is not None else "none"
     tests = "yes" if rule.in_test_code else 'no (test-code = "report" turns it on)'
-    return f"Fix: {fix}\nReported in test code: {tests}"
+    scripts = "yes" if rule.in_scripts else "no (script-paths says which files are scripts)"
+    return f"Fix: {fix}\nReported in test code: {tests}\nReported in scripts: {scripts}"
 
 
 def run(args: argparse.Namespace) -> int:

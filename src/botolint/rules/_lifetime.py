@@ -8,7 +8,7 @@ from typing import Optional, Set, Union
 import libcst as cst
 
 from botolint.rule import Context
-from botolint.semantic import Scope
+from botolint.semantic import BindingKind, Scope
 
 MEMOIZING_DECORATORS = frozenset({"functools.cache", "functools.lru_cache"})
 Target = Union[cst.Name, cst.Attribute, cst.Subscript]
@@ -116,4 +116,124 @@ def reads_function_locals(expression: cst.BaseExpression, scope: Scope) -> bool:
             stack.append(node.value)  # ``creds.token``: the attribute's name is no variable
             continue
         stack.extend(node.children)
+    return False
+
+
+# -- made and dropped within one iteration of a loop ----------------------------------
+
+COMMAND_FACTORIES = frozenset({"click.command", "click.group", "typer.Typer", "argparse.ArgumentParser"})
+
+
+def within_one_iteration(call: cst.Call, credentials: cst.BaseExpression, ctx: Context) -> bool:
+    """Whether what ``call`` makes from ``credentials`` lives for one
+    iteration of a loop whose iteration assumes them afresh:
+
+    - ``call`` is in a loop body, the credentials come from a call made in
+      that body, and the object is used there only (a local name, a receiver);
+    - or ``call`` is in a module-level function that assumes the credentials
+      itself and does not keep the object, the function is private or in a
+      command-line module, and every use of it in its module is such a
+      per-iteration call (and there is at least one).
+
+    An object kept on ``self``, in a global or a container, or handed on
+    (returned from the loop's function, passed as an argument) is not."""
+    owner = ctx.scope_of(call).owner
+    loop = _loop_around(call, owner, ctx)
+    if loop is not None:
+        return _fresh(credentials, loop, ctx, 0) and _used_in_place(call, ctx)
+    if not isinstance(owner, cst.FunctionDef) or kept_beyond_the_call(call, ctx):
+        return False
+    if not _fresh(credentials, owner, ctx, 0):
+        return False
+    if ctx.scope_of(owner).owner is not None:
+        return False  # module-level functions only: their callers can be found
+    if not (owner.name.value.startswith("_") or ctx.memo(_command_module)):
+        return False  # a public helper of a library: callers elsewhere are not seen
+    return _every_use_per_iteration(owner, ctx)
+
+
+def _loop_around(node: cst.CSTNode, owner: Optional[cst.CSTNode], ctx: Context) -> Optional[cst.CSTNode]:
+    """The innermost ``for``/``while`` whose body holds ``node``, within ``owner``."""
+    child = node
+    for ancestor in ctx.semantic.ancestors(node):
+        if ancestor is owner or isinstance(ancestor, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return None
+        if isinstance(ancestor, (cst.For, cst.While)) and child is ancestor.body:
+            return ancestor.body
+        child = ancestor
+    return None
+
+
+def _fresh(expr: cst.BaseExpression, within: cst.CSTNode, ctx: Context, depth: int) -> bool:
+    """Whether ``expr`` (``creds["AccessKeyId"]``, ``response["Credentials"][...]``)
+    comes from a call made inside ``within``, through local names bound once."""
+    while depth < 8:
+        depth += 1
+        if isinstance(expr, (cst.Subscript, cst.Attribute)):
+            expr = expr.value
+        elif isinstance(expr, cst.Call):
+            if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get":
+                expr = expr.func.value
+                continue
+            return _inside(expr, within, ctx)
+        elif isinstance(expr, cst.Name):
+            bindings = ctx.scope_of(expr).lookup(expr.value)
+            if len(bindings) != 1 or bindings[0].kind is not BindingKind.ASSIGNMENT or bindings[0].value is None:
+                return False
+            if not _inside(bindings[0].node, within, ctx):
+                return False
+            expr = bindings[0].value
+        else:
+            return False
+    return False
+
+
+def _inside(node: cst.CSTNode, within: cst.CSTNode, ctx: Context) -> bool:
+    return any(ancestor is within for ancestor in ctx.semantic.ancestors(node))
+
+
+def _used_in_place(value: cst.CSTNode, ctx: Context) -> bool:
+    """``value`` is bound to a plain local name, or is the receiver of a chain
+    of calls (``get_session().client("s3").list_buckets()``) whose result is
+    dropped, bound to a local name or iterated."""
+    node = value
+    parent = ctx.semantic.parent_of(node)
+    while (isinstance(parent, cst.Attribute) and parent.value is node) or (
+        isinstance(parent, cst.Call) and parent.func is node
+    ):
+        node = parent
+        parent = ctx.semantic.parent_of(node)
+    if isinstance(parent, cst.Expr) or (isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is node):
+        return True
+    if isinstance(parent, cst.Assign) and parent.value is node and len(parent.targets) == 1:
+        target = parent.targets[0].target
+        return isinstance(target, cst.Name) and not _outlives_the_call(target.value, ctx.scope_of(value))
+    return False
+
+
+def _every_use_per_iteration(function: cst.FunctionDef, ctx: Context) -> bool:
+    bindings = ctx.semantic.module_scope.bindings.get(function.name.value, [])
+    if len(bindings) != 1 or bindings[0].node is not function:
+        return False
+    reads = ctx.semantic.reads_of(bindings[0])
+    if not reads:
+        return False
+    for read in reads:
+        use = ctx.semantic.parent_of(read)
+        if not (isinstance(use, cst.Call) and use.func is read):
+            return False  # passed around as a value
+        if _loop_around(use, ctx.scope_of(use).owner, ctx) is None or not _used_in_place(use, ctx):
+            return False
+    return True
+
+
+def _command_module(ctx: Context) -> bool:
+    """Whether the module is a command-line program: it builds an argparse
+    parser, defines a click or Typer command, or runs under ``__main__``."""
+    for call in ctx.semantic.call_order:
+        if ctx.resolves_to(call.func, *COMMAND_FACTORIES):
+            return True
+    for statement in ctx.module.body:
+        if isinstance(statement, cst.If) and "__main__" in ctx.module.code_for_node(statement.test):
+            return True
     return False

@@ -8,7 +8,7 @@ from botolint.kinds import ObjectKind
 from botolint.objects import module_values
 from botolint.rule import Context, Rule
 from botolint.rules._boto3 import credential_arguments
-from botolint.rules._lifetime import kept_beyond_the_call
+from botolint.rules._lifetime import kept_beyond_the_call, within_one_iteration
 
 class StaticAssumedRoleCredentials(Rule):
     """
@@ -86,6 +86,22 @@ class StaticAssumedRoleCredentials(Rule):
     still reported. Not for sessions made by aws-assume-role-lib or
     from `RefreshableCredentials`, which refresh.
 
+    Not for an object made within one iteration of a loop whose iteration
+    assumes the role afresh, the way a multi-account command takes one short
+    step per account: each iteration starts with new credentials, which last
+    an hour. That is an object made in a loop body from credentials assumed
+    in that body, or by a function that assumes them itself and returns the
+    object (a module-level function that is private, or in a command-line
+    module: argparse, click, Typer or `__main__`), when every call of that
+    function in its module is in a loop body. Either way the object must be
+    used there only: bound to a local name, or used as the receiver of a
+    chain (`get_session(account).client("guardduty").list_detectors()`).
+    Still reported: credentials assumed once before the loop, an object kept
+    in a container, on `self` or in a global, a helper called once for the
+    whole run, and a public helper of a library module, whose callers in
+    other modules are not seen. One iteration that runs longer than the
+    credentials (a default of one hour) is not detected.
+
     ## References
     - boto3 issue #443 (assumed-role sessions do not refresh): https://github.com/boto/boto3/issues/443
     - aws-assume-role-lib: https://github.com/benkehoe/aws-assume-role-lib
@@ -105,7 +121,7 @@ class StaticAssumedRoleCredentials(Rule):
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
         for call, _, arg in credential_arguments(node, ctx):
             if ObjectKind.ROLE_FIELD in module_values(ctx).kinds_of(arg.value):
-                if not self._within_one_invocation(node, ctx):
+                if not self._within_one_invocation(node, ctx) and not within_one_iteration(node, arg.value, ctx):
                     ctx.report(self, node, callee=call.callee)
                 return
 

@@ -20,6 +20,7 @@ CLICK_COMMANDS = ("click.command", "click.group")
 OPTION_FACTORIES = ("click.option", "click.argument", "typer.Option", "typer.Argument")
 TYPER_APP = "typer.Typer"
 TYPER_RUN = "typer.run"
+SETUP_DEFAULT_SESSION = "boto3.setup_default_session"
 # Methods of a click group or Typer app that register a command (or, for
 # Typer's callback, the app's own options).
 COMMAND_METHODS = frozenset({"command", "group", "callback"})
@@ -47,7 +48,16 @@ class MissingProfileOption(Rule):
     `profile` (so `--profile`, `--aws-profile` and `profile_name` all count):
     an option string given to `add_argument(...)`, `click.option(...)`,
     `click.argument(...)`, `typer.Option(...)` or `typer.Argument(...)`, or a
-    parameter name of a click or Typer command function.
+    parameter name of a click or Typer command function. It also needs no
+    option when it chooses the profile itself: somewhere it passes
+    `profile_name=` a value that is not a literal to `boto3.Session(...)` or
+    `boto3.setup_default_session(...)` (an account record's `profile`, a
+    configuration value, a parameter), or it passes such a profile value (a
+    name, attribute or key mentioning `profile`) to a function or class of
+    its own whose name mentions `session` (`SessionFactory(region, profile)`,
+    `get_session(account.get("profile"))`). A literal, or a module constant
+    assigned one, chooses nothing for the user, and neither does a
+    module-level function the script never uses.
 
     The finding is reported once per module, at the first parser construction
     or command decorator.
@@ -57,7 +67,7 @@ class MissingProfileOption(Rule):
 
     Not detected: parsers built from subclasses of `ArgumentParser`, `docopt`
     and `fire` scripts, options added through helper functions in other
-    modules, and scripts that read `AWS_PROFILE` themselves.
+    modules.
 
     ## Why is this bad?
     A script bound to the default session runs with whatever credentials the
@@ -138,7 +148,13 @@ class MissingProfileOption(Rule):
 
     ## Where it does not apply
     A script whose clients never make a request (they only read boto3's
-    models) uses no credentials: nothing to choose. Test code is not a script.
+    models or the client's class) uses no credentials: nothing to choose.
+
+    Not in test code (see AWS101; `test-code = "report"` reports it there
+    too): a script under `tests/` is one the test harness runs, not a tool for
+    users. Not in maintainers' one-off scripts (`script-paths`, see AWS101:
+    files under `scripts/`, `tools/dev/`, `benchmark*/`, `integration-tests/`
+    outside a Python package), which run with the developer's own credentials.
 
     ## References
     - boto3 credentials guide (profiles): https://boto3.amazonaws.com/v1/documentation/api/latest/guide/credentials.html
@@ -146,6 +162,8 @@ class MissingProfileOption(Rule):
     """
 
     code = "AWS105"
+    in_test_code = False
+    in_scripts = False
     name = "missing-profile-option"
     title = "Command-line script using the default session without a --profile option"
     message = (
@@ -170,9 +188,15 @@ class MissingProfileOption(Rule):
             # The AWS101/AWS102 fix's ``(session or boto3).client(...)`` still
             # uses the default session when, as in this script, none is passed.
             self._uses_default_session |= makes_requests(node, ctx.semantic)
-        elif ctx.resolves_to(node.func, SESSION_CLASS) and not _names_a_profile(node):
-            # boto3.Session() without profile_name reads the same environment.
-            self._uses_default_session = True
+        elif ctx.resolves_to(node.func, SESSION_CLASS):
+            if not _names_a_profile(node):
+                # boto3.Session() without profile_name reads the same environment.
+                self._uses_default_session = True
+            elif _profile_from_a_value(node, SESSION_CLASS, ctx) and _runs(node, ctx):
+                self._has_profile_option = True
+        elif ctx.resolves_to(node.func, SETUP_DEFAULT_SESSION):
+            if _profile_from_a_value(node, SETUP_DEFAULT_SESSION, ctx) and _runs(node, ctx):
+                self._has_profile_option = True
         elif ctx.resolves_to(node.func, *PARSER_CLASSES):
             self._anchor_at(node, "argparse")
             if any(arg.keyword is not None and arg.keyword.value == "parents" for arg in node.args):
@@ -183,6 +207,8 @@ class MissingProfileOption(Rule):
             if node.args and self._function_takes_profile(node.args[0].value, ctx):
                 self._has_profile_option = True
         elif self._declares_profile(node, ctx):
+            self._has_profile_option = True
+        elif _passes_a_profile_to_a_session_maker(node, ctx) and _runs(node, ctx):
             self._has_profile_option = True
 
     def visit_FunctionDef(self, node: cst.FunctionDef, ctx: Context) -> None:
@@ -255,6 +281,78 @@ class MissingProfileOption(Rule):
             and any(names_profile(param.name.value) for param in _parameters(binding.node))
             for binding in bindings_of(expr, ctx)
         )
+
+
+def _profile_from_a_value(call: cst.Call, callee: str, ctx: Context) -> bool:
+    """``Session(profile_name=account["profile"])``: the script chooses the
+    profile itself, from something other than a literal (a config value, an
+    account record, a parameter). ``profile_name="dev"`` chooses nothing for
+    the user."""
+    if callee == SESSION_CLASS:
+        argument = bound_arguments(Boto3Call("session", SESSION_CLASS, call)).get("profile_name")
+    else:
+        keywords = (arg for arg in call.args if arg.keyword is not None and arg.keyword.value == "profile_name")
+        argument = next(keywords, None)
+    return argument is not None and not argument.star and not _is_literal(argument.value, ctx, depth=0)
+
+
+def _passes_a_profile_to_a_session_maker(call: cst.Call, ctx: Context) -> bool:
+    """``SessionFactory(region, profile)``, ``get_session(account.get("profile"))``:
+    a profile value the script read, given to a function or class of its own
+    whose name says it makes sessions."""
+    callee = call.func.attr.value if isinstance(call.func, cst.Attribute) else getattr(call.func, "value", "")
+    if not isinstance(callee, str) or "session" not in callee.lower():
+        return False
+    return any(
+        not arg.star and not _is_literal(arg.value, ctx, depth=0)
+        and ((arg.keyword is not None and names_profile(arg.keyword.value)) or _mentions_profile(arg.value))
+        for arg in call.args
+    )
+
+
+def _mentions_profile(expr: cst.BaseExpression) -> bool:
+    """``profile``, ``args.aws_profile``, ``account["profile"]``, ``account.get("profile")``."""
+    if isinstance(expr, cst.Name):
+        return names_profile(expr.value)
+    if isinstance(expr, cst.Attribute):
+        return names_profile(expr.attr.value)
+    if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
+        return names_profile(string_value(expr.slice[0].slice.value) or "")
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get":
+        return bool(expr.args) and names_profile(string_value(expr.args[0].value) or "")
+    return False
+
+
+def _runs(call: cst.Call, ctx: Context) -> bool:
+    """Whether the script runs ``call``: at module scope, in a method or nested
+    function, or in a module-level function the module refers to (calls,
+    passes on) or decorates. A helper nobody in the script uses chooses
+    nothing for it."""
+    owner = ctx.scope_of(call).owner
+    if not isinstance(owner, cst.FunctionDef) or ctx.scope_of(owner).owner is not None:
+        return True
+    bindings = [b for b in ctx.semantic.module_scope.bindings.get(owner.name.value, []) if b.node is owner]
+    if not bindings:
+        return True  # a method: its uses are not followed
+    return bool(owner.decorators) or bool(ctx.semantic.reads_of(bindings[0]))
+
+
+def _is_literal(expr: cst.BaseExpression, ctx: Context, depth: int) -> bool:
+    """A string, a number or None, or a name only ever assigned one (``PROFILE = "ops"``)."""
+    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
+        return True
+    if isinstance(expr, cst.FormattedString):
+        return not any(isinstance(part, cst.FormattedStringExpression) for part in expr.parts)
+    if isinstance(expr, cst.Name):
+        if expr.value in ("None", "True", "False"):
+            return True
+        bindings = bindings_of(expr, ctx)
+        return bool(bindings) and depth < 3 and all(
+            binding.kind is BindingKind.ASSIGNMENT and binding.value is not None
+            and _is_literal(binding.value, ctx, depth + 1)
+            for binding in bindings
+        )
+    return False
 
 
 def _names_a_profile(call: cst.Call) -> bool:

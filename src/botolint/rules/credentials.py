@@ -90,8 +90,13 @@ class HardcodedCredentials(Rule):
     deployment decision, and the key should be rotated anyway.
 
     ## Where it does not apply
-    Not for test placeholders (see the shapes above). Reported in test code
-    too: a real key committed in a test leaks just the same.
+    Not for test placeholders (see the shapes above). Not for a secret or
+    session token passed with a hard-coded `aws_access_key_id` that is not
+    shaped like an AWS key id (a MinIO playground key, a localstack or moto
+    placeholder): without an AWS key id the pair opens no AWS account. A
+    secret whose key id comes from elsewhere (the environment, a parameter)
+    is reported. Reported in test code too: a real key committed in a test
+    leaks just the same.
 
     ## References
     - boto3 credentials guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/credentials.html
@@ -107,6 +112,16 @@ class HardcodedCredentials(Rule):
     )
 
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
-        for call, parameter, arg in credential_arguments(node, ctx):
+        found = list(credential_arguments(node, ctx))
+        key_ids = [
+            value for _, parameter, arg in found if parameter == "aws_access_key_id"
+            for value in constant_strings(arg.value, ctx)
+        ]
+        # A secret paired with a written-out key id of another shape (a MinIO
+        # or localstack key, a placeholder) is no AWS credential.
+        not_aws = bool(key_ids) and not any(looks_real("aws_access_key_id", value) for value in key_ids)
+        for call, parameter, arg in found:
+            if not_aws and parameter != "aws_access_key_id":
+                continue
             if any(looks_real(parameter, value) for value in constant_strings(arg.value, ctx)):
                 ctx.report(self, arg, parameter=parameter, callee=call.callee)

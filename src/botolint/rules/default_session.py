@@ -91,6 +91,7 @@ def _installed_factories(ctx: Context) -> FrozenSet[str]:
 class _InFunction(Rule):
     kind: str
     in_test_code = False
+    in_scripts = False
     fix_applicability = Applicability.SAFE
 
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
@@ -168,11 +169,20 @@ class DefaultSessionClient(_InFunction):
     `test-code = "report"` reports it there too, and `test-paths` says which
     files are tests.
 
+    Not in maintainers' one-off scripts: files under a `scripts/`,
+    `tools/dev/`, `benchmark*/` or `integration-tests/` directory that is not a
+    Python package (no `__init__.py` beside the file). They run by hand with
+    the developer's own credentials, and nobody calls them with a session.
+    `script-paths` says which files are scripts (`script-paths = []`: none);
+    a package's `scripts/` subpackage, or a tool shipped under `tools/`, is
+    checked like any other code.
+
     Not for a client that never makes a request, one whose every use reads
     boto3's models or settings (`.meta.service_model`, `._service_model`,
     `.meta.region_name`, `.exceptions`, `can_paginate`, a paginator that never
-    paginates): it needs no credentials. A client that also makes a request is
-    reported.
+    paginates) or asks what the object is (`client.__class__`, `type(client)`,
+    `isinstance(client, ...)`): it needs no credentials. A client that also
+    makes a request is reported.
 
     Not for a private function of a Lambda module (one that defines a
     handler, or that only handler modules import) whose only uses are calls
@@ -254,6 +264,14 @@ class DefaultSessionResource(_InFunction):
     `test-code = "report"` reports it there too, and `test-paths` says which
     files are tests.
 
+    Not in maintainers' one-off scripts: files under a `scripts/`,
+    `tools/dev/`, `benchmark*/` or `integration-tests/` directory that is not a
+    Python package (no `__init__.py` beside the file). They run by hand with
+    the developer's own credentials, and nobody calls them with a session.
+    `script-paths` says which files are scripts (`script-paths = []`: none);
+    a package's `scripts/` subpackage, or a tool shipped under `tools/`, is
+    checked like any other code.
+
     The other exceptions of AWS101 apply too: resources whose every use reads
     boto3's models, injected resources (`table = table or boto3.resource(...)...`),
     stand-ins for `boto3.resource`, calls given their own key pair, Lambda
@@ -329,6 +347,14 @@ class ImportTimeDefaultSession(Rule):
     `test-code = "report"` reports it there too, and `test-paths` says which
     files are tests.
 
+    Not in maintainers' one-off scripts: files under a `scripts/`,
+    `tools/dev/`, `benchmark*/` or `integration-tests/` directory that is not a
+    Python package (no `__init__.py` beside the file). They run by hand with
+    the developer's own credentials, and nobody calls them with a session.
+    `script-paths` says which files are scripts (`script-paths = []`: none);
+    a package's `scripts/` subpackage, or a tool shipped under `tools/`, is
+    checked like any other code.
+
     Not in a Lambda module: a module that defines a handler, or one that only
     Lambda modules import (a module-level client in `shared/adapters.py`,
     imported by handlers), since creating clients at module scope is what
@@ -344,6 +370,7 @@ class ImportTimeDefaultSession(Rule):
 
     code = "AWS103"
     in_test_code = False
+    in_scripts = False
     name = "import-time-default-session"
     title = "boto3.client()/boto3.resource() evaluated at import time"
     message = (
