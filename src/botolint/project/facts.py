@@ -372,7 +372,8 @@ class Facts:
 
     def lambda_module(self, module: str) -> bool:
         """True for a module with Lambda handlers, and for one that only Lambda
-        modules import: its module-level code runs once per execution environment."""
+        modules import (tests aside): its module-level code runs once per
+        execution environment."""
         if module in self._lambda_modules:
             return self._lambda_modules[module]
         self._lambda_modules[module] = False  # an import cycle proves nothing
@@ -380,7 +381,8 @@ class Facts:
         if summary is not None and summary.handlers:
             result = True
         else:
-            importers = self.project.importers(module)
+            # A test that imports the module to test it does not run it outside Lambda.
+            importers = [i for i in self.project.importers(module) if not self.project.is_test_module(i)]
             # In a fixed order: with an import cycle the answer, and the summaries read, must not vary by run.
             result = bool(importers) and all(self.lambda_module(importer) for importer in sorted(importers))
         self._lambda_modules[module] = result
