@@ -68,6 +68,10 @@ def why_unpassable(
     if TestCode(semantic, path, config).contains(function):
         return LEFT, "test code: the test runner calls it"
     in_class = owner is not None and owner.kind is ScopeKind.CLASS
+    if in_class and name == "__init__":
+        built_by = built_from_config(owner.node, semantic)
+        if built_by is not None:
+            return LEFT, built_by
     if in_class:
         if _decorated_by(function, semantic, PROPERTY_DECORATORS) or _is_setter(function):
             return CLASS_FIX, "a property: attribute access passes no arguments"
@@ -107,6 +111,36 @@ def why_unpassable(
             return LEFT, f"{module} reads its signature (inspect.signature): a new parameter would change what it finds"
         return LEFT, f"{CALLBACK} in {module}: whoever calls it decides its arguments"
     return None
+
+
+def built_from_config(cls: cst.ClassDef, semantic: SemanticModel) -> Optional[str]:
+    """Why the class's ``__init__`` can take no session, when the class makes
+    its instances from a configuration mapping: one of its methods calls
+    ``cls(..., **config)`` (or the class by name) with a mapping the method was
+    given, not its own ``**kwargs`` (dagster's ``from_config_value``). Its
+    arguments come from a config file, and a Session cannot."""
+    for statement in cls.body.body:
+        if not isinstance(statement, cst.FunctionDef):
+            continue
+        for call in semantic.calls.get(statement, []):
+            if not (isinstance(call.func, cst.Name) and call.func.value in ("cls", cls.name.value)):
+                continue
+            for arg in call.args:
+                if arg.star == "**" and isinstance(arg.value, cst.Name) and _is_mapping_parameter(arg.value, statement):
+                    return (
+                        f"built from configuration ({statement.name.value}() passes **{arg.value.value}): "
+                        "a session cannot come from a config mapping"
+                    )
+    return None
+
+
+def _is_mapping_parameter(name: cst.Name, function: cst.FunctionDef) -> bool:
+    params = function.params
+    star_kwarg = params.star_kwarg
+    if star_kwarg is not None and star_kwarg.name.value == name.value:
+        return False  # the caller's own keywords, which may hold a session
+    named = (*params.posonly_params, *params.params, *params.kwonly_params)
+    return any(param.name.value == name.value for param in named)
 
 
 def signature_readers(semantic: SemanticModel) -> Set[str]:

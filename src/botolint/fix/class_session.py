@@ -9,6 +9,7 @@ from typing import List, Optional
 
 import libcst as cst
 
+from botolint.fix.callers import built_from_config
 from botolint.fix.calls import fallback_mode, fallback_of, from_import_of, same_session_reads, session_factory
 from botolint.fix.model import FilePlan, FunctionFix, SessionParam
 from botolint.fix.options import SECOND_PARAM_NAME, FixOptions
@@ -70,6 +71,9 @@ def _class_session(plan: FilePlan, cls: cst.ClassDef, options: FixOptions) -> st
     init = _own_init(cls)
     if init is None:
         raise _NoClassSession("the class has no __init__ of its own to take a session")
+    built_by = built_from_config(cls, semantic)
+    if built_by is not None:
+        raise _NoClassSession(built_by)
     if not isinstance(init.body, cst.IndentedBlock):
         raise _NoClassSession("its __init__ is written on one line")
     self_name = _first_parameter(init)
