@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set, Tuple
 from botolint.kinds import (
     NO_ATOMS, Atom, Atoms, ObjectKind, Ref, Worker, attribute_result, call_result, item_result, kinds_in, pool_worker,
 )
-from botolint.project.summary import MODULE_BODY, FunctionSummary
+from botolint.project.summary import MODULE_BODY, CallSummary, FunctionSummary
 
 if TYPE_CHECKING:
     from botolint.project.project import Project
@@ -70,6 +70,8 @@ class Facts:
         self._returns: Dict[FunctionKey, Atoms] = {}
         self._returning: Set[FunctionKey] = set()
         self._lambda_modules: Dict[str, bool] = {}
+        self._handoffs: Dict[FunctionKey, Dict[int, Tuple[str, int]]] = {}
+        self._handing_off: Set[FunctionKey] = set()
         for module in modules:
             self._spawns_of(module)
         for module in modules:
@@ -271,9 +273,9 @@ class Facts:
                 if not self._may_hand_off(module, decorator):
                     continue
                 for target in self.call_targets(module, decorator):
-                    wrapper = self.function(target)
-                    if wrapper is not None and 0 in wrapper.handoffs:
-                        worker, line = wrapper.handoffs[0]
+                    handoffs = self.handoffs(target)
+                    if 0 in handoffs:
+                        worker, line = handoffs[0]
                         self._add_region(
                             [(module, function_id)], Worker(worker), target[0], line, target[1],
                             Worker(worker) is Worker.PROCESS, False,
@@ -292,17 +294,45 @@ class Facts:
         argument to workers starts a region with what was passed."""
         for target in self.call_targets(module, call.callee):
             wrapper = self.function(target)
-            if wrapper is None or not wrapper.handoffs:
+            if wrapper is None:
                 continue
-            for index, (worker, _) in wrapper.handoffs.items():
-                refs = list(call.positional.get(index, []))
-                if index < len(wrapper.params):
-                    refs += call.keywords.get(wrapper.params[index], [])
+            for index, (worker, _) in self.handoffs(target).items():
+                refs = _passed_as(call, wrapper, index)
                 entries = [entry for ref in refs for entry in self.call_targets(module, ref)]
                 if entries:
                     self._add_region(
                         entries, Worker(worker), module, call.line, caller, Worker(worker) is Worker.PROCESS, False
                     )
+
+    def handoffs(self, key: FunctionKey) -> Dict[int, Tuple[str, int]]:
+        """Parameter index -> (worker, line of the spawn) for the arguments the
+        function hands to workers: itself, or by passing them on to a function
+        that does (``run_concurrently(fn)`` calling ``run_in_executor(fn)``
+        through any chain of project wrappers)."""
+        if key in self._handoffs:
+            return self._handoffs[key]
+        function = self.function(key)
+        if function is None or key in self._handing_off:
+            return {}
+        self._handing_off.add(key)
+        try:
+            found = dict(function.handoffs)
+            for call in function.calls:
+                forwarded = _forwarded_parameters(call, key[1])
+                if not forwarded or not self._may_hand_off(key[0], call.callee):
+                    continue
+                for target in self.call_targets(key[0], call.callee):
+                    wrapper = self.function(target)
+                    if wrapper is None:
+                        continue
+                    for index, handoff in self.handoffs(target).items():
+                        for ref in _passed_as(call, wrapper, index):
+                            if ref in forwarded:
+                                found.setdefault(ref[2], handoff)
+        finally:
+            self._handing_off.discard(key)
+        self._handoffs[key] = found
+        return found
 
     def _add_region(
         self, entries: List[FunctionKey], worker: Worker, module: str, line: int, owner: str, forked: bool,
@@ -387,6 +417,22 @@ class Facts:
             result = bool(importers) and all(self.lambda_module(importer) for importer in sorted(importers))
         self._lambda_modules[module] = result
         return result
+
+
+def _passed_as(call: CallSummary, callee: FunctionSummary, index: int) -> List[Ref]:
+    """The refs ``call`` passes for the callee's parameter ``index``, by position
+    or by name. A method's ``self`` (or ``cls``) is bound, not passed."""
+    bound = 1 if callee.params[:1] in (["self"], ["cls"]) else 0
+    refs = list(call.positional.get(index - bound, [])) if index >= bound else []
+    if index < len(callee.params):
+        refs += call.keywords.get(callee.params[index], [])
+    return refs
+
+
+def _forwarded_parameters(call: CallSummary, function_id: str) -> Set[Ref]:
+    """The calling function's own parameters that ``call`` passes on."""
+    passed = [ref for refs in (*call.positional.values(), *call.keywords.values()) for ref in refs]
+    return {ref for ref in passed if ref[0] == "param" and ref[1] == function_id}
 
 
 def _instances(atoms: Atoms) -> List[tuple]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple, Union
 if TYPE_CHECKING:
     from botolint.cache import Cache
 
-FORMAT = 2
+FORMAT = 3
 RECORD_LENGTH = 6  # mtime_ns, size, imports, spawns, handlers, functions
 
 

@@ -50,9 +50,11 @@ _SPAWN_CALL = re.compile(
 
 def _spawning_definitions(data: bytes) -> FrozenSet[str]:
     """The names of the defs and classes whose code (nested code included)
-    has a call that hands work to workers."""
+    has a call that hands work to workers, or calls one of those by name (a
+    wrapper of a wrapper, ``run_concurrently`` calling ``run_function_concurrently``)."""
     found: Set[str] = set()
     open_blocks: List[tuple] = []  # (indent, name)
+    code: List[tuple] = []  # (names of the blocks a line is in, the line)
     for line in data.splitlines():
         stripped = line.lstrip()
         if not stripped or stripped.startswith(b"#"):
@@ -63,8 +65,17 @@ def _spawning_definitions(data: bytes) -> FrozenSet[str]:
         match = _DEFINITION.match(line)
         if match:
             open_blocks.append((indent, match.group(2).decode()))
-        elif open_blocks and _SPAWN_CALL.search(line):
-            found.update(name for _, name in open_blocks)
+        elif open_blocks:
+            names = tuple(name for _, name in open_blocks)
+            code.append((names, line))
+            if _SPAWN_CALL.search(line):
+                found.update(names)
+    while found:  # each round adds a name, or ends
+        calls = re.compile(rb"\b(?:%s)\(" % b"|".join(re.escape(name.encode()) for name in sorted(found)))
+        more = {name for names, line in code if not found.issuperset(names) and calls.search(line) for name in names}
+        if more <= found:
+            break
+        found |= more
     return frozenset(found)
 
 
@@ -331,12 +342,16 @@ class Project:
         return self._imports_spawner(module, entry, name)
 
     def _imports_spawner(self, module: str, entry: _IndexEntry, name: Optional[str] = None) -> bool:
-        for imported_name in modules_of(self.absolute(module, n) or "" for n in entry.imports):
+        absolute = {self.absolute(module, n) or "" for n in entry.imports}
+        for imported_name in modules_of(absolute):
             if imported_name == module or not self._may_be_module(imported_name):
                 continue
             imported = self.index.entry(imported_name)
             if imported is not None and imported.spawns:
                 if name is None or name in imported.functions:
+                    return True
+                # A module that imports a function that starts workers may wrap it in any of its own.
+                if any(f"{imported_name}.{function}" in absolute for function in imported.functions):
                     return True
         return False
 

@@ -96,18 +96,19 @@ def _calls(semantic: SemanticModel, workers: Workers, owners: Dict) -> List[Tupl
     passing: List[Tuple[CallSummary, cst.Call]] = []
     for owner, calls in semantic.calls.items():
         function = owners.setdefault(owner, FunctionSummary(MODULE_BODY))
+        owner_id = semantic.definition_id(owner) if owner is not None else None
         for call in calls:
             for callee in workers.values.callee_refs(call.func):
                 if callee[0] == "param" or _external(callee):
                     continue
                 summary = CallSummary(callee)
                 for position, arg in enumerate(a for a in call.args if a.keyword is None and not a.star):
-                    refs = _callable_refs(workers, arg.value)
+                    refs = _callable_refs(workers, arg.value, owner_id)
                     if refs:
                         summary.positional[position] = refs
                 for arg in call.args:
                     if arg.keyword is not None:
-                        refs = _callable_refs(workers, arg.value)
+                        refs = _callable_refs(workers, arg.value, owner_id)
                         if refs:
                             summary.keywords[arg.keyword.value] = refs
                 function.calls.append(summary)
@@ -116,14 +117,19 @@ def _calls(semantic: SemanticModel, workers: Workers, owners: Dict) -> List[Tupl
     return passing
 
 
-def _callable_refs(workers: Workers, expr: cst.BaseExpression) -> List[Ref]:
+def _callable_refs(workers: Workers, expr: cst.BaseExpression, owner_id: Optional[str]) -> List[Ref]:
     """Refs of what an argument would run if called, for the arguments that
-    look like functions (a name, an attribute, a lambda, a partial)."""
+    look like functions (a name, an attribute, a lambda, a partial). A
+    parameter of the calling function itself is kept: a wrapper that passes
+    its own argument on to another wrapper hands it to workers too."""
     if not isinstance(expr, (cst.Name, cst.Attribute, cst.Lambda, cst.Call)):
         return []
     if isinstance(expr, cst.Call) and not workers.resolves_to(expr.func, "functools.partial"):
         return []
-    return [ref for ref in workers.callables(expr)[0] if ref[0] != "param" and not _external(ref)]
+    return [
+        ref for ref in workers.callables(expr)[0]
+        if (ref[0] != "param" or ref[1] == owner_id) and not _external(ref)
+    ]
 
 
 def _external(ref: Ref) -> bool:

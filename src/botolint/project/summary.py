@@ -23,13 +23,14 @@ from botolint.kinds import Atoms, ObjectKind, Ref
 
 MODULE_BODY = "<module>"  # the id under which a module's own code is summarised
 # Summaries of an older shape are never read back.
-FORMAT = 3
+FORMAT = 4
 
 
 @dataclass
 class CallSummary:
     callee: Ref
-    # Callables passed as arguments: by position, and by keyword.
+    # Callables passed as arguments, by position and by keyword; a parameter
+    # of the calling function passed on is a ("param", its id, index) ref.
     positional: Dict[int, List[Ref]] = field(default_factory=dict)
     keywords: Dict[str, List[Ref]] = field(default_factory=dict)
     line: int = 0  # given when callables are passed (a wrapper may run them on threads)
@@ -43,7 +44,8 @@ class FunctionSummary:
     nested: List[str] = field(default_factory=list)
     returns: Atoms = frozenset()
     decorators: List[Ref] = field(default_factory=list)
-    # Parameter index -> (worker, line of the spawn): the function hands that argument to workers.
+    # Parameter index -> (worker, line of the spawn): the function itself hands
+    # that argument to workers (``Facts.handoffs`` adds what it passes to wrappers).
     handoffs: Dict[int, Tuple[str, int]] = field(default_factory=dict)
 
 
