@@ -21,7 +21,6 @@ from botolint.project.summarize import summarize
 from botolint.project.summary import ModuleSummary
 from botolint.project.view import Dependencies, ProjectView
 from botolint.positions import node_positions
-from botolint.precheck import may_have_findings
 from botolint.rule import Context, Finding, Report, Rule, all_rules
 from botolint.semantic import SemanticModel
 from botolint.code_paths import is_script, is_test_path, reports_test_code, script_path_globs, test_path_globs
@@ -109,13 +108,14 @@ def analyze_source(
     once every module is summarised)."""
     rules = all_rules() if rules is None else rules
     config = config or Config()
-    if not may_have_findings(source):
+    project = project or Project(None)
+    if not project.may_hold_findings(Path(path), source):
         return FileAnalysis(path)
     try:
         check_text(source)
         if module is None:
             module, python_tree = parse(source, python_tree)
-        analysis = _run_rules(path, module, python_tree, rules, config, project or Project(None), reach)
+        analysis = _run_rules(path, module, python_tree, rules, config, project, reach)
         analysis.source = source
         return analysis
     except (SourceError, RuleFailure) as error:

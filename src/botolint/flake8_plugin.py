@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, FrozenSet, Iterator, List, Optional, Tuple, Ty
 from botolint import __version__
 from botolint.catalog import rule_entries
 from botolint.noqa import BOTOLINT_NOQA_FILE, file_is_ignored
-from botolint.precheck import may_have_findings
 
 if TYPE_CHECKING:
     from botolint.cache import Cache
@@ -37,8 +36,9 @@ if TYPE_CHECKING:
     Rules = Tuple[Type[Rule], ...]
 
 # flake8 loads this module for every run, on every file: it imports only the
-# text pre-check and the rule catalog (read from source), and the core
-# (LibCST, the rules, boto3's data) the first time a file mentions boto3. A
+# text pre-check and the rule catalog (read from source), the project index
+# for a file that may use another module's boto3 objects, and the core
+# (LibCST, the rules, boto3's data) the first time a file may hold findings. A
 # test checks that through the modules a flake8 run leaves imported.
 
 
@@ -117,15 +117,17 @@ class BotolintChecker:
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
 
     def _findings(self, source: str) -> Tuple[Finding, ...]:
-        if not self.codes or not may_have_findings(source) or file_is_ignored(self.lines, (BOTOLINT_NOQA_FILE,)):
+        if not self.codes or file_is_ignored(self.lines, (BOTOLINT_NOQA_FILE,)):
             return ()
         from botolint.cache import CachedResult
         from botolint.project.projects import still_valid
 
         path = Path(self.filename)
         config = _config(Path(path).absolute().parent)
-        cache = _cache(config.source, self.codes) if self.use_cache else None
         project = _projects(config.source, self.use_cache).of(path)
+        if not project.may_hold_findings(path, source):
+            return ()
+        cache = _cache(config.source, self.codes) if self.use_cache else None
         key = None
         if cache is not None:
             try:

@@ -190,9 +190,12 @@ class Values:
                     yield expr
         elif isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and self.self_class(expr.value):
             owner = self.self_class(expr.value)
-            for value, _ in self.instance_attributes.get(owner, {}).get(expr.attr.value, []):
+            assignments = self.instance_attributes.get(owner, {}).get(expr.attr.value, [])
+            for value, _ in assignments:
                 if value is not None:
                     yield from self.values(value, depth + 1, seen)
+            if not assignments and owner.bases:
+                yield expr  # what a base class assigns: the project layer finds it
         elif isinstance(expr, cst.BooleanOperation):
             yield from self.values(expr.left, depth + 1, seen)
             yield from self.values(expr.right, depth + 1, seen)

@@ -27,7 +27,6 @@ from botolint.project.view import ProjectView
 from botolint.discovery import iter_python_files
 from botolint.engine import INTERNAL_ERROR, analyze_source
 from botolint.noqa import unsuppressed
-from botolint.precheck import may_have_findings
 from botolint.rule import Finding, Rule
 from botolint.source import SourceError, read_source
 
@@ -93,7 +92,7 @@ def _answer_without_parsing(
         data = read_source(path, config.max_file_size)
     except SourceError as error:
         return FileReport(str(path), error=str(error))
-    if not may_have_findings(data):
+    if not projects.of(path).may_hold_findings(path, data):
         return FileReport(str(path))
     if cache is not None:
         cached = cache.get(cache.key(path, data))
@@ -214,7 +213,7 @@ def analyze_for_report(
         findings = tuple(finding.detached() for finding in unsuppressed(analysis))
         report = FileReport(str(path), findings, analysis.error, analysis.summary, tuple(analysis.dependencies))
         del analysis  # unreachable before the collection
-    if cache is not None and reach and may_have_findings(data):
+    if cache is not None and reach and project.may_hold_findings(path, data):
         _remember(cache, path, report, data)
     return report if not reach else FileReport(report.path, report.findings, report.error)
 

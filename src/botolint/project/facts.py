@@ -72,6 +72,7 @@ class Facts:
         self._lambda_modules: Dict[str, bool] = {}
         self._handoffs: Dict[FunctionKey, Dict[int, Tuple[str, int]]] = {}
         self._handing_off: Set[FunctionKey] = set()
+        self._subclasses: Dict[Tuple[str, str], List[Tuple[str, str]]] = {}
         for module in modules:
             self._spawns_of(module)
         for module in modules:
@@ -172,7 +173,8 @@ class Facts:
         return []
 
     def call_targets(self, module: str, ref: Ref) -> List[FunctionKey]:
-        """The project functions that run when ``ref`` (written in ``module``) is called."""
+        """The project functions that run when ``ref`` (written in ``module``) is
+        called; for an abstract method, the overrides of the project's subclasses."""
         targets: List[FunctionKey] = []
         for entity in self._ref_entities(module, ref):
             if entity[0] == "function":
@@ -181,7 +183,48 @@ class Facts:
                 targets += [
                     (e[1], e[2]) for e in self._class_member(entity[1], entity[2], "__init__", 0) if e[0] == "function"
                 ]
-        return targets
+        return [found for target in targets for found in self._implementations(target)]
+
+    def _implementations(self, key: FunctionKey) -> List[FunctionKey]:
+        function = self.function(key)
+        if function is None or not function.abstract:
+            return [key]
+        class_id, _, name = key[1].rpartition(".")
+        summary = self.project.summary(key[0])
+        if summary is None or class_id not in summary.classes:
+            return [key]
+        overrides = [
+            (sub_module, methods[name])
+            for sub_module, sub_id in self.subclasses(key[0], class_id)
+            for methods in [self.project.summary(sub_module).classes[sub_id].methods]
+            if name in methods
+        ]
+        return [key, *overrides]
+
+    def subclasses(self, module: str, class_id: str) -> List[Tuple[str, str]]:
+        """The project's classes that derive from ``module``'s class, directly or
+        not. Only modules whose imports name the class (or its module) are read."""
+        if (module, class_id) in self._subclasses:
+            return self._subclasses[(module, class_id)]
+        self._subclasses[(module, class_id)] = []  # a cycle of bases proves nothing
+        found: List[Tuple[str, str]] = []
+        base = ("class", module, class_id)
+        wanted = {module, f"{module}.{class_id.partition('.')[0]}"}
+        candidates = [module] + [
+            importer for importer in sorted(self.project.importers(module)) if self._imports_any(importer, wanted)
+        ]
+        for candidate in candidates:
+            summary = self.project.summary(candidate)
+            for sub_id, cls in (summary.classes.items() if summary is not None else ()):
+                if any(base in self._ref_entities(candidate, ref) for ref in cls.bases):
+                    found.append((candidate, sub_id))
+                    found += self.subclasses(candidate, sub_id)
+        self._subclasses[(module, class_id)] = found = list(dict.fromkeys(found))
+        return found
+
+    def _imports_any(self, module: str, names: Set[str]) -> bool:
+        entry = self.project.index.entry(module)
+        return entry is not None and any(self.project.absolute(module, written) in names for written in entry.imports)
 
     # -- values --------------------------------------------------------------------
 
@@ -343,8 +386,10 @@ class Facts:
         name: RegionKey = (module, line, worker.value, owner)
         start = () if owner == MODULE_BODY else (owner,)
         region = self.regions.setdefault(name, set())
+        # A test that runs product code on a thread says nothing of how the product runs it.
+        from_test = self.project.is_test_module(module)
         for key, chain in self._reach(entries, start):
-            if key in region:
+            if key in region or (from_test and not self.project.is_test_module(key[0])):
                 continue
             region.add(key)
             self.origins.setdefault(key, []).append(Origin(name, worker, module, line, chain, forked, without_pickling))

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from botolint.cache import Cache
 
 FORMAT = 3
-RECORD_LENGTH = 6  # mtime_ns, size, imports, spawns, handlers, functions
+RECORD_LENGTH = 7  # mtime_ns, size, imports, spawns, handlers, functions, mentions boto3
 
 
 Stamps = List[list]  # [path, st_mtime_ns or -1 when it does not exist]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Union
 
 from botolint.config import DEFAULT_MAX_FILE_SIZE
 from botolint.project.facts import Facts
@@ -24,6 +24,7 @@ from botolint.project.index_store import IndexStore, stamps_of
 from botolint.project.layout import Layout, absolute_module, modules_of
 from botolint.project.summary import ModuleSummary
 from botolint.code_paths import is_test_path
+from botolint.precheck import may_have_findings
 
 # A module that starts workers imports a module to start them with; one that
 # defines a Lambda handler has a def shaped like one. A module with neither
@@ -80,10 +81,11 @@ def _spawning_definitions(data: bytes) -> FrozenSet[str]:
 
 
 class _IndexEntry:
-    __slots__ = ("path", "imports", "spawns", "handlers", "functions")
+    __slots__ = ("path", "imports", "spawns", "handlers", "functions", "boto3")
 
     def __init__(
-        self, path: Path, imports: FrozenSet[str], spawns: bool, handlers: bool, functions: FrozenSet[str]
+        self, path: Path, imports: FrozenSet[str], spawns: bool, handlers: bool, functions: FrozenSet[str],
+        boto3: bool,
     ) -> None:
         self.path = path
         self.imports = imports
@@ -91,6 +93,7 @@ class _IndexEntry:
         self.handlers = handlers
         # Names of the defs and classes that hand work to workers, when it can.
         self.functions = functions
+        self.boto3 = boto3  # the text says boto3: it may make the objects other modules use
 
     @classmethod
     def of_text(cls, path: Path, data: bytes) -> "_IndexEntry":
@@ -104,15 +107,15 @@ class _IndexEntry:
         )
         handlers = (b"event" in data or b"handler" in data) and bool(_HANDLER_TEXT.search(data))
         functions = _spawning_definitions(data) if spawns else frozenset()
-        return cls(path, frozenset(imported_names(data)), spawns, handlers, functions)
+        return cls(path, frozenset(imported_names(data)), spawns, handlers, functions, may_have_findings(data))
 
     def to_record(self) -> list:
-        return [sorted(self.imports), self.spawns, self.handlers, sorted(self.functions)]
+        return [sorted(self.imports), self.spawns, self.handlers, sorted(self.functions), self.boto3]
 
     @classmethod
     def of_record(cls, path: Path, record: list) -> "_IndexEntry":
-        imports, spawns, handlers, functions = record
-        return cls(path, frozenset(imports), bool(spawns), bool(handlers), frozenset(functions))
+        imports, spawns, handlers, functions, boto3 = record
+        return cls(path, frozenset(imports), bool(spawns), bool(handlers), frozenset(functions), bool(boto3))
 
 
 class ProjectIndex:
@@ -299,7 +302,9 @@ class Project:
         index = self.index.entries()
         found: List[str] = list(dict.fromkeys(modules))
         reaching: Set[str] = set()
-        todo = list(found)
+        # A call of a base class's abstract method runs the module's override:
+        # what imports the base can reach the module too.
+        todo = list(dict.fromkeys([*found, *(base for module in found for base in self._base_modules(module))]))
         while todo:
             for importer in self.importers(todo.pop()):
                 if importer not in reaching and importer not in found:
@@ -310,6 +315,21 @@ class Project:
             handlers = entry is not None and entry.handlers and not self._is_test_module(entry.path)
             if entry is not None and (entry.spawns or handlers or self._imports_spawner(importer, entry)):
                 found.append(importer)
+        return found
+
+    def _base_modules(self, module: str) -> List[str]:
+        """The other project modules that define base classes of ``module``'s classes."""
+        summary = self._summaries.get(module)
+        if summary is None:
+            return []
+        found: List[str] = []
+        for cls in summary.classes.values():
+            for base in cls.bases:
+                absolute = self.absolute(module, base[1]) if base[0] == "name" else None
+                for prefix in modules_of([absolute] if absolute else []):
+                    if prefix != module and self._may_be_module(prefix) and self.has_module(prefix):
+                        found.append(prefix)
+                        break
         return found
 
     def is_test_module(self, module: str) -> bool:
@@ -354,6 +374,33 @@ class Project:
                 if any(f"{imported_name}.{function}" in absolute for function in imported.functions):
                     return True
         return False
+
+    def may_hold_findings(self, path: Path, source: Union[str, bytes]) -> bool:
+        """The pre-check of a file of this project: its text says boto3, or it
+        may use boto3 objects that other modules of the project make."""
+        if may_have_findings(source):
+            return True
+        data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+        return self.uses_objects_of_others(path, data)
+
+    def uses_objects_of_others(self, path: Path, data: bytes) -> bool:
+        """Whether a file whose text never says boto3 can still hold a finding:
+        it can run code on workers or per Lambda invocation (it starts threads,
+        imports a module that does, or defines a handler) and imports a project
+        module that says boto3, whose Session, client or resource it may use."""
+        if self.layout is None:
+            return False
+        module = self.module_name(path)
+        entry = _IndexEntry.of_text(path, data)
+        imported = [
+            found
+            for name in dict.fromkeys(modules_of(self.absolute(module, n) or "" for n in entry.imports))
+            if name != module and self._may_be_module(name)
+            for found in [self.index.entry(name)]
+            if found is not None
+        ]
+        runs_elsewhere = entry.spawns or entry.handlers or any(found.spawns for found in imported)
+        return runs_elsewhere and any(found.boto3 for found in imported)
 
     def _may_be_module(self, name: str) -> bool:
         """Cheap first: a name outside the project's top-level packages is no file of it."""

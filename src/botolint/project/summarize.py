@@ -51,6 +51,7 @@ def summarize(
             function = owners[node] = FunctionSummary(name, params)
             if isinstance(node, cst.FunctionDef):
                 function.decorators = [ref for d in node.decorators for ref in workers.callables(d.decorator)[0]]
+                function.abstract = _is_abstract(node, semantic)
             parent = scope.parent.owner if scope.parent is not None else None
             owners.setdefault(parent, FunctionSummary(MODULE_BODY))
             owners[parent].nested.append(ids(node))
@@ -67,6 +68,9 @@ def summarize(
     for node in owners:
         if isinstance(node, cst.Lambda):
             owners[node].returns = values.atoms_of(node.body)
+        elif isinstance(node, cst.FunctionDef) and node.returns is not None:
+            # ``-> boto3.Session``: what the function says it returns, whatever its code shows.
+            owners[node].returns |= values.annotation_kinds(node.returns.annotation)
     for spawn in spawns:
         line = spawn_lines[spawn.site]
         summary.spawns.append(
@@ -88,6 +92,31 @@ def summarize(
     summary.imports = _module_imports(semantic)
     summary.value_uses, summary.signature_reads = _imported_name_uses(semantic)
     return summary
+
+
+def _is_abstract(node: cst.FunctionDef, semantic: SemanticModel) -> bool:
+    """``@abstractmethod``, or a body that only raises ``NotImplementedError`` (after a docstring)."""
+    if any("abc.abstractmethod" in semantic.qualified_names(d.decorator) for d in node.decorators):
+        return True
+    body = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
+    if body and _is_docstring(body[0]):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1:
+        return False
+    statement = body[0].body[0]
+    if not isinstance(statement, cst.Raise) or statement.exc is None:
+        return False
+    raised = statement.exc.func if isinstance(statement.exc, cst.Call) else statement.exc
+    return isinstance(raised, cst.Name) and raised.value == "NotImplementedError"
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
 
 
 def _calls(semantic: SemanticModel, workers: Workers, owners: Dict) -> List[Tuple[CallSummary, cst.Call]]:
@@ -112,7 +141,8 @@ def _calls(semantic: SemanticModel, workers: Workers, owners: Dict) -> List[Tupl
                         if refs:
                             summary.keywords[arg.keyword.value] = refs
                 function.calls.append(summary)
-                if summary.positional or summary.keywords:
+                passed = [ref for refs in (*summary.positional.values(), *summary.keywords.values()) for ref in refs]
+                if any(ref[0] != "param" for ref in passed):  # a parameter passed on needs no line
                     passing.append((summary, call))
     return passing
 

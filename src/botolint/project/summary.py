@@ -47,6 +47,9 @@ class FunctionSummary:
     # Parameter index -> (worker, line of the spawn): the function itself hands
     # that argument to workers (``Facts.handoffs`` adds what it passes to wrappers).
     handoffs: Dict[int, Tuple[str, int]] = field(default_factory=dict)
+    # A method with no code of its own (``@abstractmethod``, or only ``raise
+    # NotImplementedError``): calling it runs a subclass's override.
+    abstract: bool = False
 
 
 @dataclass

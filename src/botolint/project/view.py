@@ -5,7 +5,8 @@ those answers, so a cached result (or one computed before every module of a
 run was summarised) stays valid as long as asking again gives the same
 answers. Questions are plain data: ``("resolve", atoms)``,
 ``("workers", function_id)``, ``("invocations", function_id)``,
-``("outside", region, function_id or None)``, ``("lambda_module",)``.
+``("outside", region, function_id or None)``, ``("constructed_outside", region,
+class_id)``, ``("lambda_module",)``.
 """
 
 from __future__ import annotations
@@ -58,6 +59,11 @@ class ProjectView:
         region ``origin`` belongs to: what it makes is made elsewhere."""
         return self._ask(("outside", origin.region, self._id(function) if function is not None else None))
 
+    def constructed_outside(self, origin: Origin, cls: cst.ClassDef) -> bool:
+        """True when no constructor that instances of ``cls`` run (its own
+        ``__init__`` or a base class's, in any module) is part of ``origin``'s region."""
+        return self._ask(("constructed_outside", origin.region, self._id(cls)))
+
     def lambda_module(self) -> bool:
         return self._ask(("lambda_module",))
 
@@ -102,6 +108,9 @@ class ProjectView:
             if question[2] is None:
                 return True
             return (self.module, question[2]) not in facts.regions.get(region, set())
+        if kind == "constructed_outside":
+            region = facts.regions.get(tuple(question[1]), set())
+            return not any(key in region for key in facts.call_targets(self.module, ("local", question[2])))
         if kind == "worker_functions":
             return tuple(sorted(function for module, function in facts.origins if module == self.module))
         if kind == "lambda_module":

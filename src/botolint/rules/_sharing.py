@@ -182,6 +182,16 @@ class _Sharing:
         if any(kinds for _, kinds in sources):
             # An attribute also assigned in the worker's code may be made per thread: leave it.
             yield _Candidate(ref, (owner, ref.attr.value), None, sources, all_or_nothing=True)
+        elif owner is not None and not assignments:
+            kinds = self._inherited_kinds(owner, ref.attr.value)
+            if kinds:
+                identity = (owner, ref.attr.value)
+                yield _Candidate(ref, identity, None, [(None, kinds)], all_or_nothing=True, made_by=owner)
+
+    def _inherited_kinds(self, owner: cst.ClassDef, attribute: str) -> FrozenSet[ObjectKind]:
+        """What a base class (of this module or another) assigns to ``self.<attribute>``."""
+        instance = frozenset({("instance", None, self.semantic.definition_id(owner))})
+        return kinds_in(self.view.resolve(frozenset({("attr", instance, attribute)}))) & BOTO3_KINDS
 
     def _location(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
         scope = self.semantic.scope_by_node.get(node)
@@ -216,6 +226,9 @@ class _Candidate:
     defining_function: Optional[cst.CSTNode]  # where the name is bound (None: module)
     sources: List[Tuple[Optional[cst.CSTNode], FrozenSet[ObjectKind]]]  # (where assigned, kinds)
     all_or_nothing: bool
+    # An attribute a base class assigns: made where the object is constructed,
+    # which is in the region when the worker's code constructs it itself.
+    made_by: Optional[cst.ClassDef] = None
 
     @property
     def is_global(self) -> bool:
@@ -225,6 +238,8 @@ class _Candidate:
         """The kinds of object this reads that were made outside ``origin``'s region."""
         if self.defining_function is not None and not view.outside(origin, self.defining_function):
             return set()  # a local of the worker's own code
+        if self.made_by is not None and not view.constructed_outside(origin, self.made_by):
+            return set()
         inside = [not view.outside(origin, location) for location, _ in self.sources]
         if self.all_or_nothing and any(inside):
             return set()
