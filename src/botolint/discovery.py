@@ -31,7 +31,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
-import pathspec
 
 # ruff's default `exclude` (docs.astral.sh/ruff/settings/#exclude), and botolint's cache.
 DEFAULT_EXCLUDE = frozenset(
@@ -137,6 +136,8 @@ def _gitignore_of(directory: Path) -> Tuple[Tuple["re.Pattern[str]", bool], ...]
         text = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ()
+    import pathspec  # only a tree with a .gitignore pays for the import
+
     spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
     # A comment or a blank line has no include.
     return tuple((pattern.regex, pattern.include) for pattern in spec.patterns if pattern.include is not None)

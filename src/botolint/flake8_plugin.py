@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, FrozenSet, Iterator, List, Optional, Tuple, Ty
 from botolint import __version__
 from botolint.catalog import rule_entries
 from botolint.noqa import BOTOLINT_NOQA_FILE, file_is_ignored
+from botolint.precheck import may_have_findings
 
 if TYPE_CHECKING:
     from botolint.cache import Cache
@@ -119,14 +120,17 @@ class BotolintChecker:
     def _findings(self, source: str) -> Tuple[Finding, ...]:
         if not self.codes or file_is_ignored(self.lines, (BOTOLINT_NOQA_FILE,)):
             return ()
+        path = Path(self.filename)
+        config = _config(Path(path).absolute().parent)
+        # A file that never says boto3 asks a few imported modules' texts: no cache needed for that.
+        if not may_have_findings(source) and not _projects(config.source, False).of(path).may_hold_findings(
+            path, source
+        ):
+            return ()
         from botolint.cache import CachedResult
         from botolint.project.projects import still_valid
 
-        path = Path(self.filename)
-        config = _config(Path(path).absolute().parent)
         project = _projects(config.source, self.use_cache).of(path)
-        if not project.may_hold_findings(path, source):
-            return ()
         cache = _cache(config.source, self.codes) if self.use_cache else None
         key = None
         if cache is not None:

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Union
+from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Union
 
 from botolint.config import DEFAULT_MAX_FILE_SIZE
-from botolint.project.facts import Facts
 from botolint.source import SourceError, read_source
 from botolint.project.imports import imported_names
 from botolint.discovery import gitignore_directories
@@ -25,6 +24,9 @@ from botolint.project.layout import Layout, absolute_module, modules_of
 from botolint.project.summary import ModuleSummary
 from botolint.code_paths import is_test_path
 from botolint.precheck import may_have_findings
+
+if TYPE_CHECKING:
+    from botolint.project.facts import Facts
 
 # A module that starts workers imports a module to start them with; one that
 # defines a Lambda handler has a def shaped like one. A module with neither
@@ -414,6 +416,8 @@ class Project:
         key = frozenset(modules)
         facts = self._facts.get(key)
         if facts is None:
+            from botolint.project.facts import Facts  # only a run that asks about facts pays for the import
+
             facts = self._facts[key] = Facts(self, sorted(key))
         return facts
 

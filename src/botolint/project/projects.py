@@ -8,9 +8,8 @@ A warm run that answers every file from the cache never loads them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
-from botolint.cache import Cache
 from botolint.code_paths import test_path_globs
 from botolint.config import Config
 from botolint.discovery import Excludes
@@ -20,6 +19,9 @@ from botolint.project.project import Project, ProjectIndex
 from botolint.project.summary import ModuleSummary
 from botolint.project.view import ProjectView
 from botolint.source import SourceError, read_source
+
+if TYPE_CHECKING:
+    from botolint.cache import Cache
 
 
 class Projects:
