@@ -130,6 +130,7 @@ def attribute_result(base: AbstractSet[ObjectKind], path: str) -> FrozenSet[Obje
 #   ("attr", atoms, path)           ``value.<path>``
 #   ("instance", module, class_id)  an instance of a project class (module None: this one)
 #   ("class", module, class_id)     the class object itself
+#   ("arg", definition_id, index)   what the project's callers pass for a parameter of this module's function
 # and *refs* name what a call reaches:
 #   ("local", definition_id)        a def, class or lambda of this module
 #   ("name", dotted)                an imported name (relative ones keep their dots)

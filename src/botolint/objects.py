@@ -250,7 +250,8 @@ class Values:
             if isinstance(binding.node, cst.ClassDef):
                 return frozenset({("class", None, self.semantic.definition_id(binding.node))})
             return NO_ATOMS
-        # A parameter: what its annotation says, or the instance ``self`` is.
+        # A parameter: what its annotation says, the instance ``self`` is, or
+        # what the callers pass.
         atoms: Set[Atom] = set()
         if binding.annotation is not None:
             atoms |= self.annotation_kinds(binding.annotation)
@@ -261,9 +262,13 @@ class Values:
             owner = binding.scope.parent
             if first and first[0] is binding.node and owner is not None and isinstance(owner.node, cst.ClassDef):
                 if not is_staticmethod(method) and not _is_classmethod(method):
-                    atoms.add(("instance", None, self.semantic.definition_id(owner.node)))
-                elif _is_classmethod(method):
-                    atoms.add(("class", None, self.semantic.definition_id(owner.node)))
+                    return frozenset({*atoms, ("instance", None, self.semantic.definition_id(owner.node))})
+                if _is_classmethod(method):
+                    return frozenset({*atoms, ("class", None, self.semantic.definition_id(owner.node))})
+            index = _parameter_index(binding)
+            if index is not None and binding.kind is BindingKind.PARAMETER:
+                # What the project's callers pass, for the project layer to find.
+                atoms.add(("arg", self.semantic.definition_id(method), index))
         return frozenset(atoms)
 
     def _annotated_instances(self, annotation: cst.BaseExpression) -> Atoms:

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 FunctionKey = Tuple[str, str]  # (module, definition id)
 Entity = tuple  # ("function", module, id) | ("class", module, id) | ("module", module) | ("value", module, atoms)
 RESOLVE_DEPTH = 12
+# How many callers up a parameter's value is looked for
+# (``main`` -> ``deliver_all(session)`` -> ``Processor(session)``: two).
+ARGUMENT_HOPS = 2
 
 
 # A region is named by where it starts: (module, line, worker, the function that starts it).
@@ -73,6 +76,8 @@ class Facts:
         self._handoffs: Dict[FunctionKey, Dict[int, Tuple[str, int]]] = {}
         self._handing_off: Set[FunctionKey] = set()
         self._subclasses: Dict[Tuple[str, str], List[Tuple[str, str]]] = {}
+        self._passed: Dict[Tuple[FunctionKey, int, int], Atoms] = {}
+        self._callers: Dict[FunctionKey, List[Tuple[str, CallSummary]]] = {}
         for module in modules:
             self._spawns_of(module)
         for module in modules:
@@ -243,8 +248,11 @@ class Facts:
         self._returns[key] = result
         return result
 
-    def resolve(self, module: str, atoms: Atoms, depth: int = 0) -> Atoms:
-        """Concrete atoms (kinds, instances, classes) for atoms written in ``module``."""
+    def resolve(self, module: str, atoms: Atoms, depth: int = 0, hops: int = 0) -> Atoms:
+        """Concrete atoms (kinds, instances, classes) for atoms written in ``module``.
+        A parameter's value is looked up in its callers ``hops`` times over (a
+        rule's question gets ARGUMENT_HOPS; each lookup has one fewer, so the
+        answer never depends on which question came first)."""
         if depth > RESOLVE_DEPTH:
             return NO_ATOMS
         found: Set[Atom] = set()
@@ -259,23 +267,65 @@ class Facts:
                 found |= self._call_result(module, atom[1], depth + 1)
             elif tag == "global":
                 for entity in self._ref_entities(module, atom[1], depth + 1):
-                    found |= self._entity_value(entity, depth + 1)
+                    found |= self._entity_value(entity, depth + 1, hops)
             elif tag == "method":
-                base = self.resolve(module, atom[1], depth + 1)
+                base = self.resolve(module, atom[1], depth + 1, hops)
                 found |= call_result(kinds_in(base), atom[2], atom[3])
                 for instance in _instances(base):
                     for entity in self._class_member(instance[1], instance[2], atom[2], depth + 1):
                         if entity[0] == "function":
                             found |= self.returns((entity[1], entity[2]))
             elif tag == "item":
-                found |= item_result(kinds_in(self.resolve(module, atom[1], depth + 1)), atom[2])
+                found |= item_result(kinds_in(self.resolve(module, atom[1], depth + 1, hops)), atom[2])
+            elif tag == "arg":
+                if hops > 0:
+                    found |= self.passed_for((module, atom[1]), atom[2], hops - 1)
             elif tag == "attr":
-                base = self.resolve(module, atom[1], depth + 1)
+                base = self.resolve(module, atom[1], depth + 1, hops)
                 found |= attribute_result(kinds_in(base), atom[2])
                 for instance in _instances(base):
                     for entity in self._class_member(instance[1], instance[2], atom[2], depth + 1):
-                        found |= self._entity_value(entity, depth + 1)
+                        found |= self._entity_value(entity, depth + 1, hops)
         return frozenset(found)
+
+    def passed_for(self, key: FunctionKey, index: int, hops: int) -> Atoms:
+        """What every project call of the function passes for its parameter
+        ``index``, resolved (their own parameters ``hops`` times over): nothing
+        when no call is found, or when one passes something unknown or nothing
+        at all (its default, ``**kwargs``)."""
+        if (key, index, hops) in self._passed:
+            return self._passed[(key, index, hops)]
+        function = self.function(key)
+        calls = self.callers(key) if function is not None and index < len(function.params) else []
+        found: Set[Atom] = set()
+        for module, call in calls:
+            atoms = _argument_for(call, function, index)
+            resolved = self.resolve(module, atoms, 0, hops) if atoms else NO_ATOMS
+            if not resolved:
+                found = set()
+                break
+            found |= resolved
+        result = self._passed[(key, index, hops)] = frozenset(found)
+        return result
+
+    def callers(self, key: FunctionKey) -> List[Tuple[str, CallSummary]]:
+        """The calls of the function in the project, with the module of each.
+        Only modules whose imports name it (or its class, or its module) are read."""
+        if key in self._callers:
+            return self._callers[key]
+        module, function_id = key
+        wanted = {module, f"{module}.{function_id.partition('.')[0]}"}
+        candidates = [module] + [
+            importer for importer in sorted(self.project.importers(module)) if self._imports_any(importer, wanted)
+        ]
+        found: List[Tuple[str, CallSummary]] = []
+        for candidate in candidates:
+            summary = self.project.summary(candidate)
+            for function in (summary.functions.values() if summary is not None else ()):
+                calls = [call for call in function.calls if key in self.call_targets(candidate, call.callee)]
+                found += [(candidate, call) for call in calls]
+        self._callers[key] = found
+        return found
 
     def _call_result(self, module: str, ref: Ref, depth: int) -> Atoms:
         found: Set[Atom] = set()
@@ -286,11 +336,11 @@ class Facts:
                 found.add(("instance", entity[1], entity[2]))
         return frozenset(found)
 
-    def _entity_value(self, entity: Entity, depth: int) -> Atoms:
+    def _entity_value(self, entity: Entity, depth: int, hops: int = 0) -> Atoms:
         if entity[0] == "class":
             return frozenset({("class", entity[1], entity[2])})
         if entity[0] == "value":
-            return self.resolve(entity[1], entity[2], depth + 1)
+            return self.resolve(entity[1], entity[2], depth + 1, hops)
         return NO_ATOMS
 
     # -- regions -------------------------------------------------------------------
@@ -472,6 +522,14 @@ def _passed_as(call: CallSummary, callee: FunctionSummary, index: int) -> List[R
     if index < len(callee.params):
         refs += call.keywords.get(callee.params[index], [])
     return refs
+
+
+def _argument_for(call: CallSummary, callee: FunctionSummary, index: int) -> Atoms:
+    """What ``call`` passes for the callee's parameter ``index`` (a method's ``self`` is bound)."""
+    bound = 1 if callee.params[:1] in (["self"], ["cls"]) else 0
+    if index - bound in call.arguments:
+        return call.arguments[index - bound]
+    return call.keyword_arguments.get(callee.params[index], NO_ATOMS)
 
 
 def _forwarded_parameters(call: CallSummary, function_id: str) -> Set[Ref]:

@@ -12,7 +12,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from botolint.kinds import Atoms, Ref
+from botolint.kinds import NO_ATOMS, Atoms, Ref
 from botolint.objects import Values
 from botolint.project.summary import (
     MODULE_BODY, CallSummary, ClassSummary, FunctionSummary, ModuleSummary, SpawnSummary,
@@ -131,15 +131,23 @@ def _calls(semantic: SemanticModel, workers: Workers, owners: Dict) -> List[Tupl
                 if callee[0] == "param" or _external(callee):
                     continue
                 summary = CallSummary(callee)
+                # After ``*args`` the positions of the arguments are not known.
+                unpacks = any(a.star == "*" for a in call.args)
                 for position, arg in enumerate(a for a in call.args if a.keyword is None and not a.star):
                     refs = _callable_refs(workers, arg.value, owner_id)
                     if refs:
                         summary.positional[position] = refs
+                    atoms = workers.values.atoms_of(arg.value) if not unpacks else NO_ATOMS
+                    if atoms:
+                        summary.arguments[position] = atoms
                 for arg in call.args:
                     if arg.keyword is not None:
                         refs = _callable_refs(workers, arg.value, owner_id)
                         if refs:
                             summary.keywords[arg.keyword.value] = refs
+                        atoms = workers.values.atoms_of(arg.value)
+                        if atoms:
+                            summary.keyword_arguments[arg.keyword.value] = atoms
                 function.calls.append(summary)
                 passed = [ref for refs in (*summary.positional.values(), *summary.keywords.values()) for ref in refs]
                 if any(ref[0] != "param" for ref in passed):  # a parameter passed on needs no line

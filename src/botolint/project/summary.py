@@ -23,7 +23,7 @@ from botolint.kinds import Atoms, ObjectKind, Ref
 
 MODULE_BODY = "<module>"  # the id under which a module's own code is summarised
 # Summaries of an older shape are never read back.
-FORMAT = 4
+FORMAT = 5
 
 
 @dataclass
@@ -34,6 +34,9 @@ class CallSummary:
     positional: Dict[int, List[Ref]] = field(default_factory=dict)
     keywords: Dict[str, List[Ref]] = field(default_factory=dict)
     line: int = 0  # given when callables are passed (a wrapper may run them on threads)
+    # What the arguments are, where anything is known of them (by position, by keyword).
+    arguments: Dict[int, Atoms] = field(default_factory=dict)
+    keyword_arguments: Dict[str, Atoms] = field(default_factory=dict)
 
 
 @dataclass
@@ -109,7 +112,13 @@ class ModuleSummary:
 def _function(value: Dict[str, Any]) -> FunctionSummary:
     value = dict(value)
     value["calls"] = [
-        CallSummary(**{**call, "positional": {int(index): refs for index, refs in call["positional"].items()}})
+        CallSummary(
+            **{
+                **call,
+                "positional": {int(index): refs for index, refs in call["positional"].items()},
+                "arguments": {int(index): atoms for index, atoms in call["arguments"].items()},
+            }
+        )
         for call in value["calls"]
     ]
     value["handoffs"] = {int(index): tuple(handoff) for index, handoff in value["handoffs"].items()}

@@ -15,7 +15,7 @@ from dataclasses import astuple
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from botolint.kinds import Atoms, Worker, is_concrete
-from botolint.project.facts import Facts, Invocation, Origin, RegionKey
+from botolint.project.facts import ARGUMENT_HOPS, Facts, Invocation, Origin, RegionKey
 from botolint.project.layout import modules_of
 from botolint.project.summary import decode, encode
 
@@ -98,7 +98,7 @@ class ProjectView:
         kind = question[0]
         facts = self.facts
         if kind == "resolve":
-            return facts.resolve(self.module, question[1])
+            return facts.resolve(self.module, question[1], hops=ARGUMENT_HOPS)
         if kind == "workers":
             return tuple(sorted(_plain(origin) for origin in facts.origins.get((self.module, question[1]), ())))
         if kind == "invocations":
