@@ -206,6 +206,16 @@ class Facts:
         ]
         return [key, *overrides]
 
+    def assigned_by_subclasses(self, module: str, class_id: str, attribute: str) -> Atoms:
+        """What the project's subclasses assign to ``self.<attribute>`` when the
+        class never does (a mixin's ``self.session``), resolved."""
+        found: Set[Atom] = set()
+        for sub_module, sub_id in self.subclasses(module, class_id):
+            cls = self.project.summary(sub_module).classes[sub_id]
+            if attribute in cls.attributes:
+                found |= self.resolve(sub_module, cls.attributes[attribute], 0, ARGUMENT_HOPS)
+        return frozenset(found)
+
     def subclasses(self, module: str, class_id: str) -> List[Tuple[str, str]]:
         """The project's classes that derive from ``module``'s class, directly or
         not. Only modules whose imports name the class (or its module) are read."""

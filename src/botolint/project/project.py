@@ -388,9 +388,10 @@ class Project:
     def uses_objects_of_others(self, path: Path, data: bytes) -> bool:
         """Whether a file whose text never says boto3 can still hold a finding:
         it can run code on workers or per Lambda invocation (it starts threads,
-        imports a module that does, or defines a handler), and a project module
-        that says boto3 is one it imports (whose Session, client or resource it
-        may use) or one that imports it (which may pass it one)."""
+        imports a module that does, is imported by one, or defines a handler),
+        and a project module that says boto3 is one it imports (whose Session,
+        client or resource it may use) or one that imports it (which may pass
+        it one)."""
         if self.layout is None:
             return False
         module = self.module_name(path)
@@ -403,13 +404,14 @@ class Project:
             if found is not None
         ]
         runs_elsewhere = entry.spawns or entry.handlers or any(found.spawns for found in imported)
-        if not runs_elsewhere:
-            return False
-        if any(found.boto3 for found in imported):
+        if runs_elsewhere and any(found.boto3 for found in imported):
             return True
-        # A module that imports this one may hand it a Session (``Processor(boto3.Session())``).
+        # A module that imports this one may hand it a Session (``Processor(boto3.Session())``),
+        # or run its code on workers (a mixin's methods, called from a class that starts them).
         entries = self.index.entries()
-        return any(entries[importer].boto3 for importer in self.importers(module) if importer in entries)
+        importers = [entries[importer] for importer in sorted(self.importers(module)) if importer in entries]
+        runs_elsewhere = runs_elsewhere or any(importer.spawns for importer in importers)
+        return runs_elsewhere and any(found.boto3 for found in [*imported, *importers])
 
     def _may_be_module(self, name: str) -> bool:
         """Cheap first: a name outside the project's top-level packages is no file of it."""

@@ -6,7 +6,7 @@ run was summarised) stays valid as long as asking again gives the same
 answers. Questions are plain data: ``("resolve", atoms)``,
 ``("workers", function_id)``, ``("invocations", function_id)``,
 ``("outside", region, function_id or None)``, ``("constructed_outside", region,
-class_id)``, ``("lambda_module",)``.
+class_id)``, ``("assigned_by_subclasses", class_id, attribute)``, ``("lambda_module",)``.
 """
 
 from __future__ import annotations
@@ -64,6 +64,10 @@ class ProjectView:
         ``__init__`` or a base class's, in any module) is part of ``origin``'s region."""
         return self._ask(("constructed_outside", origin.region, self._id(cls)))
 
+    def assigned_by_subclasses(self, cls: cst.ClassDef, attribute: str) -> Atoms:
+        """What the project's subclasses of ``cls`` assign to ``self.<attribute>``."""
+        return self._ask(("assigned_by_subclasses", self._id(cls), attribute))
+
     def lambda_module(self) -> bool:
         return self._ask(("lambda_module",))
 
@@ -111,6 +115,8 @@ class ProjectView:
         if kind == "constructed_outside":
             region = facts.regions.get(tuple(question[1]), set())
             return not any(key in region for key in facts.call_targets(self.module, ("local", question[2])))
+        if kind == "assigned_by_subclasses":
+            return facts.assigned_by_subclasses(self.module, question[1], question[2])
         if kind == "worker_functions":
             return tuple(sorted(function for module, function in facts.origins if module == self.module))
         if kind == "lambda_module":

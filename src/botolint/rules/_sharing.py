@@ -189,9 +189,12 @@ class _Sharing:
                 yield _Candidate(ref, identity, None, [(None, kinds)], all_or_nothing=True, made_by=owner)
 
     def _inherited_kinds(self, owner: cst.ClassDef, attribute: str) -> FrozenSet[ObjectKind]:
-        """What a base class (of this module or another) assigns to ``self.<attribute>``."""
+        """What a base class (of this module or another) assigns to
+        ``self.<attribute>``; for a mixin that assigns it nowhere, what the
+        classes that derive from it do."""
         instance = frozenset({("instance", None, self.semantic.definition_id(owner))})
-        return kinds_in(self.view.resolve(frozenset({("attr", instance, attribute)}))) & BOTO3_KINDS
+        kinds = kinds_in(self.view.resolve(frozenset({("attr", instance, attribute)}))) & BOTO3_KINDS
+        return kinds or kinds_in(self.view.assigned_by_subclasses(owner, attribute)) & BOTO3_KINDS
 
     def _location(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
         scope = self.semantic.scope_by_node.get(node)
