@@ -36,6 +36,9 @@ RESOLVE_DEPTH = 12
 # How many callers up a parameter's value is looked for
 # (``main`` -> ``deliver_all(session)`` -> ``Processor(session)``: two).
 ARGUMENT_HOPS = 2
+# A question that would read more modules than this (a framework's base class,
+# a helper called everywhere) has no answer: the facts it needs are not established.
+MAX_MODULES_READ = 24
 
 
 # A region is named by where it starts: (module, line, worker, the function that starts it).
@@ -177,9 +180,11 @@ class Facts:
             ]
         return []
 
-    def call_targets(self, module: str, ref: Ref) -> List[FunctionKey]:
+    def call_targets(self, module: str, ref: Ref, overrides: bool = False) -> List[FunctionKey]:
         """The project functions that run when ``ref`` (written in ``module``) is
-        called; for an abstract method, the overrides of the project's subclasses."""
+        called; with ``overrides``, for an abstract method, the overrides of the
+        project's subclasses too (what code on a worker runs: other questions
+        do without, and so never read the modules of every subclass)."""
         targets: List[FunctionKey] = []
         for entity in self._ref_entities(module, ref):
             if entity[0] == "function":
@@ -188,6 +193,8 @@ class Facts:
                 targets += [
                     (e[1], e[2]) for e in self._class_member(entity[1], entity[2], "__init__", 0) if e[0] == "function"
                 ]
+        if not overrides:
+            return targets
         return [found for target in targets for found in self._implementations(target)]
 
     def _implementations(self, key: FunctionKey) -> List[FunctionKey]:
@@ -218,16 +225,22 @@ class Facts:
 
     def subclasses(self, module: str, class_id: str) -> List[Tuple[str, str]]:
         """The project's classes that derive from ``module``'s class, directly or
-        not. Only modules whose imports name the class (or its module) are read."""
+        not. Only modules whose imports name the class (or its module) and whose
+        text has a class statement naming it are read."""
         if (module, class_id) in self._subclasses:
             return self._subclasses[(module, class_id)]
         self._subclasses[(module, class_id)] = []  # a cycle of bases proves nothing
         found: List[Tuple[str, str]] = []
         base = ("class", module, class_id)
         wanted = {module, f"{module}.{class_id.partition('.')[0]}"}
+        class_name = class_id.rpartition(".")[2]
         candidates = [module] + [
-            importer for importer in sorted(self.project.importers(module)) if self._imports_any(importer, wanted)
+            importer
+            for importer in sorted(self.project.importers(module))
+            if self._imports_any(importer, wanted) and self.project.may_derive_from(importer, class_name)
         ]
+        if len(candidates) > MAX_MODULES_READ:
+            return []  # a framework's base class: what a call of it runs is not established
         for candidate in candidates:
             summary = self.project.summary(candidate)
             for sub_id, cls in (summary.classes.items() if summary is not None else ()):
@@ -324,15 +337,25 @@ class Facts:
         if key in self._callers:
             return self._callers[key]
         module, function_id = key
-        wanted = {module, f"{module}.{function_id.partition('.')[0]}"}
+        outer, name = function_id.partition(".")[0], function_id.rpartition(".")[2]
+        called = outer if name == "__init__" else name  # a constructor is called by its class's name
+        wanted = {module, f"{module}.{outer}"}
         candidates = [module] + [
-            importer for importer in sorted(self.project.importers(module)) if self._imports_any(importer, wanted)
+            importer
+            for importer in sorted(self.project.importers(module))
+            if self._imports_any(importer, wanted) and self.project.may_call(importer, called)
         ]
+        if len(candidates) > MAX_MODULES_READ:
+            self._callers[key] = []  # called all over the project: what it is passed is not established
+            return []
         found: List[Tuple[str, CallSummary]] = []
         for candidate in candidates:
             summary = self.project.summary(candidate)
             for function in (summary.functions.values() if summary is not None else ()):
-                calls = [call for call in function.calls if key in self.call_targets(candidate, call.callee)]
+                calls = [
+                    call for call in function.calls
+                    if _last_name(call.callee) == called and key in self.call_targets(candidate, call.callee)
+                ]
                 found += [(candidate, call) for call in calls]
         self._callers[key] = found
         return found
@@ -364,13 +387,13 @@ class Facts:
                 workers = [Worker(spawn.worker)]
             else:
                 workers = pool_worker(kinds_in(self.resolve(module, spawn.receiver)), spawn.method)
-            entries = [target for ref in spawn.entries for target in self.call_targets(module, ref)]
+            entries = [target for ref in spawn.entries for target in self.call_targets(module, ref, overrides=True)]
             for worker in dict.fromkeys(workers):
                 forked = spawn.forked or (spawn.worker is None and worker is Worker.PROCESS)
                 self._add_region(entries, worker, module, spawn.line, spawn.owner, forked, spawn.without_pickling)
         for function_id, function in summary.functions.items():
             for call in function.calls:
-                if (call.positional or call.keywords) and self._may_hand_off(module, call.callee):
+                if _passes_callables(call) and self._may_hand_off(module, call.callee):
                     self._wrapper_calls(module, function_id, call)
             for decorator in function.decorators:
                 if not self._may_hand_off(module, decorator):
@@ -401,7 +424,7 @@ class Facts:
                 continue
             for index, (worker, _) in self.handoffs(target).items():
                 refs = _passed_as(call, wrapper, index)
-                entries = [entry for ref in refs for entry in self.call_targets(module, ref)]
+                entries = [entry for ref in refs for entry in self.call_targets(module, ref, overrides=True)]
                 if entries:
                     self._add_region(
                         entries, Worker(worker), module, call.line, caller, Worker(worker) is Worker.PROCESS, False
@@ -471,7 +494,7 @@ class Facts:
             for nested in function.nested:
                 queue.append(((key[0], nested), chain))  # nested code runs as part of its function
             for call in function.calls:
-                for target in self.call_targets(key[0], call.callee):
+                for target in self.call_targets(key[0], call.callee, overrides=True):
                     if target not in seen:
                         queue.append((target, chain + (target[1],)))
 
@@ -540,6 +563,18 @@ def _argument_for(call: CallSummary, callee: FunctionSummary, index: int) -> Ato
     if index - bound in call.arguments:
         return call.arguments[index - bound]
     return call.keyword_arguments.get(callee.params[index], NO_ATOMS)
+
+
+def _last_name(ref: Ref) -> str:
+    """The name a call is written with: ``f`` of ``pkg.f``, ``obj.f`` and a local ``f``."""
+    if ref[0] == "member":
+        return ref[2]
+    return ref[1].rpartition(".")[2] if ref[0] in ("name", "local") else ""
+
+
+def _passes_callables(call: CallSummary) -> bool:
+    """Whether ``call`` passes a function (not only the caller's own parameters)."""
+    return any(ref[0] != "param" for refs in (*call.positional.values(), *call.keywords.values()) for ref in refs)
 
 
 def _forwarded_parameters(call: CallSummary, function_id: str) -> Set[Ref]:

@@ -168,6 +168,16 @@ class ProjectIndex:
             self._known = {module: entry for module, entry in self._read.items() if entry is not None}
         return self._known
 
+    def source(self, module: str) -> Optional[bytes]:
+        """The text of ``module``'s file, read again (the index keeps none)."""
+        entry = self.entry(module)
+        if entry is None:
+            return None
+        try:
+            return read_source(entry.path, self.max_file_size)
+        except SourceError:
+            return None
+
     def importers(self, module: str) -> Set[str]:
         """The project modules whose text imports ``module``."""
         if self._importers is None:
@@ -320,7 +330,8 @@ class Project:
         return found
 
     def _base_modules(self, module: str) -> List[str]:
-        """The other project modules that define base classes of ``module``'s classes."""
+        """The other project modules that define base classes with abstract
+        methods for ``module``'s classes (a call of one may run an override here)."""
         summary = self._summaries.get(module)
         if summary is None:
             return []
@@ -330,9 +341,20 @@ class Project:
                 absolute = self.absolute(module, base[1]) if base[0] == "name" else None
                 for prefix in modules_of([absolute] if absolute else []):
                     if prefix != module and self._may_be_module(prefix) and self.has_module(prefix):
-                        found.append(prefix)
+                        if self._has_abstract_methods(prefix, absolute[len(prefix) + 1 :]):
+                            found.append(prefix)
                         break
         return found
+
+    def _has_abstract_methods(self, module: str, class_id: str) -> bool:
+        source = self.index.source(module)
+        if source is None or (b"NotImplementedError" not in source and b"abstractmethod" not in source):
+            return False  # known from the text, without parsing the module
+        summary = self.summary(module)
+        cls = summary.classes.get(class_id) if summary is not None else None
+        return cls is not None and any(
+            summary.functions[method].abstract for method in cls.methods.values() if method in summary.functions
+        )
 
     def is_test_module(self, module: str) -> bool:
         """Whether ``module``'s file matches the test-path globs."""
@@ -342,6 +364,17 @@ class Project:
     def _is_test_module(self, path: Path) -> bool:
         relative = self.layout.relative(path) if self.layout is not None else path.as_posix()
         return is_test_path(relative, self.test_globs)
+
+    def may_derive_from(self, module: str, class_name: str) -> bool:
+        """Whether ``module``'s text has a class statement that names ``class_name`` among its bases."""
+        source = self.index.source(module)
+        pattern = re.compile(rb"^[ \t]*class[ \t]+\w+[ \t]*\([^)]*\b%s\b" % re.escape(class_name.encode()), re.M)
+        return source is not None and pattern.search(source) is not None
+
+    def may_call(self, module: str, name: str) -> bool:
+        """Whether ``module``'s text calls something named ``name``."""
+        source = self.index.source(module)
+        return source is not None and re.search(rb"\b%s[ \t]*\(" % re.escape(name.encode()), source) is not None
 
     def may_start_workers(self, dotted: str) -> bool:
         """Whether ``dotted`` (a project module, or a name in one) can be a
