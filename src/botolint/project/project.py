@@ -442,9 +442,21 @@ class Project:
         # A module that imports this one may hand it a Session (``Processor(boto3.Session())``),
         # or run its code on workers (a mixin's methods, called from a class that starts them).
         entries = self.index.entries()
-        importers = [entries[importer] for importer in sorted(self.importers(module)) if importer in entries]
+        importers = [
+            entries[importer] for importer in sorted(self.importers(module))
+            if importer in entries and self._names_module(importer, entries[importer], module)
+        ]
         runs_elsewhere = runs_elsewhere or any(importer.spawns for importer in importers)
         return runs_elsewhere and any(found.boto3 for found in [*imported, *importers])
+
+    def _names_module(self, importer: str, entry: _IndexEntry, module: str) -> bool:
+        """Whether ``importer`` imports ``module`` itself or a name defined in it,
+        not only a submodule of its package (``from pkg.a import x`` names ``pkg.a``, not ``pkg``)."""
+        for written in entry.imports:
+            name = self.absolute(importer, written)
+            if name == module or (name and name.rpartition(".")[0] == module and not self.has_module(name)):
+                return True
+        return False
 
     def _may_be_module(self, name: str) -> bool:
         """Cheap first: a name outside the project's top-level packages is no file of it."""
