@@ -333,7 +333,8 @@ class Facts:
 
     def callers(self, key: FunctionKey) -> List[Tuple[str, CallSummary]]:
         """The calls of the function in the project, with the module of each.
-        Only modules whose imports name it (or its class, or its module) are read."""
+        Only modules whose imports name it (or its class, or its module) and
+        whose text calls it by name are read."""
         if key in self._callers:
             return self._callers[key]
         module, function_id = key
