@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Union
 
 from botolint.config import DEFAULT_MAX_FILE_SIZE
+from botolint.project.reach import Reach
 from botolint.source import SourceError, read_source
 from botolint.project.imports import imported_names
 from botolint.discovery import gitignore_directories
 from botolint.project.index_store import IndexStore, stamps_of
 from botolint.project.layout import Layout, absolute_module, modules_of
-from botolint.project.summary import ModuleSummary
+from botolint.project.summary import ModuleSummary, defined_names, import_aliases
 from botolint.code_paths import is_test_path
 from botolint.precheck import may_have_findings
 
@@ -322,12 +323,63 @@ class Project:
                 if importer not in reaching and importer not in found:
                     reaching.add(importer)
                     todo.append(importer)
+        checked = list(found)
+        reach: Optional[Reach] = None
         for importer in sorted(reaching):
             entry = index.get(importer)
-            handlers = entry is not None and entry.handlers and not self._is_test_module(entry.path)
-            if entry is not None and (entry.spawns or handlers or self._imports_spawner(importer, entry)):
+            if entry is None:
+                continue
+            in_tests = self._is_test_module(entry.path)
+            handlers = entry.handlers and not in_tests
+            if entry.spawns or handlers or self._imports_spawner(importer, entry):
+                # Outside test code any top-level def may be a handler (the
+                # configured names are not known here): only a test module's
+                # words are followed.
+                if in_tests:
+                    reach = reach or self._reach(checked, reaching)
+                    if reach is not None and not reach.may_reach(importer):
+                        continue
                 found.append(importer)
         return found
+
+    def _reach(self, modules: List[str], reaching: Set[str]) -> Optional[Reach]:
+        """What the code of the test modules among ``reaching`` can start, or
+        None when a module of ``modules`` has no summary (its names are unknown)."""
+        targets: Set[str] = set()
+        test_targets: Set[str] = set()
+        for module in modules:
+            summary = self.summary(module)
+            if summary is None:
+                return None
+            # An alias leads into the checked modules only when it names one of their functions.
+            aliases = import_aliases(summary)
+            names = defined_names(summary) | {
+                alias for alias, written in aliases.items() if self._names_one_of(module, written, modules)
+            }
+            targets |= names
+            if self.is_test_module(module):
+                test_targets |= names
+        return Reach(
+            frozenset(test_targets), frozenset(targets), self.index.source,
+            lambda module: self._imported_among(module, reaching), self._may_hand_off,
+        )
+
+    def _names_one_of(self, module: str, written: str, modules: List[str]) -> bool:
+        absolute = self.absolute(module, written)
+        return absolute is not None and any(prefix in modules for prefix in modules_of([absolute]))
+
+    def _may_hand_off(self, module: str, written: str) -> bool:
+        """What the project layer asks of a name before it looks for a wrapper."""
+        absolute = self.absolute(module, written)
+        return absolute is not None and self.may_start_workers(absolute)
+
+    def _imported_among(self, module: str, modules: Set[str]) -> List[str]:
+        """The modules of ``modules`` that ``module``'s text imports."""
+        entry = self.index.entry(module)
+        if entry is None:
+            return []
+        imported = modules_of(self.absolute(module, name) or "" for name in entry.imports)
+        return sorted(name for name in set(imported) if name in modules)
 
     def _base_modules(self, module: str) -> List[str]:
         """The other project modules that define base classes with abstract

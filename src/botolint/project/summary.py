@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 from botolint.kinds import Atoms, ObjectKind, Ref
 
@@ -123,6 +123,28 @@ def _function(value: Dict[str, Any]) -> FunctionSummary:
     ]
     value["handoffs"] = {int(index): tuple(handoff) for index, handoff in value["handoffs"].items()}
     return FunctionSummary(**value)
+
+
+def defined_names(summary: ModuleSummary) -> FrozenSet[str]:
+    """The names another module's code can run the module's functions by: its
+    module-level functions and classes, and every class and method (a def
+    inside a def runs only as part of the outer one). Imported names are not
+    among them: they name what another module defines."""
+    names = {class_id.rpartition(".")[2].partition("#")[0] for class_id in summary.classes}
+    names |= {method for cls in summary.classes.values() for method in cls.methods}
+    names |= {name for name, entries in summary.exports.items() if any(e[0] in ("def", "class") for e in entries)}
+    return frozenset(names)
+
+
+def import_aliases(summary: ModuleSummary) -> Dict[str, str]:
+    """The module-level names that import something under another name, and
+    what they import, as written (``g`` for ``from .jobs import run as g``)."""
+    return {
+        name: entry[1]
+        for name, entries in summary.exports.items()
+        for entry in entries
+        if entry[0] == "import" and entry[1].rpartition(".")[2] != name
+    }
 
 
 # -- JSON: frozensets, tuples and ObjectKinds have no JSON form of their own -----

@@ -1,0 +1,303 @@
+"""Whether a test module that imports the checked ones can start a region
+holding one of their functions, judged from Python's ``ast`` of its text
+before LibCST parses it.
+
+A region a module starts holds what its entries reach through calls. Its
+entries are what a spawn or a call of a possible wrapper is given (a
+function, a method, a lambda), or a function a possible wrapper decorates.
+To get from one module into another, a call names what it runs: a function,
+the class whose ``__init__`` runs, a method by its attribute name, or an
+alias of one of those. So a region can only hold a function of a checked
+module if the code it can run uses, as a name, one a checked module
+defines. This follows those names from the entries, through the code that
+defines them (in the module and in the modules it imports that import the
+checked ones too), and stops at the first name of a checked module.
+
+A call "may hand work over" unless its function is a name imported from
+elsewhere that the project index says hands nothing to workers (the test
+the project layer itself applies before it looks for a wrapper): anything
+else (a local function, a method, a variable) may. A region started by a
+test holds test code only, so only the checked test modules' names count.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+
+# The names of what ``botolint.workers`` recognises as starting a thread or a
+# process when it comes from the standard library.
+SPAWN_API = frozenset({"Thread", "Process", "Timer", "to_thread"})
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+class Part:
+    """A piece of a module's code that runs as a whole: a module-level
+    statement (one name of an import), a function, a class's own code, a
+    method. ``names``: what other code runs it by; ``uses``: the names its
+    code uses; ``nodes``: its code."""
+
+    __slots__ = ("names", "uses", "nodes", "methods")
+
+    def __init__(self, names: FrozenSet[str], nodes: List[ast.AST], uses: Optional[FrozenSet[str]] = None) -> None:
+        self.names = names
+        self.nodes = nodes
+        self.uses = _uses(nodes) if uses is None else uses
+        self.methods: List["Part"] = []  # a class's
+
+
+def parse(data: bytes) -> Optional[ast.Module]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def parts(tree: ast.Module) -> List[Part]:
+    found: List[Part] = []
+    for node in tree.body:
+        found += _parts_of(node)
+    return found
+
+
+def _parts_of(node: ast.stmt) -> List[Part]:
+    if isinstance(node, ast.ClassDef):
+        return _class_parts(node)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return [Part(frozenset({node.name}), [node])]
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        # One part per name: using one imported name uses no other.
+        module = node.module.split(".") if isinstance(node, ast.ImportFrom) and node.module else []
+        return [
+            Part(frozenset({_bound_by(alias)}), [alias], frozenset([*module, *alias.name.split(".")]))
+            for alias in node.names
+        ]
+    return [Part(frozenset(_bound_names(node)), [node])]
+
+
+def _class_parts(node: ast.ClassDef) -> List[Part]:
+    """The class's own code (bases, decorators, class-level statements) runs
+    by the class's name, and so does ``__init__`` (constructing runs it); a
+    method runs by its name; nested classes alike."""
+    own_code = [*node.bases, *node.keywords, *node.decorator_list]
+    own_code += [statement for statement in node.body if not isinstance(statement, _DEFINITIONS)]
+    cls = Part(frozenset({node.name}), own_code)
+    found = [cls]
+    for member in node.body:
+        if isinstance(member, ast.ClassDef):
+            found += _class_parts(member)
+        elif isinstance(member, _DEFINITIONS):
+            names = {member.name, node.name} if member.name == "__init__" else {member.name}
+            method = Part(frozenset(names), [member])
+            cls.methods.append(method)
+            found.append(method)
+    return found
+
+
+def _uses(nodes: Iterable[ast.AST]) -> FrozenSet[str]:
+    uses: Set[str] = set()
+    for node in nodes:
+        for found in ast.walk(node):
+            if isinstance(found, ast.Name) and isinstance(found.ctx, ast.Load):
+                uses.add(found.id)
+            elif isinstance(found, ast.Attribute):
+                if not _is_super_call(found.value):  # what super() gives is never resolved
+                    uses.add(found.attr)
+            elif isinstance(found, ast.alias):
+                uses.update(found.name.split("."))
+            elif isinstance(found, ast.ImportFrom) and found.module:
+                uses.update(found.module.split("."))
+    return frozenset(uses)
+
+
+def _bound_names(node: ast.AST) -> Set[str]:
+    """What a module-level statement binds, however deep (under if, try, with)."""
+    found_names: Set[str] = set()
+    for found in ast.walk(node):
+        if isinstance(found, ast.Name) and not isinstance(found.ctx, ast.Load):
+            found_names.add(found.id)
+        elif isinstance(found, _DEFINITIONS):
+            found_names.add(found.name)
+        elif isinstance(found, ast.alias):
+            found_names.add(_bound_by(found))
+        elif isinstance(found, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and found.name:
+            found_names.add(found.name)
+        elif isinstance(found, ast.MatchMapping) and found.rest:
+            found_names.add(found.rest)
+    return found_names
+
+
+def _bound_by(alias: ast.alias) -> str:
+    """The name an import binds: ``import a.b`` binds ``a``."""
+    return alias.asname or alias.name.partition(".")[0]
+
+
+def _is_super_call(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+
+
+class _Entries:
+    """Where the regions of one module start: the names its possible spawns
+    and wrapper calls are given (``words``), the Thread subclasses' ``run``
+    methods (``runs``), and the parts that hold a function a possible
+    wrapper decorates (``decorated``)."""
+
+    def __init__(self, tree: ast.Module, own: List[Part], may_hand_off: Callable[[str], bool]) -> None:
+        self._imported = _imported_names(tree)
+        # A name bound nowhere in the module (a builtin such as ``property``
+        # or ``map``) names no project code, unless a star import may bind it.
+        self._bound = None if _star_import(tree) else _bound_names(tree)
+        self._may_hand_off = may_hand_off
+        self.words: Set[str] = set()
+        self.runs: List[Part] = []
+        self.decorated: List[Part] = []
+        spawning_classes = set(SPAWN_API)
+        for part in own:
+            for node in part.nodes:
+                self._visit(part, node)
+            if part.methods and not part.uses.isdisjoint(spawning_classes):
+                # A subclass of Thread or Process (or of one defined here): its run is the worker.
+                spawning_classes |= part.names
+                self.runs += [method for method in part.methods if "run" in method.names]
+
+    def _visit(self, part: Part, node: ast.AST) -> None:
+        for found in ast.walk(node):
+            if isinstance(found, ast.Call):
+                passes_initializer = any(keyword.arg == "initializer" for keyword in found.keywords)
+                if passes_initializer or self._may_start(found.func):
+                    self.words |= _uses([*found.args, *(keyword.value for keyword in found.keywords)])
+            elif isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef)) and part not in self.decorated:
+                decorators = [d.func if isinstance(d, ast.Call) else d for d in found.decorator_list]
+                if any(self._may_start(decorator) for decorator in decorators):
+                    self.decorated.append(part)
+
+    def _may_start(self, func: ast.expr) -> bool:
+        chain: List[str] = []
+        while isinstance(func, ast.Attribute):
+            chain.insert(0, func.attr)
+            func = func.value
+        if not isinstance(func, ast.Name):
+            return True  # a method of a value: it may be a wrapper
+        if func.id not in self._imported:
+            return self._bound is None or func.id in self._bound  # a local function or value may be one
+        written = ".".join([self._imported[func.id], *chain])
+        return (chain[-1] if chain else written.rpartition(".")[2]) in SPAWN_API or self._may_hand_off(written)
+
+
+def _star_import(tree: ast.Module) -> bool:
+    return any(a.name == "*" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for a in node.names)
+
+
+def _imported_names(tree: ast.Module) -> Dict[str, str]:
+    """Each name an import binds, and what it names, as written (relative
+    ones with their dots)."""
+    found: Dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                found[_bound_by(alias)] = alias.name if alias.asname else _bound_by(alias)
+        elif isinstance(node, ast.ImportFrom):
+            prefix = "." * node.level + (f"{node.module}." if node.module else "")
+            for alias in node.names:
+                found[alias.asname or alias.name] = prefix + alias.name
+    return found
+
+
+class Reach:
+    """Answers ``may_reach(module)`` for a test module. ``test_targets``:
+    the names the checked test modules define (what a region a test starts
+    can hold); ``targets``: those of every checked module (what a function
+    the test decorates with a wrapper from elsewhere can reach); ``text``: a
+    module's source, or None; ``imports``: the modules a module imports of
+    those that import the checked ones (a region runs code of the modules its
+    module imports, directly or not: only those can lead into the checked
+    ones); ``may_hand_off(module, name)``: whether the name, imported as
+    written in the module, may hand work to workers."""
+
+    def __init__(
+        self,
+        test_targets: FrozenSet[str],
+        targets: FrozenSet[str],
+        text: Callable[[str], Optional[bytes]],
+        imports: Callable[[str], Iterable[str]],
+        may_hand_off: Callable[[str, str], bool],
+    ) -> None:
+        self.test_targets = test_targets
+        self.targets = targets
+        self._text = text
+        self._imports = imports
+        self._may_hand_off = may_hand_off
+        self._code: Dict[str, Tuple[Optional[ast.Module], List[Part]]] = {}
+
+    def may_reach(self, module: str) -> bool:
+        """Whether a region that ``module`` starts can hold a function of the checked modules."""
+        tree, own = self._code_of(module)
+        if tree is None:
+            return True  # unknown: never ruled out
+        entries = _Entries(tree, own, lambda name: self._may_hand_off(module, name))
+        if not (entries.words or entries.runs or entries.decorated):
+            return False
+        defining = self._defining_parts(module)
+        if defining is None:
+            return True
+        return _leads_into(entries.words, entries.runs, self.test_targets, defining) or _leads_into(
+            set(), entries.decorated, self.targets, defining
+        )
+
+    def _code_of(self, module: str) -> Tuple[Optional[ast.Module], List[Part]]:
+        if module not in self._code:
+            data = self._text(module)
+            tree = parse(data) if data is not None else None
+            self._code[module] = (tree, parts(tree) if tree is not None else [])
+        return self._code[module]
+
+    def _defining_parts(self, module: str) -> Optional[Dict[str, List[Part]]]:
+        """Each name, and the parts of ``module`` and of the modules it leads
+        to that run by it; None when one of them cannot be parsed."""
+        defining: Dict[str, List[Part]] = {}
+        for found in self._leads_to(module):
+            tree, found_parts = self._code_of(found)
+            if tree is None:
+                return None
+            for part in found_parts:
+                for name in part.names:
+                    defining.setdefault(name, []).append(part)
+        return defining
+
+    def _leads_to(self, module: str) -> List[str]:
+        found = [module]
+        todo = [module]
+        while todo:
+            for imported in self._imports(todo.pop()):
+                if imported not in found:
+                    found.append(imported)
+                    todo.append(imported)
+        return found
+
+
+def _leads_into(words: Set[str], start: List[Part], targets: FrozenSet[str], defining: Dict[str, List[Part]]) -> bool:
+    """Whether ``words`` and the code of ``start``, and the code that the
+    names they use run, transitively, use a name of ``targets``."""
+    if not targets:
+        return False
+    queue = [part for word in words for part in defining.get(word, ())] + start
+    seen: Set[int] = set()
+    used = set(words)
+    if not used.isdisjoint(targets):
+        return True
+    while queue:
+        part = queue.pop()
+        if id(part) in seen:
+            continue
+        seen.add(id(part))
+        new = part.uses - used
+        if not new.isdisjoint(targets):
+            return True
+        used |= new
+        for word in new:
+            queue += defining.get(word, ())
+    return False
