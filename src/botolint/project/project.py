@@ -84,41 +84,78 @@ def _spawning_definitions(data: bytes) -> FrozenSet[str]:
 
 
 class _IndexEntry:
-    __slots__ = ("path", "imports", "spawns", "handlers", "functions", "boto3")
+    """What a file's text says: the modules it imports, and whether it starts
+    workers (``spawns``, and the ``functions`` that do), defines a Lambda
+    handler (``handlers``) or says boto3 (``boto3``). Only the imports are
+    needed of every file; an entry made with ``reread`` (an index no run
+    keeps) reads its file again for the rest, the first time it is asked."""
+
+    __slots__ = ("path", "imports", "_facts", "_reread")
 
     def __init__(
-        self, path: Path, imports: FrozenSet[str], spawns: bool, handlers: bool, functions: FrozenSet[str],
-        boto3: bool,
+        self, path: Path, imports: FrozenSet[str], facts: Optional[tuple],
+        reread: Optional[Callable[[Path], Optional[bytes]]] = None,
     ) -> None:
         self.path = path
         self.imports = imports
-        self.spawns = spawns
-        self.handlers = handlers
-        # Names of the defs and classes that hand work to workers, when it can.
-        self.functions = functions
-        self.boto3 = boto3  # the text says boto3: it may make the objects other modules use
+        self._facts = facts  # (spawns, handlers, functions, boto3)
+        self._reread = reread
 
     @classmethod
     def of_text(cls, path: Path, data: bytes) -> "_IndexEntry":
-        # The substring tests are cheap and rule most files out before a regex runs.
-        # A module that imports threading only for a Lock starts nothing: it
-        # must also have a call that hands work over.
-        spawns = (
-            any(word in data for word in _CONCURRENCY_WORDS)
-            and bool(_SPAWN_TEXT.search(data))
-            and bool(_SPAWN_CALL.search(data))
-        )
-        handlers = (b"event" in data or b"handler" in data) and bool(_HANDLER_TEXT.search(data))
-        functions = _spawning_definitions(data) if spawns else frozenset()
-        return cls(path, frozenset(imported_names(data)), spawns, handlers, functions, may_have_findings(data))
+        return cls(path, frozenset(imported_names(data)), _text_facts(data))
+
+    @classmethod
+    def of_imports(cls, path: Path, data: bytes, reread: Callable[[Path], Optional[bytes]]) -> "_IndexEntry":
+        return cls(path, frozenset(imported_names(data)), None, reread)
+
+    @property
+    def spawns(self) -> bool:
+        return self._text_facts()[0]
+
+    @property
+    def handlers(self) -> bool:
+        return self._text_facts()[1]
+
+    @property
+    def functions(self) -> FrozenSet[str]:
+        """Names of the defs and classes that hand work to workers, when it can."""
+        return self._text_facts()[2]
+
+    @property
+    def boto3(self) -> bool:
+        """The text says boto3: it may make the objects other modules use."""
+        return self._text_facts()[3]
+
+    def _text_facts(self) -> tuple:
+        if self._facts is None:
+            data = self._reread(self.path) if self._reread is not None else None
+            # A file that went away since: it says nothing.
+            self._facts = _text_facts(data) if data is not None else (False, False, frozenset(), False)
+        return self._facts
 
     def to_record(self) -> list:
-        return [sorted(self.imports), self.spawns, self.handlers, sorted(self.functions), self.boto3]
+        spawns, handlers, functions, boto3 = self._text_facts()
+        return [sorted(self.imports), spawns, handlers, sorted(functions), boto3]
 
     @classmethod
     def of_record(cls, path: Path, record: list) -> "_IndexEntry":
         imports, spawns, handlers, functions, boto3 = record
-        return cls(path, frozenset(imports), bool(spawns), bool(handlers), frozenset(functions), bool(boto3))
+        return cls(path, frozenset(imports), (bool(spawns), bool(handlers), frozenset(functions), bool(boto3)))
+
+
+def _text_facts(data: bytes) -> tuple:
+    # The substring tests are cheap and rule most files out before a regex runs.
+    # A module that imports threading only for a Lock starts nothing: it
+    # must also have a call that hands work over.
+    spawns = (
+        any(word in data for word in _CONCURRENCY_WORDS)
+        and bool(_SPAWN_TEXT.search(data))
+        and bool(_SPAWN_CALL.search(data))
+    )
+    handlers = (b"event" in data or b"handler" in data) and bool(_HANDLER_TEXT.search(data))
+    functions = _spawning_definitions(data) if spawns else frozenset()
+    return spawns, handlers, functions, may_have_findings(data)
 
 
 class ProjectIndex:
@@ -158,7 +195,10 @@ class ProjectIndex:
                     modules = list(self.layout.python_modules(looked_at))
                 kept: Dict[str, list] = {}
                 for module, path in modules:
-                    if module not in self._read:
+                    if self.store is None:
+                        if module not in self._read:
+                            self._read[module] = self._entry_at(path)
+                    elif module not in self._read:
                         self._read[module] = self._entry_from(path, known.get(str(path)), kept)
                     elif self._read[module] is not None:  # read alone before: kept for the next run too
                         self._entry_from(path, known.get(str(path)), kept, self._read[module])
@@ -172,12 +212,7 @@ class ProjectIndex:
     def source(self, module: str) -> Optional[bytes]:
         """The text of ``module``'s file, read again (the index keeps none)."""
         entry = self.entry(module)
-        if entry is None:
-            return None
-        try:
-            return read_source(entry.path, self.max_file_size)
-        except SourceError:
-            return None
+        return self._text_at(entry.path) if entry is not None else None
 
     def importers(self, module: str) -> Set[str]:
         """The project modules whose text imports ``module``."""
@@ -229,8 +264,16 @@ class ProjectIndex:
         return entry
 
     def _entry_at(self, path: Path) -> Optional[_IndexEntry]:
+        data = self._text_at(path)
+        if data is None:
+            return None
+        if self.store is None:  # nothing keeps the entry: what only some files are asked is read when asked
+            return _IndexEntry.of_imports(path, data, self._text_at)
+        return _IndexEntry.of_text(path, data)
+
+    def _text_at(self, path: Path) -> Optional[bytes]:
         try:
-            return _IndexEntry.of_text(path, read_source(path, self.max_file_size))
+            return read_source(path, self.max_file_size)
         except SourceError:  # a FIFO, a device, an unreadable or huge file: not code we know
             return None
 
