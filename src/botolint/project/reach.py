@@ -31,20 +31,53 @@ from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tup
 SPAWN_API = frozenset({"Thread", "Process", "Timer", "to_thread"})
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_BINDING_PATTERNS = (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)
 
 
 class Part:
     """A piece of a module's code that runs as a whole: a module-level
     statement (one name of an import), a function, a class's own code, a
     method. ``names``: what other code runs it by; ``uses``: the names its
-    code uses; ``nodes``: its code."""
+    code uses; ``bound``: the names its code binds; ``calls``,
+    ``definitions``, ``imports``: those nodes of its code."""
 
-    __slots__ = ("names", "uses", "nodes", "methods")
+    __slots__ = ("names", "uses", "bound", "calls", "definitions", "imports", "methods")
 
-    def __init__(self, names: FrozenSet[str], nodes: List[ast.AST], uses: Optional[FrozenSet[str]] = None) -> None:
-        self.names = names
-        self.nodes = nodes
-        self.uses = _uses(nodes) if uses is None else uses
+    def __init__(self, names: Optional[FrozenSet[str]], nodes: List[ast.AST]) -> None:
+        uses: Set[str] = set()
+        bound: Set[str] = set()
+        self.calls: List[ast.Call] = []
+        self.definitions: List[ast.stmt] = []
+        self.imports: List[ast.stmt] = []
+        for node in nodes:  # one walk for everything: this is most of the cost
+            for found in ast.walk(node):
+                kind = type(found)
+                if kind is ast.Name:
+                    (uses if isinstance(found.ctx, ast.Load) else bound).add(found.id)
+                elif kind is ast.Attribute:
+                    if not _is_super_call(found.value):  # what super() gives is never resolved
+                        uses.add(found.attr)
+                elif kind is ast.Call:
+                    self.calls.append(found)
+                elif kind in _DEFINITIONS:
+                    bound.add(found.name)
+                    self.definitions.append(found)
+                elif kind is ast.alias:
+                    uses.update(found.name.split("."))
+                    bound.add(_bound_by(found))
+                elif kind is ast.Import or kind is ast.ImportFrom:
+                    self.imports.append(found)
+                    if kind is ast.ImportFrom and found.module:
+                        uses.update(found.module.split("."))
+                elif kind in _BINDING_PATTERNS and found.name:
+                    bound.add(found.name)
+                elif kind is ast.MatchMapping and found.rest:
+                    bound.add(found.rest)
+        self.uses = frozenset(uses)
+        self.bound = frozenset(bound)
+        # A statement that is no def or class (if, try, with at module level)
+        # runs by whatever it binds, however deep.
+        self.names = self.bound if names is None else names
         self.methods: List["Part"] = []  # a class's
 
 
@@ -71,12 +104,10 @@ def _parts_of(node: ast.stmt) -> List[Part]:
         return [Part(frozenset({node.name}), [node])]
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         # One part per name: using one imported name uses no other.
-        module = node.module.split(".") if isinstance(node, ast.ImportFrom) and node.module else []
-        return [
-            Part(frozenset({_bound_by(alias)}), [alias], frozenset([*module, *alias.name.split(".")]))
-            for alias in node.names
-        ]
-    return [Part(frozenset(_bound_names(node)), [node])]
+        found = [Part(frozenset({_bound_by(alias)}), [alias]) for alias in node.names]
+        found[0].imports.append(node)
+        return found
+    return [Part(None, [node])]
 
 
 def _class_parts(node: ast.ClassDef) -> List[Part]:
@@ -99,36 +130,7 @@ def _class_parts(node: ast.ClassDef) -> List[Part]:
 
 
 def _uses(nodes: Iterable[ast.AST]) -> FrozenSet[str]:
-    uses: Set[str] = set()
-    for node in nodes:
-        for found in ast.walk(node):
-            if isinstance(found, ast.Name) and isinstance(found.ctx, ast.Load):
-                uses.add(found.id)
-            elif isinstance(found, ast.Attribute):
-                if not _is_super_call(found.value):  # what super() gives is never resolved
-                    uses.add(found.attr)
-            elif isinstance(found, ast.alias):
-                uses.update(found.name.split("."))
-            elif isinstance(found, ast.ImportFrom) and found.module:
-                uses.update(found.module.split("."))
-    return frozenset(uses)
-
-
-def _bound_names(node: ast.AST) -> Set[str]:
-    """What a module-level statement binds, however deep (under if, try, with)."""
-    found_names: Set[str] = set()
-    for found in ast.walk(node):
-        if isinstance(found, ast.Name) and not isinstance(found.ctx, ast.Load):
-            found_names.add(found.id)
-        elif isinstance(found, _DEFINITIONS):
-            found_names.add(found.name)
-        elif isinstance(found, ast.alias):
-            found_names.add(_bound_by(found))
-        elif isinstance(found, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and found.name:
-            found_names.add(found.name)
-        elif isinstance(found, ast.MatchMapping) and found.rest:
-            found_names.add(found.rest)
-    return found_names
+    return Part(frozenset(), list(nodes)).uses
 
 
 def _bound_by(alias: ast.alias) -> str:
@@ -146,34 +148,32 @@ class _Entries:
     methods (``runs``), and the parts that hold a function a possible
     wrapper decorates (``decorated``)."""
 
-    def __init__(self, tree: ast.Module, own: List[Part], may_hand_off: Callable[[str], bool]) -> None:
-        self._imported = _imported_names(tree)
+    def __init__(self, own: List[Part], may_hand_off: Callable[[str], bool]) -> None:
+        imports = [node for part in own for node in part.imports]
+        self._imported = _imported_names(imports)
         # A name bound nowhere in the module (a builtin such as ``property``
         # or ``map``) names no project code, unless a star import may bind it.
-        self._bound = None if _star_import(tree) else _bound_names(tree)
+        star = any(alias.name == "*" for node in imports for alias in node.names)
+        self._bound = None if star else frozenset(name for part in own for name in part.bound)
         self._may_hand_off = may_hand_off
         self.words: Set[str] = set()
         self.runs: List[Part] = []
         self.decorated: List[Part] = []
         spawning_classes = set(SPAWN_API)
         for part in own:
-            for node in part.nodes:
-                self._visit(part, node)
+            for call in part.calls:
+                passes_initializer = any(keyword.arg == "initializer" for keyword in call.keywords)
+                if passes_initializer or self._may_start(call.func):
+                    self.words |= _uses([*call.args, *(keyword.value for keyword in call.keywords)])
+            for definition in part.definitions:
+                decorators = [d.func if isinstance(d, ast.Call) else d for d in definition.decorator_list]
+                if not isinstance(definition, ast.ClassDef) and any(map(self._may_start, decorators)):
+                    self.decorated.append(part)
+                    break
             if part.methods and not part.uses.isdisjoint(spawning_classes):
                 # A subclass of Thread or Process (or of one defined here): its run is the worker.
                 spawning_classes |= part.names
                 self.runs += [method for method in part.methods if "run" in method.names]
-
-    def _visit(self, part: Part, node: ast.AST) -> None:
-        for found in ast.walk(node):
-            if isinstance(found, ast.Call):
-                passes_initializer = any(keyword.arg == "initializer" for keyword in found.keywords)
-                if passes_initializer or self._may_start(found.func):
-                    self.words |= _uses([*found.args, *(keyword.value for keyword in found.keywords)])
-            elif isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef)) and part not in self.decorated:
-                decorators = [d.func if isinstance(d, ast.Call) else d for d in found.decorator_list]
-                if any(self._may_start(decorator) for decorator in decorators):
-                    self.decorated.append(part)
 
     def _may_start(self, func: ast.expr) -> bool:
         chain: List[str] = []
@@ -188,15 +188,11 @@ class _Entries:
         return (chain[-1] if chain else written.rpartition(".")[2]) in SPAWN_API or self._may_hand_off(written)
 
 
-def _star_import(tree: ast.Module) -> bool:
-    return any(a.name == "*" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for a in node.names)
-
-
-def _imported_names(tree: ast.Module) -> Dict[str, str]:
-    """Each name an import binds, and what it names, as written (relative
+def _imported_names(imports: List[ast.stmt]) -> Dict[str, str]:
+    """Each name the imports bind, and what it names, as written (relative
     ones with their dots)."""
     found: Dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in imports:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 found[_bound_by(alias)] = alias.name if alias.asname else _bound_by(alias)
@@ -238,7 +234,7 @@ class Reach:
         tree, own = self._code_of(module)
         if tree is None:
             return True  # unknown: never ruled out
-        entries = _Entries(tree, own, lambda name: self._may_hand_off(module, name))
+        entries = _Entries(own, lambda name: self._may_hand_off(module, name))
         if not (entries.words or entries.runs or entries.decorated):
             return False
         defining = self._defining_parts(module)
