@@ -12,11 +12,12 @@ defines a Lambda handler (or imports a module that can: a wrapper such as
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Union
 
 from botolint.config import DEFAULT_MAX_FILE_SIZE
-from botolint.project.reach import Reach
+from botolint.project.reach import Code, Reach
 from botolint.source import SourceError, read_source
 from botolint.project.imports import imported_names
 from botolint.discovery import gitignore_directories
@@ -295,6 +296,7 @@ class Project:
         self._paths: Dict[str, Path] = {}
         self._packages: Set[str] = set()
         self._may_start: Dict[str, bool] = {}
+        self._code: Optional[Code] = None  # test modules' code, parsed when their regions are in question
         self._facts: Dict[FrozenSet[str], Facts] = {}
 
     # -- modules ---------------------------------------------------------------------
@@ -368,6 +370,7 @@ class Project:
                     todo.append(importer)
         checked = list(found)
         reach: Optional[Reach] = None
+        reach_made = False
         for importer in sorted(reaching):
             entry = index.get(importer)
             if entry is None:
@@ -379,7 +382,8 @@ class Project:
                 # configured names are not known here): only a test module's
                 # words are followed.
                 if in_tests:
-                    reach = reach or self._reach(checked, reaching)
+                    if not reach_made:
+                        reach, reach_made = self._reach(checked, reaching), True
                     if reach is not None and not reach.may_reach(importer):
                         continue
                 found.append(importer)
@@ -402,10 +406,10 @@ class Project:
             targets |= names
             if self.is_test_module(module):
                 test_targets |= names
-        return Reach(
-            frozenset(test_targets), frozenset(targets), self.index.source,
-            lambda module: self._imported_among(module, reaching), self._may_hand_off,
-        )
+        if self._code is None:
+            self._code = Code(self.index.source, self._may_hand_off)
+        imports = partial(self._imported_among, modules=reaching)
+        return Reach(frozenset(test_targets), frozenset(targets), self._code, imports)
 
     def _names_one_of(self, module: str, written: str, modules: List[str]) -> bool:
         absolute = self.absolute(module, written)

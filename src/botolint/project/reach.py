@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import ast
 import warnings
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set
 
 # The names of what ``botolint.workers`` recognises as starting a thread or a
 # process when it comes from the standard library.
@@ -203,40 +203,56 @@ def _imported_names(imports: List[ast.stmt]) -> Dict[str, str]:
     return found
 
 
+class Code:
+    """The parts and entries of the modules a run asks about, each module
+    parsed once however many checked files ask (a warm run asks per file)."""
+
+    def __init__(self, text: Callable[[str], Optional[bytes]], may_hand_off: Callable[[str, str], bool]) -> None:
+        self._text = text
+        self._may_hand_off = may_hand_off
+        self._parts: Dict[str, Optional[List[Part]]] = {}
+        self._entries: Dict[str, Optional[_Entries]] = {}
+
+    def parts_of(self, module: str) -> Optional[List[Part]]:
+        """None when the module cannot be read or parsed."""
+        if module not in self._parts:
+            data = self._text(module)
+            tree = parse(data) if data is not None else None
+            self._parts[module] = parts(tree) if tree is not None else None
+        return self._parts[module]
+
+    def entries_of(self, module: str) -> Optional[_Entries]:
+        if module not in self._entries:
+            own = self.parts_of(module)
+            self._entries[module] = _Entries(own, lambda name: self._may_hand_off(module, name)) if own else None
+        return self._entries[module]
+
+
 class Reach:
     """Answers ``may_reach(module)`` for a test module. ``test_targets``:
     the names the checked test modules define (what a region a test starts
     can hold); ``targets``: those of every checked module (what a function
-    the test decorates with a wrapper from elsewhere can reach); ``text``: a
-    module's source, or None; ``imports``: the modules a module imports of
-    those that import the checked ones (a region runs code of the modules its
-    module imports, directly or not: only those can lead into the checked
-    ones); ``may_hand_off(module, name)``: whether the name, imported as
-    written in the module, may hand work to workers."""
+    the test decorates with a wrapper from elsewhere can reach); ``imports``:
+    the modules a module imports of those that import the checked ones (a
+    region runs code of the modules its module imports, directly or not:
+    only those can lead into the checked ones)."""
 
     def __init__(
-        self,
-        test_targets: FrozenSet[str],
-        targets: FrozenSet[str],
-        text: Callable[[str], Optional[bytes]],
+        self, test_targets: FrozenSet[str], targets: FrozenSet[str], code: Code,
         imports: Callable[[str], Iterable[str]],
-        may_hand_off: Callable[[str, str], bool],
     ) -> None:
         self.test_targets = test_targets
         self.targets = targets
-        self._text = text
+        self._code = code
         self._imports = imports
-        self._may_hand_off = may_hand_off
-        self._code: Dict[str, Tuple[Optional[ast.Module], List[Part]]] = {}
 
     def may_reach(self, module: str) -> bool:
         """Whether a region that ``module`` starts can hold a function of the checked modules."""
-        tree, own = self._code_of(module)
-        if tree is None:
+        if self._code.parts_of(module) is None:
             return True  # unknown: never ruled out
-        entries = _Entries(own, lambda name: self._may_hand_off(module, name))
-        if not (entries.words or entries.runs or entries.decorated):
-            return False
+        entries = self._code.entries_of(module)
+        if entries is None or not (entries.words or entries.runs or entries.decorated):
+            return False  # no code, or nothing that can start a region
         defining = self._defining_parts(module)
         if defining is None:
             return True
@@ -244,20 +260,13 @@ class Reach:
             set(), entries.decorated, self.targets, defining
         )
 
-    def _code_of(self, module: str) -> Tuple[Optional[ast.Module], List[Part]]:
-        if module not in self._code:
-            data = self._text(module)
-            tree = parse(data) if data is not None else None
-            self._code[module] = (tree, parts(tree) if tree is not None else [])
-        return self._code[module]
-
     def _defining_parts(self, module: str) -> Optional[Dict[str, List[Part]]]:
         """Each name, and the parts of ``module`` and of the modules it leads
         to that run by it; None when one of them cannot be parsed."""
         defining: Dict[str, List[Part]] = {}
         for found in self._leads_to(module):
-            tree, found_parts = self._code_of(found)
-            if tree is None:
+            found_parts = self._code.parts_of(found)
+            if found_parts is None:
                 return None
             for part in found_parts:
                 for name in part.names:

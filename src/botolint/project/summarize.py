@@ -217,8 +217,19 @@ def _imported_name_uses(semantic: SemanticModel) -> Tuple[List[str], List[str]]:
     here is a callback, or has its signature read, and takes no new parameter."""
     values: Set[str] = set()
     signatures: Set[str] = set()
-    for scope in semantic.module_scope.walk():
+    scopes = list(semantic.module_scope.walk())
+    # Only a name some scope imports from the project can give one: most loads are not looked up.
+    project_imports = {
+        name
+        for scope in scopes
+        for name, bindings in scope.bindings.items()
+        if any(b.kind is BindingKind.IMPORT and b.qualified_name and not _external(("name", b.qualified_name))
+               for b in bindings)
+    }
+    for scope in scopes:
         for load in scope.loads:
+            if load.value not in project_imports:
+                continue
             imports = [b for b in scope.lookup(load.value) if b.kind is BindingKind.IMPORT and b.qualified_name]
             if not imports:
                 continue
