@@ -286,12 +286,16 @@ class Project:
         loader: Optional[Loader] = None,
         index: Optional[ProjectIndex] = None,
         test_globs: Sequence[str] = (),
+        keeps_summaries: bool = False,
     ) -> None:
         self.layout = layout
         # Test modules' handler-shaped functions are no Lambda entry points.
         self.test_globs = tuple(test_globs)
         self.index = index or ProjectIndex(layout)
         self._loader = loader
+        # A cache keeps each summary for the next runs: then every module that
+        # can reach the checked ones is summarised once, and read back after.
+        self.keeps_summaries = keeps_summaries
         self._summaries: Dict[str, Optional[ModuleSummary]] = {}
         self._paths: Dict[str, Path] = {}
         self._packages: Set[str] = set()
@@ -380,8 +384,9 @@ class Project:
             if entry.spawns or handlers or self._imports_spawner(importer, entry):
                 # Outside test code any top-level def may be a handler (the
                 # configured names are not known here): only a test module's
-                # words are followed.
-                if in_tests:
+                # code is read to rule its regions out, and only when its
+                # summary is not known and would not be kept.
+                if in_tests and not self.keeps_summaries and importer not in self._summaries:
                     if not reach_made:
                         reach, reach_made = self._reach(checked, reaching), True
                     if reach is not None and not reach.may_reach(importer):

@@ -52,7 +52,9 @@ class Projects:
             loader = self._summary if self.load else None
             store = IndexStore(self.cache, layout.root) if self.cache is not None else None
             index = ProjectIndex(layout, self.config.max_file_size, store)
-            project = self._by_root[layout.root] = Project(layout, loader, index, test_path_globs(self.config))
+            project = self._by_root[layout.root] = Project(
+                layout, loader, index, test_path_globs(self.config), keeps_summaries=self.cache is not None
+            )
         return project
 
     def alone(self, path: Path) -> Project:
