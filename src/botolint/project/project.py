@@ -39,6 +39,7 @@ _SPAWN_TEXT = re.compile(
 _CONCURRENCY_WORDS = (b"threading", b"concurrent", b"multiprocessing", b"asyncio")
 _HANDLER_TEXT = re.compile(rb"def\s+\w+\s*\(\s*_?event\s*,|def\s+(?:lambda_handler|handler)\s*\(")
 SINGLE_MODULE = "__main__"
+PRUNE_AT_MOST = 200  # checked modules, for ruling test importers out from their code
 
 # A module's summary from its file (None when it cannot be summarised).
 Loader = Callable[[Path], Optional[ModuleSummary]]
@@ -375,6 +376,10 @@ class Project:
         checked = list(found)
         reach: Optional[Reach] = None
         reach_made = False
+        # Ruling a test module out costs a walk of its code and of what it leads to:
+        # worth it for a few checked modules, not for a whole project's (most of
+        # whose importers are checked anyway).
+        prune = not self.keeps_summaries and len(checked) <= PRUNE_AT_MOST
         for importer in sorted(reaching):
             entry = index.get(importer)
             if entry is None:
@@ -386,7 +391,7 @@ class Project:
                 # configured names are not known here): only a test module's
                 # code is read to rule its regions out, and only when its
                 # summary is not known and would not be kept.
-                if in_tests and not self.keeps_summaries and importer not in self._summaries:
+                if in_tests and prune and importer not in self._summaries:
                     if not reach_made:
                         reach, reach_made = self._reach(checked, reaching), True
                     if reach is not None and not reach.may_reach(importer):
