@@ -19,6 +19,7 @@ from botolint.fix.parameters import annotation_for, existing_session_param
 from botolint.fixes import SessionParameter
 from botolint.rule import Finding
 from botolint.semantic import ScopeKind
+from botolint.statements import is_docstring
 
 ATTRIBUTES = ("_session", "_boto3_session")
 DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass", "attr.s", "attrs.define", "attr.define"})
@@ -101,7 +102,7 @@ def _class_session(plan: FilePlan, cls: cst.ClassDef, options: FixOptions) -> st
         )]
     )
     body = init.body.body
-    if body and _is_docstring(body[0]):
+    if body and is_docstring(body[0]):
         plan.insert_after.setdefault(body[0], []).append(store)
     else:
         plan.insert_first.setdefault(init.body, []).append(store)
@@ -144,11 +145,3 @@ def _attributes_used(plan: FilePlan, cls: cst.ClassDef) -> set:
 def _decorator(decorator: cst.Decorator) -> cst.BaseExpression:
     return decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
 
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )

@@ -20,6 +20,7 @@ from typing import List, Optional, Sequence
 import libcst as cst
 
 from botolint.semantic import dotted_name
+from botolint.statements import is_docstring
 
 FUTURE, STDLIB, THIRD_PARTY, FIRST_PARTY, LOCAL = range(5)
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
@@ -125,14 +126,6 @@ def _leading_blanks(lines: Sequence[cst.EmptyLine]) -> int:
 
 # ---------------------------------------------------------------- the module's boto3 import
 
-def _is_docstring(statement: cst.CSTNode) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
-
 
 def imports_boto3_at_import_time(module: cst.Module) -> bool:
     """Whether importing the module imports boto3 already: an unconditional
@@ -166,7 +159,7 @@ def add_boto3_import(module: cst.Module, first_party: Sequence[str], typing_only
     already import boto3, under ``if TYPE_CHECKING:``."""
     new = cst.parse_statement(_IMPORT_BOTO3)
     body = list(module.body)
-    start = 1 if body and _is_docstring(body[0]) else 0
+    start = 1 if body and is_docstring(body[0]) else 0
     if not typing_only or imports_boto3_at_import_time(module):
         return module.with_changes(body=insert_import(body, new, first_party, start))
     for index, statement in enumerate(body):

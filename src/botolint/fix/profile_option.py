@@ -28,6 +28,7 @@ from botolint.fix.names import visible_boto3_name
 from botolint.fix.calls import leftover
 from botolint.rule import Finding
 from botolint.semantic import Scope, ScopeKind
+from botolint.statements import is_docstring
 
 PROFILE_HELP = "AWS named profile to use"
 
@@ -121,7 +122,7 @@ def _click_source(plan: FilePlan, finding: Finding) -> Union[SessionSource, str]
         return "the name boto3 means something else here"
     quote = _usual_quote(plan)
     body = command.body.body
-    after = body[0] if body and _is_docstring(body[0]) else None
+    after = body[0] if body and is_docstring(body[0]) else None
     option = cst.Call(
         func=cst.Attribute(value=callee.value.deep_clone(), attr=cst.Name("option")),
         args=[
@@ -138,14 +139,6 @@ def _click_source(plan: FilePlan, finding: Finding) -> Union[SessionSource, str]
         option_params={command: "profile"},
     )
 
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 def _builder(plan: FilePlan, parser_scope: Scope, parser_name: str) -> Optional[cst.FunctionDef]:

@@ -26,6 +26,7 @@ from botolint.fixes import SessionParameter
 from botolint.objects import is_staticmethod
 from botolint.rule import Finding
 from botolint.semantic import BindingKind, SemanticModel, names_in_expression
+from botolint.statements import is_docstring
 
 
 def plan_session_parameters(plan: FilePlan, findings: List[Finding], options: FixOptions) -> None:
@@ -153,20 +154,12 @@ def _factory_bindings(plan: FilePlan, function: cst.FunctionDef, fixable, param:
         )
     if statements:
         body = function.body.body
-        if body and _is_docstring(body[0]):
+        if body and is_docstring(body[0]):
             plan.insert_after.setdefault(body[0], []).extend(statements)
         else:
             plan.insert_first.setdefault(function.body, []).extend(statements)
     return names
 
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 def _plan_without_parameter(

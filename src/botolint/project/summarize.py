@@ -19,6 +19,7 @@ from botolint.project.summary import (
 )
 from botolint.semantic import BindingKind, SemanticModel, dotted_name
 from botolint.workers import Workers
+from botolint.statements import is_docstring
 
 # Top-level packages that are never a project's own code: the standard library,
 # and boto3 and the test and HTTP libraries that boto3 code uses most. Calls
@@ -99,7 +100,7 @@ def _is_abstract(node: cst.FunctionDef, semantic: SemanticModel) -> bool:
     if any("abc.abstractmethod" in semantic.qualified_names(d.decorator) for d in node.decorators):
         return True
     body = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
-    if body and _is_docstring(body[0]):
+    if body and is_docstring(body[0]):
         body = body[1:]
     if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1:
         return False
@@ -109,14 +110,6 @@ def _is_abstract(node: cst.FunctionDef, semantic: SemanticModel) -> bool:
     raised = statement.exc.func if isinstance(statement.exc, cst.Call) else statement.exc
     return isinstance(raised, cst.Name) and raised.value == "NotImplementedError"
 
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 def _calls(semantic: SemanticModel, workers: Workers, owners: Dict) -> List[Tuple[CallSummary, cst.Call]]:
