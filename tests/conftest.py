@@ -74,3 +74,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         terminalreporter.section("written into the checkout", red=True)
         for path in left:
             terminalreporter.write_line(f"{path}: a test must keep its caches under tmp_path")
+
+
+@pytest.fixture
+def analyses(monkeypatch) -> List[str]:
+    """The names of the files the runner actually analyzed (parsed: cache misses), in order."""
+    from botolint import runner
+
+    seen: List[str] = []
+    analyze = runner.analyze_for_report
+
+    def spy(path, *args, **kwargs):
+        seen.append(Path(path).name)
+        return analyze(path, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "analyze_for_report", spy)
+    return seen

@@ -10,7 +10,6 @@ from typing import List
 
 import pytest
 
-from botolint import runner
 from botolint.cache import Cache, CachedResult, default_cache_directory, settings_fingerprint
 from botolint.cli import main
 from botolint.config import Config
@@ -31,20 +30,6 @@ def project(tmp_path, monkeypatch) -> Path:
     (tmp_path / "src" / "plain.py").write_text("print('no aws here')\n")
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-@pytest.fixture
-def analyses(monkeypatch) -> List[str]:
-    """The paths the runner actually analyzed (cache misses), in order."""
-    seen: List[str] = []
-    analyze = runner.analyze_for_report
-
-    def spy(path, *args, **kwargs):
-        seen.append(Path(path).name)
-        return analyze(path, *args, **kwargs)
-
-    monkeypatch.setattr(runner, "analyze_for_report", spy)
-    return seen
 
 
 def check(capsys, *args: str):

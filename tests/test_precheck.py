@@ -5,11 +5,9 @@ per Lambda invocation (the fixture project wrapper_chains has the findings)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
 
 import pytest
 
-from botolint import runner
 from botolint.cli import main
 
 SESSION_HOLDER = "import boto3\n\n\nclass Base:\n    def __init__(self):\n        self.session = boto3.Session()\n"
@@ -26,19 +24,6 @@ def project(tmp_path, monkeypatch) -> Path:
     (package / "plain.py").write_text(PLAIN_HOLDER)
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-@pytest.fixture
-def analyses(monkeypatch) -> List[str]:
-    seen: List[str] = []
-    analyze = runner.analyze_for_report
-
-    def spy(path, *args, **kwargs):
-        seen.append(Path(path).name)
-        return analyze(path, *args, **kwargs)
-
-    monkeypatch.setattr(runner, "analyze_for_report", spy)
-    return seen
 
 
 def _user(base_module: str, threads: bool) -> str:
