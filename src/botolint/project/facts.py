@@ -251,8 +251,7 @@ class Facts:
         return found
 
     def _imports_any(self, module: str, names: Set[str]) -> bool:
-        entry = self.project.index.entry(module)
-        return entry is not None and any(self.project.absolute(module, written) in names for written in entry.imports)
+        return not self.project.absolute_imports(module).isdisjoint(names)
 
     # -- values --------------------------------------------------------------------
 
@@ -548,10 +547,15 @@ class Facts:
         return result
 
 
+def _bound(callee: FunctionSummary) -> int:
+    """How many leading parameters a call does not pass: a method's ``self`` (or ``cls``)."""
+    return 1 if callee.params[:1] in (["self"], ["cls"]) else 0
+
+
 def _passed_as(call: CallSummary, callee: FunctionSummary, index: int) -> List[Ref]:
     """The refs ``call`` passes for the callee's parameter ``index``, by position
     or by name. A method's ``self`` (or ``cls``) is bound, not passed."""
-    bound = 1 if callee.params[:1] in (["self"], ["cls"]) else 0
+    bound = _bound(callee)
     refs = list(call.positional.get(index - bound, [])) if index >= bound else []
     if index < len(callee.params):
         refs += call.keywords.get(callee.params[index], [])
@@ -560,7 +564,7 @@ def _passed_as(call: CallSummary, callee: FunctionSummary, index: int) -> List[R
 
 def _argument_for(call: CallSummary, callee: FunctionSummary, index: int) -> Atoms:
     """What ``call`` passes for the callee's parameter ``index`` (a method's ``self`` is bound)."""
-    bound = 1 if callee.params[:1] in (["self"], ["cls"]) else 0
+    bound = _bound(callee)
     if index - bound in call.arguments:
         return call.arguments[index - bound]
     return call.keyword_arguments.get(callee.params[index], NO_ATOMS)

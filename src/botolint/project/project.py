@@ -12,6 +12,7 @@ defines a Lambda handler (or imports a module that can: a wrapper such as
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Union
@@ -39,6 +40,7 @@ _SPAWN_TEXT = re.compile(
 _CONCURRENCY_WORDS = (b"threading", b"concurrent", b"multiprocessing", b"asyncio")
 _HANDLER_TEXT = re.compile(rb"def\s+\w+\s*\(\s*_?event\s*,|def\s+(?:lambda_handler|handler)\s*\(")
 SINGLE_MODULE = "__main__"
+TEXTS_KEPT = 64  # module texts kept for the text questions of one run
 PRUNE_AT_MOST = 200  # checked modules, for ruling test importers out from their code
 
 # A module's summary from its file (None when it cannot be summarised).
@@ -301,6 +303,8 @@ class Project:
         self._paths: Dict[str, Path] = {}
         self._packages: Set[str] = set()
         self._may_start: Dict[str, bool] = {}
+        self._absolute_imports: Dict[str, FrozenSet[str]] = {}
+        self._texts: "OrderedDict[str, Optional[bytes]]" = OrderedDict()
         self._code: Optional[Code] = None  # test modules' code, parsed when their regions are in question
         self._facts: Dict[FrozenSet[str], Facts] = {}
 
@@ -435,8 +439,7 @@ class Project:
         entry = self.index.entry(module)
         if entry is None:
             return []
-        imported = modules_of(self.absolute(module, name) or "" for name in entry.imports)
-        return sorted(name for name in set(imported) if name in modules)
+        return sorted(name for name in set(modules_of(self.absolute_imports(module, entry))) if name in modules)
 
     def _base_modules(self, module: str) -> List[str]:
         """The other project modules that define base classes with abstract
@@ -456,7 +459,7 @@ class Project:
         return found
 
     def _has_abstract_methods(self, module: str, class_id: str) -> bool:
-        source = self.index.source(module)
+        source = self._text(module)
         if source is None or (b"NotImplementedError" not in source and b"abstractmethod" not in source):
             return False  # known from the text, without parsing the module
         summary = self.summary(module)
@@ -476,14 +479,25 @@ class Project:
 
     def may_derive_from(self, module: str, class_name: str) -> bool:
         """Whether ``module``'s text has a class statement that names ``class_name`` among its bases."""
-        source = self.index.source(module)
+        source = self._text(module)
         pattern = re.compile(rb"^[ \t]*class[ \t]+\w+[ \t]*\([^)]*\b%s\b" % re.escape(class_name.encode()), re.M)
         return source is not None and pattern.search(source) is not None
 
     def may_call(self, module: str, name: str) -> bool:
         """Whether ``module``'s text calls something named ``name``."""
-        source = self.index.source(module)
+        source = self._text(module)
         return source is not None and re.search(rb"\b%s[ \t]*\(" % re.escape(name.encode()), source) is not None
+
+    def _text(self, module: str) -> Optional[bytes]:
+        """``module``'s text, for the questions asked of one module many times
+        over (each class, each function looked for): the last few are kept."""
+        if module in self._texts:
+            self._texts.move_to_end(module)
+            return self._texts[module]
+        text = self._texts[module] = self.index.source(module)
+        if len(self._texts) > TEXTS_KEPT:
+            self._texts.popitem(last=False)
+        return text
 
     def may_start_workers(self, dotted: str) -> bool:
         """Whether ``dotted`` (a project module, or a name in one) can be a
@@ -506,7 +520,7 @@ class Project:
         return self._imports_spawner(module, entry, name)
 
     def _imports_spawner(self, module: str, entry: _IndexEntry, name: Optional[str] = None) -> bool:
-        absolute = {self.absolute(module, n) or "" for n in entry.imports}
+        absolute = self.absolute_imports(module, entry)
         for imported_name in modules_of(absolute):
             if imported_name == module or not self._may_be_module(imported_name):
                 continue
@@ -540,7 +554,7 @@ class Project:
         entry = _IndexEntry.of_text(path, data)
         imported = [
             found
-            for name in dict.fromkeys(modules_of(self.absolute(module, n) or "" for n in entry.imports))
+            for name in dict.fromkeys(modules_of(self.absolute_imports(module, entry, keep=False)))
             if name != module and self._may_be_module(name)
             for found in [self.index.entry(name)]
             if found is not None
@@ -561,11 +575,23 @@ class Project:
     def _names_module(self, importer: str, entry: _IndexEntry, module: str) -> bool:
         """Whether ``importer`` imports ``module`` itself or a name defined in it,
         not only a submodule of its package (``from pkg.a import x`` names ``pkg.a``, not ``pkg``)."""
-        for written in entry.imports:
-            name = self.absolute(importer, written)
-            if name == module or (name and name.rpartition(".")[0] == module and not self.has_module(name)):
-                return True
-        return False
+        return any(
+            name == module or (name.rpartition(".")[0] == module and not self.has_module(name))
+            for name in self.absolute_imports(importer, entry)
+        )
+
+    def absolute_imports(self, module: str, entry: Optional[_IndexEntry] = None, keep: bool = True) -> FrozenSet[str]:
+        """The absolute names ``module``'s imports refer to (relative ones resolved),
+        worked out once per module; ``keep=False`` for an entry made from text
+        that may not be the file's (an editor's buffer)."""
+        if keep and module in self._absolute_imports:
+            return self._absolute_imports[module]
+        entry = entry if entry is not None else self.index.entry(module)
+        written = entry.imports if entry is not None else ()
+        names = frozenset(name for name in (self.absolute(module, n) for n in written) if name)
+        if keep:
+            self._absolute_imports[module] = names
+        return names
 
     def _may_be_module(self, name: str) -> bool:
         """Cheap first: a name outside the project's top-level packages is no file of it."""
