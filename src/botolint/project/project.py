@@ -303,6 +303,8 @@ class Project:
         self._paths: Dict[str, Path] = {}
         self._packages: Set[str] = set()
         self._may_start: Dict[str, bool] = {}
+        self._starts_code: Dict[str, bool] = {}
+        self._in_tests: Dict[Path, bool] = {}
         self._absolute_imports: Dict[str, FrozenSet[str]] = {}
         self._texts: "OrderedDict[str, Optional[bytes]]" = OrderedDict()
         self._code: Optional[Code] = None  # test modules' code, parsed when their regions are in question
@@ -389,8 +391,7 @@ class Project:
             if entry is None:
                 continue
             in_tests = self._is_test_module(entry.path)
-            handlers = entry.handlers and not in_tests
-            if entry.spawns or handlers or self._imports_spawner(importer, entry):
+            if self._may_start_code(importer, entry, in_tests):
                 # Outside test code any top-level def may be a handler (the
                 # configured names are not known here): only a test module's
                 # code is read to rule its regions out, and only when its
@@ -474,8 +475,21 @@ class Project:
         return path is not None and self._is_test_module(path)
 
     def _is_test_module(self, path: Path) -> bool:
-        relative = self.layout.relative(path) if self.layout is not None else path.as_posix()
-        return is_test_path(relative, self.test_globs)
+        if path not in self._in_tests:
+            relative = self.layout.relative(path) if self.layout is not None else path.as_posix()
+            self._in_tests[path] = is_test_path(relative, self.test_globs)
+        return self._in_tests[path]
+
+    def _may_start_code(self, module: str, entry: _IndexEntry, in_tests: bool) -> bool:
+        """Whether ``module`` can run other modules' code on workers or per
+        invocation: it starts workers, defines handlers (outside test code) or
+        imports a module that starts workers. Asked of every importer each time
+        a module's facts are wanted: worked out once."""
+        if module not in self._starts_code:
+            self._starts_code[module] = bool(
+                entry.spawns or (entry.handlers and not in_tests) or self._imports_spawner(module, entry)
+            )
+        return self._starts_code[module]
 
     def may_derive_from(self, module: str, class_name: str) -> bool:
         """Whether ``module``'s text has a class statement that names ``class_name`` among its bases."""
