@@ -23,6 +23,17 @@ CASES = {
         'X = """\nboto3.client("no")\n"""\nimport boto3\nif __name__ == "__main__":\n    boto3.client("s3")\n'
     ),
     "tabs_and_form_feed": "import boto3\n\x0c\nclass A:\n\tdef m(self):\n\t\treturn boto3.client('s3')\n",
+    "methods_of_classes": (
+        "import boto3\n\n\nclass Outer:\n    # about the class\n    X = boto3.client('x')\n\n"
+        "    @property\n    # between decorators\n    @cached\n    def m(self):\n        # first comment\n"
+        "        a = 1; b = boto3.client('m')\n        return b\n\n"
+        "    class Inner:\n      async def run(self):\n          if True:\n"
+        "              return boto3.client('inner')\n\n    def one_line(self): return boto3.client('one')\n"
+    ),
+    "mixed_indents": (
+        "import boto3\nclass A:\n\tdef m(self):\n\t    x = (\n\t\tboto3.client('s3'))\n"
+        "\t    return x\n\tdef n(self):\n\t  return boto3.client('n')\n"
+    ),
 }
 
 
@@ -53,7 +64,7 @@ def test_positions_point_at_the_call(name):
         line, column = positions[call]
         rest = "\n".join([lines[line - 1][column - 1 :], *lines[line:]])
         # A parenthesized call starts at its opening parenthesis.
-        assert rest.lstrip("(\n ").startswith("boto3.client(")
+        assert rest.lstrip("(\n \t").startswith("boto3.client(")
 
 
 def test_trees_that_disagree_fall_back_to_full_codegen():
@@ -61,3 +72,19 @@ def test_trees_that_disagree_fall_back_to_full_codegen():
     module, model, calls = _calls(source)
     other_tree = ast.parse("pass\npass\npass\n")
     assert node_positions(module, calls, parents=model.parents, python_tree=other_tree) == {calls[0]: (2, 1)}
+
+
+def test_a_method_is_generated_without_the_rest_of_its_class(monkeypatch):
+    import botolint.positions as positions
+
+    source = CASES["methods_of_classes"]
+    module, model, calls = _calls(source)
+    method_call = [call for call in calls if call.args[0].value.value == "'m'"]
+    generated = []
+    real = positions._generate
+    monkeypatch.setattr(positions, "_generate", lambda m, root, *rest: generated.append(root) or real(m, root, *rest))
+    assert node_positions(module, method_call, parents=model.parents, python_tree=ast.parse(source)) == {
+        method_call[0]: (13, 20)
+    }
+    # The statement of the method that holds the call, not the class around it.
+    assert [type(root) for root in generated] == [cst.SimpleStatementLine]

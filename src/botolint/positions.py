@@ -3,16 +3,17 @@
 PositionProvider records a range for every node of the module, which costs more
 than the parse. Findings are few, so this generates code, notes where each
 wanted node starts, and stops as soon as the last one has been seen. With
-Python's ``ast`` of the same source at hand, it starts each top-level statement
-at the line ``ast`` gives it and generates only the statements that hold
-findings, each up to its last finding.
+Python's ``ast`` of the same source at hand, it starts each statement at the
+line ``ast`` gives it, with the indentation of the blocks around it, and
+generates only the innermost statements of function and class bodies that hold
+the nodes, each up to its last one.
 """
 
 from __future__ import annotations
 
 import ast
 from collections import defaultdict
-from typing import Dict, Iterable, Mapping, Optional, Set, Tuple
+from typing import Dict, Iterable, Mapping, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -77,20 +78,22 @@ def node_positions(
     wanted = set(nodes)
     if not wanted:
         return {}
-    starts = _statement_start_lines(module, python_tree) if python_tree is not None else None
-    by_statement = _by_top_level_statement(module, wanted, parents) if starts is not None and parents else None
+    starts = _statement_starts(module, python_tree) if python_tree is not None and parents else None
+    by_statement = _by_innermost_statement(wanted, starts, parents) if starts is not None and parents else None
     if by_statement is None:
         return _generate(module, module, wanted, 1)
     positions: Dict[cst.CSTNode, Position] = {}
     for statement, targets in by_statement.items():
-        positions.update(_generate(module, statement, targets, starts[statement]))
+        line, indents = starts[statement]
+        positions.update(_generate(module, statement, targets, line, indents))
     return positions
 
 
 def _generate(
-    module: cst.Module, root: cst.CSTNode, wanted: Set[cst.CSTNode], start_line: int
+    module: cst.Module, root: cst.CSTNode, wanted: Set[cst.CSTNode], start_line: int, indents: Tuple[str, ...] = ()
 ) -> Dict[cst.CSTNode, Position]:
     state = _PositionState(module, wanted, start_line)
+    state.indent_tokens = list(indents)  # what the blocks around ``root`` would have pushed
     try:
         root._codegen(state)
     except _AllFound:
@@ -98,35 +101,52 @@ def _generate(
     return state.positions
 
 
-def _statement_start_lines(module: cst.Module, tree: ast.Module) -> Optional[Dict[cst.CSTNode, int]]:
-    """The line where each top-level statement's code (its leading comments and
-    blank lines included) starts, or None if the two trees disagree."""
-    starts: Dict[cst.CSTNode, int] = {}
-    body = tree.body
+# A statement's first line (its leading comments and blank lines included),
+# and the indentation of the blocks it is in.
+StatementStart = Tuple[int, Tuple[str, ...]]
+
+
+def _statement_starts(module: cst.Module, tree: ast.Module) -> Optional[Dict[cst.CSTNode, StatementStart]]:
+    """Where each top-level statement starts, and each statement of the bodies
+    of the functions and classes in them, or None if the two trees disagree at
+    the top level (a body where they disagree is left out: its statements are
+    generated with the statement around them)."""
+    starts: Dict[cst.CSTNode, StatementStart] = {}
+    return starts if _match_body(module, module.body, tree.body, (), starts) else None
+
+
+def _match_body(
+    module: cst.Module, statements: Sequence[cst.CSTNode], body: Sequence[ast.stmt], indents: Tuple[str, ...],
+    starts: Dict[cst.CSTNode, StatementStart],
+) -> bool:
     index = 0
-    for statement in module.body:
+    for statement in statements:
         if index >= len(body):
-            return None
+            return False
         first = body[index]
         line = min([first.lineno, *(d.lineno for d in getattr(first, "decorator_list", ()))])
-        starts[statement] = line - len(getattr(statement, "leading_lines", ()))
+        starts[statement] = (line - len(getattr(statement, "leading_lines", ())), indents)
+        block = getattr(statement, "body", None)
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and isinstance(block, cst.IndentedBlock):
+            inner: Dict[cst.CSTNode, StatementStart] = {}
+            indent = module.default_indent if block.indent is None else block.indent
+            if _match_body(module, block.body, getattr(first, "body", ()), indents + (indent,), inner):
+                starts.update(inner)
         # `a = 1; b = 2` is one line to LibCST and two statements to ast.
         index += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
-    return starts if index == len(body) else None
+    return index == len(body)
 
 
-def _by_top_level_statement(
-    module: cst.Module, wanted: Set[cst.CSTNode], parents: Mapping[cst.CSTNode, Optional[cst.CSTNode]]
+def _by_innermost_statement(
+    wanted: Set[cst.CSTNode], starts: Mapping[cst.CSTNode, StatementStart],
+    parents: Mapping[cst.CSTNode, Optional[cst.CSTNode]],
 ) -> Optional[Dict[cst.CSTNode, Set[cst.CSTNode]]]:
     groups: Dict[cst.CSTNode, Set[cst.CSTNode]] = defaultdict(set)
     for node in wanted:
-        statement = node
-        while True:
+        statement: Optional[cst.CSTNode] = node
+        while statement not in starts:
             if statement not in parents:
                 return None
-            parent = parents[statement]
-            if parent is module:
-                break
-            statement = parent
+            statement = parents[statement]
         groups[statement].add(node)
     return groups
