@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set, Tuple
 from botolint.kinds import (
     NO_ATOMS, Atom, Atoms, ObjectKind, Ref, Worker, attribute_result, call_result, item_result, kinds_in, pool_worker,
 )
-from botolint.project.summary import MODULE_BODY, CallSummary, FunctionSummary
+from botolint.project.summary import MODULE_BODY, CallSummary, FunctionSummary, import_aliases
 
 if TYPE_CHECKING:
     from botolint.project.project import Project
@@ -351,10 +351,16 @@ class Facts:
         found: List[Tuple[str, CallSummary]] = []
         for candidate in candidates:
             summary = self.project.summary(candidate)
-            for function in (summary.functions.values() if summary is not None else ()):
+            if summary is None:
+                continue
+            # ``from pkg.mod import Processor as P``: a call of ``P`` may be one of it too.
+            names = {called} | {
+                alias for alias, written in import_aliases(summary).items() if written.rpartition(".")[2] == called
+            }
+            for function in summary.functions.values():
                 calls = [
                     call for call in function.calls
-                    if _last_name(call.callee) == called and key in self.call_targets(candidate, call.callee)
+                    if _last_name(call.callee) in names and key in self.call_targets(candidate, call.callee)
                 ]
                 found += [(candidate, call) for call in calls]
         self._callers[key] = found

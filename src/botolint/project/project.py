@@ -498,9 +498,15 @@ class Project:
         return source is not None and pattern.search(source) is not None
 
     def may_call(self, module: str, name: str) -> bool:
-        """Whether ``module``'s text calls something named ``name``."""
+        """Whether ``module``'s text calls something named ``name``, or imports
+        it under another name (``import run as go``) and calls that."""
         source = self._text(module)
-        return source is not None and re.search(rb"\b%s[ \t]*\(" % re.escape(name.encode()), source) is not None
+        if source is None:
+            return False
+        if re.search(rb"\b%s[ \t]*\(" % re.escape(name.encode()), source) is not None:
+            return True
+        aliases = re.findall(rb"\b%s[ \t]+as[ \t]+(\w+)" % re.escape(name.encode()), source)
+        return any(re.search(rb"\b%s[ \t]*\(" % re.escape(alias), source) for alias in aliases)
 
     def _text(self, module: str) -> Optional[bytes]:
         """``module``'s text, for the questions asked of one module many times
