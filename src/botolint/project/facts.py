@@ -79,6 +79,7 @@ class Facts:
         self._handoffs: Dict[FunctionKey, Dict[int, Tuple[str, int]]] = {}
         self._handing_off: Set[FunctionKey] = set()
         self._subclasses: Dict[Tuple[str, str], List[Tuple[str, str]]] = {}
+        self._subclasses_unknown: Set[Tuple[str, str]] = set()
         self._passed: Dict[Tuple[FunctionKey, int, int], Atoms] = {}
         self._callers: Dict[FunctionKey, List[Tuple[str, CallSummary]]] = {}
         for module in modules:
@@ -240,6 +241,7 @@ class Facts:
             if self._imports_any(importer, wanted) and self.project.may_derive_from(importer, class_name)
         ]
         if len(candidates) > MAX_MODULES_READ:
+            self._subclasses_unknown.add((module, class_id))
             return []  # a framework's base class: what a call of it runs is not established
         for candidate in candidates:
             summary = self.project.summary(candidate)
@@ -249,6 +251,9 @@ class Facts:
                     found += self.subclasses(candidate, sub_id)
         self._subclasses[(module, class_id)] = found = list(dict.fromkeys(found))
         return found
+
+    def _may_be_subclassed(self, module: str, class_id: str) -> bool:
+        return bool(self.subclasses(module, class_id)) or (module, class_id) in self._subclasses_unknown
 
     def _imports_any(self, module: str, names: Set[str]) -> bool:
         return not self.project.absolute_imports(module).isdisjoint(names)
@@ -339,6 +344,11 @@ class Facts:
         module, function_id = key
         outer, name = function_id.partition(".")[0], function_id.rpartition(".")[2]
         called = outer if name == "__init__" else name  # a constructor is called by its class's name
+        if name == "__init__" and self._may_be_subclassed(module, function_id.rpartition(".")[0]):
+            # A subclass is constructed under its own name, or passes its
+            # ``super().__init__`` what it likes: not every caller is known.
+            self._callers[key] = []
+            return []
         wanted = {module, f"{module}.{outer}"}
         candidates = [module] + [
             importer
