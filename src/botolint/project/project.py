@@ -303,7 +303,6 @@ class Project:
         self._paths: Dict[str, Path] = {}
         self._packages: Set[str] = set()
         self._may_start: Dict[str, bool] = {}
-        self._starts_code: Dict[str, bool] = {}
         self._in_tests: Dict[Path, bool] = {}
         self._absolute_imports: Dict[str, FrozenSet[str]] = {}
         self._texts: "OrderedDict[str, Optional[bytes]]" = OrderedDict()
@@ -391,7 +390,7 @@ class Project:
             if entry is None:
                 continue
             in_tests = self._is_test_module(entry.path)
-            if self._may_start_code(importer, entry, in_tests):
+            if self.may_start_workers(importer) or (entry.handlers and not in_tests):
                 # Outside test code any top-level def may be a handler (the
                 # configured names are not known here): only a test module's
                 # code is read to rule its regions out, and only when its
@@ -479,17 +478,6 @@ class Project:
             relative = self.layout.relative(path) if self.layout is not None else path.as_posix()
             self._in_tests[path] = is_test_path(relative, self.test_globs)
         return self._in_tests[path]
-
-    def _may_start_code(self, module: str, entry: _IndexEntry, in_tests: bool) -> bool:
-        """Whether ``module`` can run other modules' code on workers or per
-        invocation: it starts workers, defines handlers (outside test code) or
-        imports a module that starts workers. Asked of every importer each time
-        a module's facts are wanted: worked out once."""
-        if module not in self._starts_code:
-            self._starts_code[module] = bool(
-                entry.spawns or (entry.handlers and not in_tests) or self._imports_spawner(module, entry)
-            )
-        return self._starts_code[module]
 
     def may_derive_from(self, module: str, class_name: str) -> bool:
         """Whether ``module``'s text has a class statement that names ``class_name`` among its bases."""
