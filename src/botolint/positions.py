@@ -80,7 +80,7 @@ def node_positions(
         return {}
     starts = _statement_starts(module, python_tree) if python_tree is not None and parents else None
     by_statement = _by_innermost_statement(wanted, starts, parents) if starts is not None and parents else None
-    if by_statement is None:
+    if starts is None or by_statement is None:
         return _generate(module, module, wanted, 1)
     positions: Dict[cst.CSTNode, Position] = {}
     for statement, targets in by_statement.items():
@@ -143,10 +143,11 @@ def _by_innermost_statement(
 ) -> Optional[Dict[cst.CSTNode, Set[cst.CSTNode]]]:
     groups: Dict[cst.CSTNode, Set[cst.CSTNode]] = defaultdict(set)
     for node in wanted:
-        statement: Optional[cst.CSTNode] = node
+        statement = node
         while statement not in starts:
-            if statement not in parents:
+            parent = parents.get(statement)
+            if parent is None:
                 return None
-            statement = parents[statement]
+            statement = parent
         groups[statement].add(node)
     return groups
