@@ -22,6 +22,7 @@ from botolint.project.summary import ModuleSummary
 from botolint.project.view import Dependencies, ProjectView
 from botolint.positions import node_positions
 from botolint.rule import Context, Finding, Report, Rule, all_rules
+from botolint.rules._lifetime import made_once
 from botolint.semantic import SemanticModel
 from botolint.code_paths import is_script, is_test_path, reports_test_code, script_path_globs, test_path_globs
 from botolint.testcode import TestCode
@@ -162,7 +163,10 @@ def _summary(ctx: Context, python_tree: Optional[ast.Module]) -> ModuleSummary:
     # the project: the code it calls does not run per invocation.
     in_tests = is_test_path(ctx.path, test_path_globs(ctx.config))
     handlers = () if in_tests else lambda_handlers(ctx.module, ctx.config)
-    return summarize(ctx.semantic, module_values(ctx), module_workers(ctx), handlers, lines)
+    return summarize(
+        ctx.semantic, module_values(ctx), module_workers(ctx), handlers, lines,
+        lambda call, owner: made_once(call, owner, ctx),
+    )
 
 
 def _run_rules(

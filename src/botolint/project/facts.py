@@ -493,9 +493,12 @@ class Facts:
             region.add(key)
             self.origins.setdefault(key, []).append(Origin(name, worker, module, line, chain, forked, without_pickling))
 
-    def _reach(self, entries: List[FunctionKey], start: Tuple[str, ...]):
+    def _reach(self, entries: List[FunctionKey], start: Tuple[str, ...], per_invocation: bool = False):
         """Each function the entries reach (nested functions and callees,
-        transitively), once, with the chain of names that leads to it."""
+        transitively), once, with the chain of names that leads to it. With
+        ``per_invocation``, what a call made once and kept runs is not
+        followed (a lazy initialisation runs on the first invocation only;
+        on a worker thread it still runs there)."""
         queue = [(key, start + (key[1],)) for key in dict.fromkeys(entries)]
         seen: Set[FunctionKey] = set()
         while queue:
@@ -510,6 +513,8 @@ class Facts:
             for nested in function.nested:
                 queue.append(((key[0], nested), chain))  # nested code runs as part of its function
             for call in function.calls:
+                if per_invocation and call.once:
+                    continue
                 for target in self.call_targets(key[0], call.callee, overrides=True):
                     if target not in seen:
                         queue.append((target, chain + (target[1],)))
@@ -519,7 +524,7 @@ class Facts:
         if summary is None:
             return
         for handler in summary.handlers:
-            for key, chain in self._reach([(module, handler)], ()):
+            for key, chain in self._reach([(module, handler)], (), per_invocation=True):
                 self.invocations.setdefault(key, []).append(Invocation(module, handler, chain))
 
     # -- uses that are no calls -----------------------------------------------------

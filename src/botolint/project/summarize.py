@@ -37,10 +37,12 @@ SIGNATURE_READERS = frozenset(
 )
 
 Lines = Callable[[Iterable[cst.CSTNode]], Dict[cst.CSTNode, int]]
+RunsOnce = Callable[[cst.Call, Optional[cst.CSTNode]], bool]
 
 
 def summarize(
-    semantic: SemanticModel, values: Values, workers: Workers, handlers: Iterable[cst.FunctionDef], lines: Lines
+    semantic: SemanticModel, values: Values, workers: Workers, handlers: Iterable[cst.FunctionDef], lines: Lines,
+    runs_once: RunsOnce,
 ) -> ModuleSummary:
     summary = ModuleSummary()
     ids = semantic.definition_id
@@ -59,7 +61,7 @@ def summarize(
         elif isinstance(node, cst.ClassDef):
             summary.classes[ids(node)] = _class(node, semantic, values)
     spawns = workers.spawns()
-    passing = _calls(semantic, workers, owners)
+    passing = _calls(semantic, workers, owners, runs_once)
     spawn_lines = lines([spawn.site for spawn in spawns] + [call for _, call in passing])
     for call_summary, call in passing:
         call_summary.line = spawn_lines[call]
@@ -112,7 +114,9 @@ def _is_abstract(node: cst.FunctionDef, semantic: SemanticModel) -> bool:
 
 
 
-def _calls(semantic: SemanticModel, workers: Workers, owners: Dict) -> List[Tuple[CallSummary, cst.Call]]:
+def _calls(
+    semantic: SemanticModel, workers: Workers, owners: Dict, runs_once: RunsOnce
+) -> List[Tuple[CallSummary, cst.Call]]:
     """Record each function's calls of things that may be project code; return
     the calls that pass callables along (their lines are wanted)."""
     passing: List[Tuple[CallSummary, cst.Call]] = []
@@ -123,7 +127,7 @@ def _calls(semantic: SemanticModel, workers: Workers, owners: Dict) -> List[Tupl
             for callee in workers.values.callee_refs(call.func):
                 if callee[0] == "param" or _external(callee):
                     continue
-                summary = CallSummary(callee)
+                summary = CallSummary(callee, once=runs_once(call, owner))
                 # After ``*args`` the positions of the arguments are not known.
                 unpacks = any(a.star == "*" for a in call.args)
                 for position, arg in enumerate(a for a in call.args if a.keyword is None and not a.star):

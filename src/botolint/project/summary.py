@@ -23,7 +23,7 @@ from botolint.kinds import Atoms, ObjectKind, Ref
 
 MODULE_BODY = "<module>"  # the id under which a module's own code is summarised
 # Summaries of an older shape are never read back.
-FORMAT = 5
+FORMAT = 6
 
 
 @dataclass
@@ -37,6 +37,9 @@ class CallSummary:
     # What the arguments are, where anything is known of them (by position, by keyword).
     arguments: Dict[int, Atoms] = field(default_factory=dict)
     keyword_arguments: Dict[str, Atoms] = field(default_factory=dict)
+    # The call runs once and its result is kept (``if _cache is None: _cache = Cache()``,
+    # in a memoized function): what it runs does not run on each Lambda invocation.
+    once: bool = False
 
 
 @dataclass

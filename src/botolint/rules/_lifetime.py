@@ -3,7 +3,7 @@ every call and dropped. AWS301 and AWS302 both ask."""
 
 from __future__ import annotations
 
-from typing import Optional, Set, Union
+from typing import Dict, FrozenSet, List, Optional, Set, Union
 
 import libcst as cst
 
@@ -16,9 +16,15 @@ Target = Union[cst.Name, cst.Attribute, cst.Subscript]
 
 def made_once(call: cst.Call, owner: Optional[cst.CSTNode], ctx: Context) -> bool:
     """Whether ``call`` runs once and its result is kept: in a memoized
-    function, or as the lazy initialisation of a global, attribute or entry."""
+    function, as the lazy initialisation of a global, attribute or entry, or
+    in the code that such an initialisation guards."""
     if isinstance(owner, cst.FunctionDef) and any(_memoizes(decorator, ctx) for decorator in owner.decorators):
         return True
+    return _initialises_lazily(call, owner, ctx) or in_lazy_initialisation(call, owner, ctx)
+
+
+def _initialises_lazily(call: cst.Call, owner: Optional[cst.CSTNode], ctx: Context) -> bool:
+    """``if _client is None: _client = call``, ``_client = _client or call``."""
     target = _assigned_to(call, ctx)
     if target is None:
         return False
@@ -36,6 +42,97 @@ def made_once(call: cst.Call, owner: Optional[cst.CSTNode], ctx: Context) -> boo
             if key in _keys_read(ancestor.left, ctx):
                 return True
     return False
+
+
+def in_lazy_initialisation(node: cst.CSTNode, owner: Optional[cst.CSTNode], ctx: Context) -> bool:
+    """Whether ``node`` runs only until a kept object is set: in the body of
+    an ``if`` that tests a global, attribute or entry that the body assigns
+    (``if _config is None: data = load(); _config = parse(data)``), or after
+    an early return that tests one, up to the statement that assigns it
+    (``if _session: return _session`` ... ``_session = boto3.Session()``)."""
+    if not isinstance(owner, cst.FunctionDef):
+        return False  # module scope runs once anyway; a lambda has no statements
+    statement: cst.CSTNode = node  # the top-level statement of ``owner`` that holds ``node``
+    child: cst.CSTNode = node
+    for ancestor in ctx.semantic.ancestors(node):
+        if ancestor is owner:
+            break
+        if isinstance(ancestor, cst.If) and child is ancestor.body and _guards_its_body(ancestor, owner, ctx):
+            return True
+        statement, child = child, ancestor
+    guarded = ctx.memo(_guarded_by_early_returns)
+    if owner not in guarded:
+        guarded[owner] = _statements_after_early_returns(owner, ctx)
+    return any(held is statement for held in guarded[owner])
+
+
+def _guards_its_body(statement: cst.If, owner: cst.FunctionDef, ctx: Context) -> bool:
+    assigned = _kept_keys_assigned(statement.body, owner, ctx)
+    return bool(assigned) and not assigned.isdisjoint(_keys_read(statement.test, ctx))
+
+
+def _statements_after_early_returns(owner: cst.FunctionDef, ctx: Context) -> List[cst.CSTNode]:
+    """The top-level statements of ``owner`` between ``if <tests K>: return``
+    and the last later statement that assigns K (a kept target)."""
+    if not isinstance(owner.body, cst.IndentedBlock):
+        return []
+    statements = list(owner.body.body)
+    assigned = [_kept_keys_assigned(statement, owner, ctx) for statement in statements]
+    for index, statement in enumerate(statements):
+        if not (isinstance(statement, cst.If) and statement.orelse is None and _returns(statement.body)):
+            continue
+        tested = _keys_read(statement.test, ctx)
+        last = max((later for later in range(index + 1, len(statements)) if not assigned[later].isdisjoint(tested)),
+                   default=None)
+        if last is not None:
+            return statements[index + 1 : last + 1]
+    return []
+
+
+def _returns(block: cst.BaseSuite) -> bool:
+    body = block.body if isinstance(block, cst.IndentedBlock) else [block]
+    last = body[-1] if body else None
+    if isinstance(last, cst.SimpleStatementSuite) or isinstance(last, cst.SimpleStatementLine):
+        return any(isinstance(small, cst.Return) for small in last.body)
+    return False
+
+
+def _guarded_by_early_returns(ctx: Context) -> Dict[cst.CSTNode, List[cst.CSTNode]]:
+    return {}
+
+
+def _kept_keys_assigned(block: cst.CSTNode, owner: cst.FunctionDef, ctx: Context) -> FrozenSet[str]:
+    """The keys of the globals, attributes and entries that ``block`` assigns
+    (``_session``, ``self._client``, ``_clients`` of ``_clients[r] = ...``),
+    not counting nested functions and classes, whose code runs later."""
+    memo = ctx.memo(_assigned_keys)
+    if block in memo:
+        return memo[block]
+    scope = ctx.scope_of(owner.body)
+    keys: Set[str] = set()
+    stack: List[cst.CSTNode] = [block]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        targets: List[cst.CSTNode] = []
+        if isinstance(node, cst.Assign):
+            targets = [target.target for target in node.targets]
+        elif isinstance(node, cst.AnnAssign) and node.value is not None:
+            targets = [node.target]
+        for target in targets:
+            if isinstance(target, cst.Name) and not _outlives_the_call(target.value, scope):
+                continue
+            key = _target_key(target, ctx)
+            if key is not None:
+                keys.add(key)
+        stack.extend(node.children)
+    memo[block] = frozenset(keys)
+    return memo[block]
+
+
+def _assigned_keys(ctx: Context) -> Dict[cst.CSTNode, FrozenSet[str]]:
+    return {}
 
 
 def _memoizes(decorator: cst.Decorator, ctx: Context) -> bool:

@@ -106,7 +106,13 @@ class LambdaHandlerClientCreation(Rule):
     global, an attribute or a dict entry under an `if` that tests that same
     target (`if _client is None: _client = boto3.client("s3")`,
     `if region not in _clients: _clients[region] = ...`), or
-    `_client = _client or boto3.client("s3")`. Not where the call is given
+    `_client = _client or boto3.client("s3")`. The same holds across calls:
+    whatever such an `if` guards (`if _tags is None: _tags = TagCache()` does
+    not make `TagCache()`'s clients per invocation, nor does a cold-start block
+    `if not _ready: load(); _ready = True`), and a function's statements after
+    an early-return memo (`if _session: return _session`, up to the statement
+    that assigns `_session`). A guard that tests a parameter or a local is not
+    a memo. Not where the call is given
     credentials computed in the function (`aws_session_token=creds[...]` from
     a role the event names): such an object cannot be made at init. A function that the handler never calls is not
     followed, however it is named; a handler defined under `if` or `try`, or as a
