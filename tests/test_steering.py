@@ -245,15 +245,27 @@ def test_selection_more_specific_wins_and_ignore_wins_a_tie():
     assert not is_selected("AWS101", ["AWS1"], ["AWS1"])
 
 
-HANDLER = 'import boto3\n\n\ndef lambda_handler(event, context):\n    return boto3.client("s3").list_buckets()\n'
+WORKERS = """from concurrent.futures import ThreadPoolExecutor
+
+import boto3
 
 
-@pytest.mark.parametrize("select, expected", [("AWS", ["AWS301"]), ("AWS101", ["AWS101"])])
+def head(key):
+    return boto3.client("s3").head_object(Bucket="b", Key=key)
+
+
+def head_all(keys):
+    with ThreadPoolExecutor() as pool:
+        return list(pool.map(head, keys))
+"""
+
+
+@pytest.mark.parametrize("select, expected", [("AWS", ["AWS203"]), ("AWS101", ["AWS101"])])
 def test_which_rule_supersedes_which_is_the_same_in_check_and_flake8(project, capsys, select, expected):
-    (project / "handler.py").write_text(HANDLER)
-    _, out, _ = run(capsys, "check", "--no-cache", "--select", select, "handler.py")
+    (project / "jobs.py").write_text(WORKERS)
+    _, out, _ = run(capsys, "check", "--no-cache", "--select", select, "jobs.py")
     flake8 = subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", "--botolint-no-cache", "--select", select, "handler.py"],
+        [sys.executable, "-m", "flake8", "--isolated", "--botolint-no-cache", "--select", select, "jobs.py"],
         cwd=project, capture_output=True, text=True, check=False,
     )
     assert codes(out) == expected

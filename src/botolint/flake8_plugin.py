@@ -2,7 +2,7 @@
 
 flake8 applies ``noqa``, ``--select``/``--ignore``, ``per-file-ignores``,
 formats and ``-j`` itself. The plugin runs the rules flake8 selects (so that
-which rule supersedes which, AWS301 over AWS101, is the same as in ``botolint
+which rule supersedes which, AWS203 over AWS101, is the same as in ``botolint
 check`` with that selection) and reads rule options from the configuration
 ``botolint.settings`` finds for each file: the nearest pyproject.toml with a
 ``[tool.botolint]`` table above it, validated as strictly as ``check`` does (a

@@ -13,7 +13,7 @@ configuration is an error everywhere).
   length, ignore wins).
 * ``per-file-ignores`` (globs to code prefixes) drops findings after the
   analysis, as ``noqa`` does, so that the rules that ran, and therefore which
-  rule supersedes which (AWS301 over AWS101), depend on the selection only:
+  rule supersedes which (AWS203 over AWS101), depend on the selection only:
   the flake8 plugin runs the rules flake8 selects, the other front ends the
   rules the configuration selects.
 """

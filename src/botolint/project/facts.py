@@ -551,21 +551,42 @@ class Facts:
 
     def lambda_module(self, module: str) -> bool:
         """True for a module with Lambda handlers, and for one that only Lambda
-        modules import (tests aside): its module-level code runs once per
-        execution environment."""
-        if module in self._lambda_modules:
-            return self._lambda_modules[module]
-        self._lambda_modules[module] = False  # an import cycle proves nothing
-        summary = self.project.summary(module)
-        if summary is not None and summary.handlers:
-            result = True
-        else:
+        modules import (tests aside), however many imports away: its
+        module-level code runs once per execution environment. Modules that
+        import each other are Lambda modules when every module importing any
+        of them, from outside, is one (a package and its submodules)."""
+        known = self._lambda_modules.get(module)
+        if known is not None:
+            return known
+        # The modules whose import can run ``module``, up to the handler modules.
+        seen: Set[str] = set()
+        pending = [module]
+        reached_handler = False
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            answer = self._lambda_modules.get(current)
+            if answer is None:
+                summary = self.project.summary(current)
+                answer = True if summary is not None and summary.handlers else None
+            if answer is False:
+                break
+            if answer:
+                reached_handler = True
+                continue
             # A test that imports the module to test it does not run it outside Lambda.
-            importers = [i for i in self.project.importers(module) if not self.project.is_test_module(i)]
-            # In a fixed order: with an import cycle the answer, and the summaries read, must not vary by run.
-            result = bool(importers) and all(self.lambda_module(importer) for importer in sorted(importers))
-        self._lambda_modules[module] = result
-        return result
+            importers = [i for i in self.project.importers(current) if not self.project.is_test_module(i)]
+            if not importers:
+                break  # run by something that is no Lambda handler: a script, an entry point, a library's user
+            # In a fixed order: which summaries are read must not vary by run.
+            pending.extend(sorted(importers, reverse=True))
+        else:
+            self._lambda_modules[module] = reached_handler
+            return reached_handler
+        self._lambda_modules[module] = False
+        return False
 
 
 def _bound(callee: FunctionSummary) -> int:

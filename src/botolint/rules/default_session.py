@@ -10,7 +10,7 @@ from botolint.fixes import Applicability, ModuleSession, SessionParameter
 from botolint.objects import default_session_factory
 from botolint.usage import installed_factories, is_injection_fallback, makes_requests, replaces_factory
 from botolint.rule import Context, Rule
-from botolint.semantic import BindingKind, ScopeKind
+from botolint.semantic import BindingKind
 from botolint.rules._boto3 import credential_arguments
 from botolint.handlers import lambda_handlers
 
@@ -18,12 +18,14 @@ from botolint.handlers import lambda_handlers
 def needs_a_session(call: cst.Call, function: cst.CSTNode, ctx: Context) -> bool:
     """Whether the caller should be able to choose the session ``call`` uses:
     not for a client that never makes a request, one a caller can inject
-    instead, or a function that stands in for boto3's own factory."""
+    instead, a function that stands in for boto3's own factory, or Lambda
+    code, whose session is the function's role (where it is made on every
+    invocation, that is AWS301)."""
     semantic = ctx.semantic
     return (
         makes_requests(call, semantic)
         and not _given_credentials(call, ctx)
-        and not _runs_only_at_lambda_init(function, ctx)
+        and not ctx.memo(_is_lambda_module)
         and not is_injection_fallback(call, semantic)
         and not replaces_factory(function, semantic, ctx.memo(_installed_factories))
     )
@@ -56,27 +58,6 @@ def _may_be_none(value: cst.BaseExpression, scope) -> bool:
         return False
     # ``options.get(key)`` and ``os.environ.get(key)`` are None when the key is missing.
     return isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "get"
-
-
-def _runs_only_at_lambda_init(function: cst.CSTNode, ctx: Context) -> bool:
-    """A private module-level function of a Lambda module that only module
-    scope calls (`API_KEY = _api_key()`): it runs during init, where creating
-    clients is the advice (AWS301), so no caller would pass it a session."""
-    if not isinstance(function, cst.FunctionDef) or not function.name.value.startswith("_"):
-        return False
-    module_scope = ctx.scope_of(function)
-    if module_scope.kind is not ScopeKind.MODULE:
-        return False
-    bindings = module_scope.bindings.get(function.name.value, [])
-    if len(bindings) != 1 or not ctx.memo(_is_lambda_module):
-        return False
-    reads = ctx.semantic.reads_of(bindings[0])
-    return bool(reads) and all(_called_at_import(read, ctx) for read in reads)
-
-
-def _called_at_import(name: cst.Name, ctx: Context) -> bool:
-    call = ctx.semantic.parent_of(name)
-    return isinstance(call, cst.Call) and call.func is name and ctx.scope_of(call).runs_at_import
 
 
 def _is_lambda_module(ctx: Context) -> bool:
@@ -184,10 +165,13 @@ class DefaultSessionClient(_InFunction):
     `isinstance(client, ...)`): it needs no credentials. A client that also
     makes a request is reported.
 
-    Not for a private function of a Lambda module (one that defines a
-    handler, or that only handler modules import) whose only uses are calls
-    at module scope (`API_KEY = _api_key()`): it runs during init, where
-    creating clients is what AWS301 recommends.
+    Not in a Lambda module: one that defines a handler, or that only Lambda
+    modules import, however many imports away (AWS103 says more). Lambda code
+    runs with the function's execution role, nobody calls it with a session
+    of their choice, and a client made once there (at init, in a lazy
+    initialisation, in a cache object the handler keeps) is what AWS301
+    recommends; a client made on every invocation is AWS301. A module that a
+    non-Lambda module also imports (a CLI, a maintenance script) is reported.
 
     Not for a call given its own key pair (`aws_access_key_id=` and
     `aws_secret_access_key=`): the default session's credentials, which a
@@ -275,7 +259,7 @@ class DefaultSessionResource(_InFunction):
     The other exceptions of AWS101 apply too: resources whose every use reads
     boto3's models, injected resources (`table = table or boto3.resource(...)...`),
     stand-ins for `boto3.resource`, calls given their own key pair, Lambda
-    handlers (AWS301) and worker threads (AWS203).
+    modules (AWS301) and worker threads (AWS203).
 
     ## References
     - boto3 Session guide: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/session.html
@@ -359,8 +343,10 @@ class ImportTimeDefaultSession(Rule):
     Lambda modules import (a module-level client in `shared/adapters.py`,
     imported by handlers), since creating clients at module scope is what
     Lambda's init is for (AWS301). Who imports a module is read from the text of
-    the project's files; a module that a non-handler module also imports is
-    reported.
+    the project's files, and followed up to the handler modules: a package
+    and its submodules that import each other are Lambda modules when
+    everything else that imports them is. A module that a non-handler module
+    also imports, and one that nothing imports, is reported.
 
     Not for a client that never makes a request (see AWS101).
 
