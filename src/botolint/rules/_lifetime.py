@@ -8,7 +8,7 @@ from typing import Dict, FrozenSet, List, Optional, Set, Union
 import libcst as cst
 
 from botolint.rule import Context
-from botolint.semantic import BindingKind, Scope
+from botolint.semantic import BindingKind, Scope, dotted_name, iter_children
 
 MEMOIZING_DECORATORS = frozenset({"functools.cache", "functools.lru_cache"})
 Target = Union[cst.Name, cst.Attribute, cst.Subscript]
@@ -67,8 +67,8 @@ def in_lazy_initialisation(node: cst.CSTNode, owner: Optional[cst.CSTNode], ctx:
 
 
 def _guards_its_body(statement: cst.If, owner: cst.FunctionDef, ctx: Context) -> bool:
-    assigned = _kept_keys_assigned(statement.body, owner, ctx)
-    return bool(assigned) and not assigned.isdisjoint(_keys_read(statement.test, ctx))
+    tested = _keys_read(statement.test, ctx)
+    return bool(tested) and not _kept_keys_assigned(statement.body, owner, ctx).isdisjoint(tested)
 
 
 def _statements_after_early_returns(owner: cst.FunctionDef, ctx: Context) -> List[cst.CSTNode]:
@@ -77,13 +77,19 @@ def _statements_after_early_returns(owner: cst.FunctionDef, ctx: Context) -> Lis
     if not isinstance(owner.body, cst.IndentedBlock):
         return []
     statements = list(owner.body.body)
-    assigned = [_kept_keys_assigned(statement, owner, ctx) for statement in statements]
     for index, statement in enumerate(statements):
         if not (isinstance(statement, cst.If) and statement.orelse is None and _returns(statement.body)):
             continue
         tested = _keys_read(statement.test, ctx)
-        last = max((later for later in range(index + 1, len(statements)) if not assigned[later].isdisjoint(tested)),
-                   default=None)
+        if not tested:
+            continue  # a guard clause on parameters and locals
+        last = max(
+            (
+                later for later in range(index + 1, len(statements))
+                if not _kept_keys_assigned(statements[later], owner, ctx).isdisjoint(tested)
+            ),
+            default=None,
+        )
         if last is not None:
             return statements[index + 1 : last + 1]
     return []
@@ -126,7 +132,7 @@ def _kept_keys_assigned(block: cst.CSTNode, owner: cst.FunctionDef, ctx: Context
             key = _target_key(target, ctx)
             if key is not None:
                 keys.add(key)
-        stack.extend(node.children)
+        stack.extend(iter_children(node))
     memo[block] = frozenset(keys)
     return memo[block]
 
@@ -169,8 +175,14 @@ def _target_key(target: cst.CSTNode, ctx: Context) -> Optional[str]:
     if isinstance(target, cst.Subscript):
         return _target_key(target.value, ctx)
     if isinstance(target, (cst.Name, cst.Attribute)):
-        return " ".join(ctx.module.code_for_node(target).split())
+        return _spelling(target, ctx)
     return None
+
+
+def _spelling(node: Union[cst.Name, cst.Attribute], ctx: Context) -> str:
+    # Generating code is slow: only an attribute of a call or subscript needs it.
+    dotted = dotted_name(node)
+    return dotted if dotted is not None else " ".join(ctx.module.code_for_node(node).split())
 
 
 def _keys_read(test: cst.CSTNode, ctx: Context) -> Set[str]:
@@ -179,8 +191,8 @@ def _keys_read(test: cst.CSTNode, ctx: Context) -> Set[str]:
     while stack:
         node = stack.pop()
         if isinstance(node, (cst.Name, cst.Attribute)):
-            found.add(" ".join(ctx.module.code_for_node(node).split()))
-        stack.extend(node.children)
+            found.add(_spelling(node, ctx))
+        stack.extend(iter_children(node))
     return found
 
 
@@ -212,7 +224,7 @@ def reads_function_locals(expression: cst.BaseExpression, scope: Scope) -> bool:
         elif isinstance(node, cst.Attribute):
             stack.append(node.value)  # ``creds.token``: the attribute's name is no variable
             continue
-        stack.extend(node.children)
+        stack.extend(iter_children(node))
     return False
 
 
