@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import ast
 import warnings
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 # The names of what ``botolint.workers`` recognises as starting a thread or a
 # process when it comes from the standard library.
@@ -203,6 +203,10 @@ def _imported_names(imports: List[ast.stmt]) -> Dict[str, str]:
     return found
 
 
+# The parts that run by a name, in the modules a region can lead to.
+Defining = Callable[[str], List[Part]]
+
+
 class Code:
     """The parts and entries of the modules a run asks about, each module
     parsed once however many checked files ask (a warm run asks per file)."""
@@ -245,51 +249,68 @@ class Reach:
         self.targets = targets
         self._code = code
         self._imports = imports
+        self._imported: Dict[str, List[str]] = {}
+        # Each name and the parts that define it, over the modules parsed so far:
+        # test modules lead to much the same modules, each indexed once.
+        self._by_name: Dict[str, List[Tuple[str, Part]]] = {}
+        self._indexed: Set[str] = set()
 
     def may_reach(self, module: str) -> bool:
         """Whether a region that ``module`` starts can hold a function of the checked modules."""
         if self._code.parts_of(module) is None:
             return True  # unknown: never ruled out
         entries = self._code.entries_of(module)
-        if entries is None or not (entries.words or entries.runs or entries.decorated):
-            return False  # no code, or nothing that can start a region
+        if entries is None:
+            return False  # no code
+        # Nothing can start a region that holds a target: no need to read what the module leads to.
+        from_tests = bool(self.test_targets) and bool(entries.words or entries.runs)
+        decorated = bool(self.targets) and bool(entries.decorated)
+        if not (from_tests or decorated):
+            return False
         defining = self._defining_parts(module)
         if defining is None:
             return True
-        return _leads_into(entries.words, entries.runs, self.test_targets, defining) or _leads_into(
-            set(), entries.decorated, self.targets, defining
+        return (from_tests and _leads_into(entries.words, entries.runs, self.test_targets, defining)) or (
+            decorated and _leads_into(set(), entries.decorated, self.targets, defining)
         )
 
-    def _defining_parts(self, module: str) -> Optional[Dict[str, List[Part]]]:
-        """Each name, and the parts of ``module`` and of the modules it leads
-        to that run by it; None when one of them cannot be parsed."""
-        defining: Dict[str, List[Part]] = {}
-        for found in self._leads_to(module):
+    def _defining_parts(self, module: str) -> Optional[Defining]:
+        """The parts of ``module`` and of the modules it leads to that run by
+        each name; None when one of them cannot be parsed."""
+        leads_to = self._leads_to(module)
+        for found in leads_to:
+            if found in self._indexed:
+                continue
             found_parts = self._code.parts_of(found)
             if found_parts is None:
                 return None
+            self._indexed.add(found)
             for part in found_parts:
                 for name in part.names:
-                    defining.setdefault(name, []).append(part)
-        return defining
+                    self._by_name.setdefault(name, []).append((found, part))
+        return lambda name: [part for owner, part in self._by_name.get(name, ()) if owner in leads_to]
 
-    def _leads_to(self, module: str) -> List[str]:
-        found = [module]
+    def _leads_to(self, module: str) -> Set[str]:
+        found = {module}
         todo = [module]
         while todo:
-            for imported in self._imports(todo.pop()):
-                if imported not in found:
-                    found.append(imported)
-                    todo.append(imported)
+            current = todo.pop()
+            imported = self._imported.get(current)
+            if imported is None:
+                imported = self._imported[current] = list(self._imports(current))
+            for name in imported:
+                if name not in found:
+                    found.add(name)
+                    todo.append(name)
         return found
 
 
-def _leads_into(words: Set[str], start: List[Part], targets: FrozenSet[str], defining: Dict[str, List[Part]]) -> bool:
+def _leads_into(words: Set[str], start: List[Part], targets: FrozenSet[str], defining: Defining) -> bool:
     """Whether ``words`` and the code of ``start``, and the code that the
     names they use run, transitively, use a name of ``targets``."""
     if not targets:
         return False
-    queue = [part for word in words for part in defining.get(word, ())] + start
+    queue = [part for word in words for part in defining(word)] + start
     seen: Set[int] = set()
     used = set(words)
     if not used.isdisjoint(targets):
@@ -304,5 +325,5 @@ def _leads_into(words: Set[str], start: List[Part], targets: FrozenSet[str], def
             return True
         used |= new
         for word in new:
-            queue += defining.get(word, ())
+            queue += defining(word)
     return False
