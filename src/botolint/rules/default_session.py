@@ -12,6 +12,7 @@ from botolint.usage import installed_factories, is_injection_fallback, makes_req
 from botolint.rule import Context, Rule
 from botolint.semantic import BindingKind
 from botolint.rules._boto3 import credential_arguments
+from botolint.rules._lambda_env import only_in_lambda
 from botolint.handlers import lambda_handlers
 
 
@@ -19,13 +20,14 @@ def needs_a_session(call: cst.Call, function: cst.CSTNode, ctx: Context) -> bool
     """Whether the caller should be able to choose the session ``call`` uses:
     not for a client that never makes a request, one a caller can inject
     instead, a function that stands in for boto3's own factory, or Lambda
-    code, whose session is the function's role (where it is made on every
-    invocation, that is AWS301)."""
+    code (a Lambda module, or a path only taken inside Lambda), whose session
+    is the function's role (where it is made on every invocation, that is AWS301)."""
     semantic = ctx.semantic
     return (
         makes_requests(call, semantic)
         and not _given_credentials(call, ctx)
         and not ctx.memo(_is_lambda_module)
+        and not only_in_lambda(call, ctx)
         and not is_injection_fallback(call, semantic)
         and not replaces_factory(function, semantic, ctx.memo(_installed_factories))
     )
@@ -172,6 +174,15 @@ class DefaultSessionClient(_InFunction):
     initialisation, in a cache object the handler keeps) is what AWS301
     recommends; a client made on every invocation is AWS301. A module that a
     non-Lambda module also imports (a CLI, a maintenance script) is reported.
+
+    Not on a path taken only inside Lambda, in any module: the body of an `if`
+    that tests a variable the Lambda runtime sets (`AWS_LAMBDA_FUNCTION_NAME`,
+    `AWS_LAMBDA_FUNCTION_VERSION`, `AWS_LAMBDA_RUNTIME_API`, `LAMBDA_TASK_ROOT`)
+    with `in os.environ`, `os.environ.get(...)` or `os.getenv(...)`, the
+    `else` of a test that it is not set, and what follows
+    `if "AWS_LAMBDA_FUNCTION_NAME" not in os.environ: return ...` (a nested
+    function defined there included). A tool that runs both as a command and
+    as a Lambda function keeps its Lambda paths this way.
 
     Not for a call given its own key pair (`aws_access_key_id=` and
     `aws_secret_access_key=`): the default session's credentials, which a
@@ -346,7 +357,8 @@ class ImportTimeDefaultSession(Rule):
     the project's files, and followed up to the handler modules: a package
     and its submodules that import each other are Lambda modules when
     everything else that imports them is. A module that a non-handler module
-    also imports, and one that nothing imports, is reported.
+    also imports, and one that nothing imports, is reported. Nor on a path taken
+    only inside Lambda (`if "AWS_LAMBDA_FUNCTION_NAME" in os.environ:`; see AWS101).
 
     Not for a client that never makes a request (see AWS101).
 
@@ -375,7 +387,7 @@ class ImportTimeDefaultSession(Rule):
             return
         # Lambda reuses what module scope creates: there it is the advice (AWS301),
         # in a handler's module and in the modules only handler modules import.
-        if not ctx.memo(_is_lambda_module):
+        if not ctx.memo(_is_lambda_module) and not only_in_lambda(node, ctx):
             fix = ModuleSession(
                 call=node, kind=kind, applicability=Applicability.UNSAFE, unsafe_reason=self.UNSAFE_REASON
             )
