@@ -11,7 +11,7 @@ from botolint.objects import default_session_factory
 from botolint.usage import installed_factories, is_injection_fallback, makes_requests, replaces_factory
 from botolint.rule import Context, Rule
 from botolint.semantic import BindingKind
-from botolint.rules._boto3 import credential_arguments
+from botolint.rules._boto3 import bound_arguments, boto3_call, constant_strings, credential_arguments, string_value
 from botolint.rules._lambda_env import only_in_lambda
 from botolint.handlers import lambda_handlers
 
@@ -26,6 +26,7 @@ def needs_a_session(call: cst.Call, function: cst.CSTNode, ctx: Context) -> bool
     return (
         makes_requests(call, semantic)
         and not _given_credentials(call, ctx)
+        and not _local_endpoint(call, ctx)
         and not ctx.memo(_is_lambda_module)
         and not only_in_lambda(call, ctx)
         and not is_injection_fallback(call, semantic)
@@ -43,6 +44,51 @@ def _given_credentials(call: cst.Call, ctx: Context) -> bool:
         parameter for _, parameter, arg in credential_arguments(call, ctx) if not _may_be_none(arg.value, scope)
     }
     return {"aws_access_key_id", "aws_secret_access_key"} <= given
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")
+
+
+def _local_endpoint(call: cst.Call, ctx: Context) -> bool:
+    """A client of an emulator on this machine (DynamoDB Local, LocalStack):
+    ``endpoint_url`` is a local URL (a literal, or a name that only local URLs
+    are assigned to), or the call is under an ``if "localhost" in <that
+    endpoint>``. No account's session applies to it."""
+    boto3 = boto3_call(call, ctx)
+    endpoint = bound_arguments(boto3).get("endpoint_url") if boto3 is not None else None
+    if endpoint is None:
+        return False
+    urls = constant_strings(endpoint.value, ctx)
+    if urls and all(_is_local(url) for url in urls):
+        return True
+    spelled = ctx.module.code_for_node(endpoint.value)
+    child: cst.CSTNode = call
+    for ancestor in ctx.semantic.ancestors(call):
+        if isinstance(ancestor, cst.If) and child is ancestor.body and _tests_local(ancestor.test, spelled, ctx):
+            return True
+        child = ancestor
+    return False
+
+
+def _is_local(url: str) -> bool:
+    host = url.split("://", 1)[-1].split("/", 1)[0]
+    if host.startswith("["):
+        return host.startswith("[::1]")
+    return host.rsplit(":", 1)[0] in LOCAL_HOSTS
+
+
+def _tests_local(test: cst.BaseExpression, spelled: str, ctx: Context) -> bool:
+    """``"localhost" in endpoint`` (also inside an ``and``)."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return _tests_local(test.left, spelled, ctx) or _tests_local(test.right, spelled, ctx)
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
+        return False
+    target = test.comparisons[0]
+    return (
+        isinstance(target.operator, cst.In)
+        and string_value(test.left) in LOCAL_HOSTS
+        and ctx.module.code_for_node(target.comparator) == spelled
+    )
 
 
 def _may_be_none(value: cst.BaseExpression, scope) -> bool:
@@ -189,6 +235,12 @@ class DefaultSessionClient(_InFunction):
     caller would choose a session for, are not used. Keys that may be None
     (`options.get(...)`, a parameter defaulting to None) do not count: boto3
     then falls back to the default chain.
+
+    Not for a client of an emulator on this machine (DynamoDB Local,
+    LocalStack, a moto server): `endpoint_url` is a `localhost`, `127.0.0.1`,
+    `0.0.0.0` or `[::1]` URL (a literal, or a name assigned only such
+    literals), or the call is under `if "localhost" in endpoint:` for the
+    `endpoint` it is given. No account's session applies there.
 
     Not for the default of a client the caller may pass in
     (`client = client or boto3.client("logs")`, or the same under
