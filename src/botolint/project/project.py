@@ -486,14 +486,17 @@ class Project:
         return source is not None and pattern.search(source) is not None
 
     def may_call(self, module: str, name: str) -> bool:
-        """Whether ``module``'s text calls something named ``name``, or imports
-        it under another name (``import run as go``) and calls that."""
+        """Whether ``module``'s text calls something named ``name``, or names
+        it otherwise (``import run as go``, ``make = Processor``) and calls that."""
         source = self._text(module)
         if source is None:
             return False
-        if re.search(rb"\b%s[ \t]*\(" % re.escape(name.encode()), source) is not None:
+        spelled = re.escape(name.encode())
+        if re.search(rb"\b%s[ \t]*\(" % spelled, source) is not None:
             return True
-        aliases = re.findall(rb"\b%s[ \t]+as[ \t]+(\w+)" % re.escape(name.encode()), source)
+        aliases = re.findall(rb"\b%s[ \t]+as[ \t]+(\w+)" % spelled, source) + re.findall(
+            rb"\b(\w+)[ \t]*=[ \t]*(?:\w+\.)*%s[ \t]*(?:$|[#;)\]},])" % spelled, source, re.M
+        )
         return any(re.search(rb"\b%s[ \t]*\(" % re.escape(alias), source) for alias in aliases)
 
     def _text(self, module: str) -> Optional[bytes]:
