@@ -61,6 +61,8 @@ def _local_endpoint(call: cst.Call, ctx: Context) -> bool:
     urls = constant_strings(endpoint.value, ctx)
     if urls and all(_is_local(url) for url in urls):
         return True
+    if _formats_local_url(endpoint.value):
+        return True
     spelled = ctx.module.code_for_node(endpoint.value)
     child: cst.CSTNode = call
     for ancestor in ctx.semantic.ancestors(call):
@@ -68,6 +70,17 @@ def _local_endpoint(call: cst.Call, ctx: Context) -> bool:
             return True
         child = ancestor
     return False
+
+
+def _formats_local_url(value: cst.BaseExpression) -> bool:
+    """``f"http://localhost:{port}"``: the host is spelled out before the first field."""
+    if not (isinstance(value, cst.FormattedString) and value.parts):
+        return False
+    first = value.parts[0]
+    if not isinstance(first, cst.FormattedStringText):
+        return False
+    after_scheme = first.value.split("://", 1)[-1]
+    return any(mark in after_scheme for mark in ":/") and _is_local(first.value)
 
 
 def _is_local(url: str) -> bool:
@@ -238,8 +251,9 @@ class DefaultSessionClient(_InFunction):
 
     Not for a client of an emulator on this machine (DynamoDB Local,
     LocalStack, a moto server): `endpoint_url` is a `localhost`, `127.0.0.1`,
-    `0.0.0.0` or `[::1]` URL (a literal, or a name assigned only such
-    literals), or the call is under `if "localhost" in endpoint:` for the
+    `0.0.0.0` or `[::1]` URL (a literal, a name assigned only such literals,
+    or an f-string that spells the host before its first field:
+    `f"http://localhost:{port}"`), or the call is under `if "localhost" in endpoint:` for the
     `endpoint` it is given. No account's session applies there.
 
     Not for the default of a client the caller may pass in
