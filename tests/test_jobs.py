@@ -72,8 +72,16 @@ def test_parallel_results_fill_the_cache_like_serial_ones(corpus, capsys, tmp_pa
 
 
 def test_few_files_stay_in_this_process(corpus, capsys, pools):
-    run(capsys, "-j2", str(corpus / "a" / "default_session"))
+    few = corpus / "few"
+    few.mkdir()
+    # One file short of giving two workers their minimum each.
+    for path in sorted((corpus / "a").rglob("*.py"))[: 2 * runner.MIN_FILES_PER_WORKER - 1]:
+        shutil.copy(path, few / f"{path.parent.name}_{path.name}")
+    run(capsys, "-j2", str(few))
     assert pools == []
+    shutil.copy(path, few / "one_more.py")
+    run(capsys, "-j2", str(few))
+    assert pools == [2]
 
 
 def test_worker_count():

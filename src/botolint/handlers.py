@@ -17,6 +17,8 @@ OPTION = "lambda-handlers"
 DEFAULT_HANDLER_NAMES = ("lambda_handler", "handler")
 EVENT_NAMES = frozenset({"event", "_event"})
 CONTEXT_NAMES = frozenset({"context", "_context", "ctx"})
+# The second parameter of Python's signal handlers, ``handler(signum, frame)``.
+SIGNAL_FRAME_NAMES = frozenset({"frame", "_frame"})
 
 
 def handler_names(config: Config) -> FrozenSet[str]:
@@ -42,8 +44,8 @@ def _two_positional_parameters(params: cst.Parameters) -> Tuple[str, ...]:
 
 def is_lambda_handler(function: cst.FunctionDef, names: FrozenSet[str]) -> bool:
     parameters = _two_positional_parameters(function.params)
-    if not parameters:
-        return False
+    if not parameters or parameters[1] in SIGNAL_FRAME_NAMES:
+        return False  # ``def handler(signum, frame)``: a ``signal`` handler
     if function.name.value in names:
         return True
     return parameters[0] in EVENT_NAMES and parameters[1] in CONTEXT_NAMES

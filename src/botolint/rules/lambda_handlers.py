@@ -31,6 +31,10 @@ class LambdaHandlerClientCreation(Rule):
     - names its parameters like Lambda's `(event, context)`: the first `event`
       or `_event`, the second `context`, `_context` or `ctx`.
 
+    A second parameter named `frame` or `_frame` makes it a `signal` handler
+    (`def handler(signum, frame)`, Python's documented signature), never a
+    Lambda handler, whatever its name.
+
     Calls in the handler's body count, and so do calls in functions, lambdas,
     classes and comprehensions nested inside it (they are defined, and almost
     always run, on each invocation), and so do calls in the functions the
