@@ -556,9 +556,13 @@ class Facts:
         import each other are Lambda modules when every module importing any
         of them, from outside, is one (a package and its submodules)."""
         known = self._lambda_modules.get(module)
-        if known is not None:
-            return known
-        # The modules whose import can run ``module``, up to the handler modules.
+        if known is None:
+            known = self._lambda_modules[module] = self._only_run_by_handlers(module)
+        return known
+
+    def _only_run_by_handlers(self, module: str) -> bool:
+        """Whether every chain of imports that can run ``module`` starts in a
+        handler module, and one does."""
         seen: Set[str] = set()
         pending = [module]
         reached_handler = False
@@ -572,21 +576,17 @@ class Facts:
                 summary = self.project.summary(current)
                 answer = True if summary is not None and summary.handlers else None
             if answer is False:
-                break
+                return False
             if answer:
                 reached_handler = True
                 continue
             # A test that imports the module to test it does not run it outside Lambda.
             importers = [i for i in self.project.importers(current) if not self.project.is_test_module(i)]
             if not importers:
-                break  # run by something that is no Lambda handler: a script, an entry point, a library's user
+                return False  # run by something that is no Lambda handler: a script, an entry point, a library's user
             # In a fixed order: which summaries are read must not vary by run.
             pending.extend(sorted(importers, reverse=True))
-        else:
-            self._lambda_modules[module] = reached_handler
-            return reached_handler
-        self._lambda_modules[module] = False
-        return False
+        return reached_handler
 
 
 def _bound(callee: FunctionSummary) -> int:

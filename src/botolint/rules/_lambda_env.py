@@ -12,6 +12,7 @@ from typing import Optional, Tuple
 import libcst as cst
 
 from botolint.rule import Context
+from botolint.statements import early_exit
 
 # Set by the Lambda runtime in every execution environment.
 LAMBDA_VARIABLES = frozenset(
@@ -41,17 +42,9 @@ def _after_early_exit(statement: cst.CSTNode, block: cst.IndentedBlock, ctx: Con
     for earlier in block.body:
         if earlier is statement:
             return False
-        if isinstance(earlier, cst.If) and earlier.orelse is None and _leaves(earlier.body):
-            if _says_lambda(earlier.test, ctx)[1]:
-                return True
-    return False
-
-
-def _leaves(body: cst.BaseSuite) -> bool:
-    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
-    last = statements[-1] if statements else None
-    if isinstance(last, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-        return any(isinstance(small, (cst.Return, cst.Raise)) for small in last.body)
+        guard = early_exit(earlier, (cst.Return, cst.Raise))
+        if guard is not None and _says_lambda(guard.test, ctx)[1]:
+            return True
     return False
 
 

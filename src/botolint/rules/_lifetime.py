@@ -3,12 +3,13 @@ every call and dropped. AWS301 and AWS302 both ask."""
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, List, Optional, Set, Union
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Union
 
 import libcst as cst
 
 from botolint.rule import Context
 from botolint.semantic import BindingKind, Scope, dotted_name, iter_children
+from botolint.statements import early_exit
 
 MEMOIZING_DECORATORS = frozenset({"functools.cache", "functools.lru_cache"})
 Target = Union[cst.Name, cst.Attribute, cst.Subscript]
@@ -20,7 +21,7 @@ def made_once(call: cst.Call, owner: Optional[cst.CSTNode], ctx: Context) -> boo
     in the code that such an initialisation guards."""
     if isinstance(owner, cst.FunctionDef) and any(_memoizes(decorator, ctx) for decorator in owner.decorators):
         return True
-    return _initialises_lazily(call, owner, ctx) or in_lazy_initialisation(call, owner, ctx)
+    return _initialises_lazily(call, owner, ctx) or _in_lazy_initialisation(call, owner, ctx)
 
 
 def _initialises_lazily(call: cst.Call, owner: Optional[cst.CSTNode], ctx: Context) -> bool:
@@ -44,7 +45,7 @@ def _initialises_lazily(call: cst.Call, owner: Optional[cst.CSTNode], ctx: Conte
     return False
 
 
-def in_lazy_initialisation(node: cst.CSTNode, owner: Optional[cst.CSTNode], ctx: Context) -> bool:
+def _in_lazy_initialisation(node: cst.CSTNode, owner: Optional[cst.CSTNode], ctx: Context) -> bool:
     """Whether ``node`` runs only until a kept object is set: in the body of
     an ``if`` that tests a global, attribute or entry that the body assigns
     (``if _config is None: data = load(); _config = parse(data)``), or after
@@ -71,16 +72,17 @@ def _guards_its_body(statement: cst.If, owner: cst.FunctionDef, ctx: Context) ->
     return bool(tested) and not _kept_keys_assigned(statement.body, owner, ctx).isdisjoint(tested)
 
 
-def _statements_after_early_returns(owner: cst.FunctionDef, ctx: Context) -> List[cst.CSTNode]:
+def _statements_after_early_returns(owner: cst.FunctionDef, ctx: Context) -> Sequence[cst.BaseStatement]:
     """The top-level statements of ``owner`` between ``if <tests K>: return``
     and the last later statement that assigns K (a kept target)."""
     if not isinstance(owner.body, cst.IndentedBlock):
         return []
     statements = list(owner.body.body)
     for index, statement in enumerate(statements):
-        if not (isinstance(statement, cst.If) and statement.orelse is None and _returns(statement.body)):
+        guard = early_exit(statement, (cst.Return,))
+        if guard is None:
             continue
-        tested = _keys_read(statement.test, ctx)
+        tested = _keys_read(guard.test, ctx)
         if not tested:
             continue  # a guard clause on parameters and locals
         last = max(
@@ -95,15 +97,7 @@ def _statements_after_early_returns(owner: cst.FunctionDef, ctx: Context) -> Lis
     return []
 
 
-def _returns(block: cst.BaseSuite) -> bool:
-    body = block.body if isinstance(block, cst.IndentedBlock) else [block]
-    last = body[-1] if body else None
-    if isinstance(last, cst.SimpleStatementSuite) or isinstance(last, cst.SimpleStatementLine):
-        return any(isinstance(small, cst.Return) for small in last.body)
-    return False
-
-
-def _guarded_by_early_returns(ctx: Context) -> Dict[cst.CSTNode, List[cst.CSTNode]]:
+def _guarded_by_early_returns(ctx: Context) -> Dict[cst.CSTNode, Sequence[cst.BaseStatement]]:
     return {}
 
 
@@ -214,7 +208,7 @@ def kept_beyond_the_call(call: cst.Call, ctx: Context) -> bool:
 def reads_function_locals(expression: cst.BaseExpression, scope: Scope) -> bool:
     """Whether ``expression``, read in ``scope``, reads a name bound in a
     function (a parameter or a local), not only literals and module-level names."""
-    stack = [expression]
+    stack: List[cst.CSTNode] = [expression]
     while stack:
         node = stack.pop()
         if isinstance(node, cst.Name):

@@ -25,9 +25,9 @@ def needs_a_session(call: cst.Call, function: cst.CSTNode, ctx: Context) -> bool
     semantic = ctx.semantic
     return (
         makes_requests(call, semantic)
+        and not ctx.memo(_is_lambda_module)
         and not _given_credentials(call, ctx)
         and not _local_endpoint(call, ctx)
-        and not ctx.memo(_is_lambda_module)
         and not only_in_lambda(call, ctx)
         and not is_injection_fallback(call, semantic)
         and not replaces_factory(function, semantic, ctx.memo(_installed_factories))
@@ -63,10 +63,9 @@ def _local_endpoint(call: cst.Call, ctx: Context) -> bool:
         return True
     if _formats_local_url(endpoint.value):
         return True
-    spelled = ctx.module.code_for_node(endpoint.value)
     child: cst.CSTNode = call
     for ancestor in ctx.semantic.ancestors(call):
-        if isinstance(ancestor, cst.If) and child is ancestor.body and _tests_local(ancestor.test, spelled, ctx):
+        if isinstance(ancestor, cst.If) and child is ancestor.body and _tests_local(ancestor.test, endpoint.value, ctx):
             return True
         child = ancestor
     return False
@@ -90,17 +89,17 @@ def _is_local(url: str) -> bool:
     return host.rsplit(":", 1)[0] in LOCAL_HOSTS
 
 
-def _tests_local(test: cst.BaseExpression, spelled: str, ctx: Context) -> bool:
+def _tests_local(test: cst.BaseExpression, endpoint: cst.BaseExpression, ctx: Context) -> bool:
     """``"localhost" in endpoint`` (also inside an ``and``)."""
     if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
-        return _tests_local(test.left, spelled, ctx) or _tests_local(test.right, spelled, ctx)
+        return _tests_local(test.left, endpoint, ctx) or _tests_local(test.right, endpoint, ctx)
     if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
         return False
     target = test.comparisons[0]
     return (
         isinstance(target.operator, cst.In)
         and string_value(test.left) in LOCAL_HOSTS
-        and ctx.module.code_for_node(target.comparator) == spelled
+        and ctx.module.code_for_node(target.comparator) == ctx.module.code_for_node(endpoint)
     )
 
 
