@@ -148,12 +148,18 @@ class Resolver(Protocol):
     def resolve(self, atoms: Atoms) -> Atoms:
         """Concrete atoms: ObjectKinds, instances and classes."""
 
+    def kinds(self, atoms: Atoms) -> FrozenSet["ObjectKind"]:
+        """The ObjectKinds alone (which can need fewer modules read)."""
+
 
 class LocalResolver:
     """Resolves what one module knows of itself: nothing that needs another function."""
 
     def resolve(self, atoms: Atoms) -> Atoms:
         return frozenset(atom for atom in atoms if is_concrete(atom))
+
+    def kinds(self, atoms: Atoms) -> FrozenSet["ObjectKind"]:
+        return kinds_in(atoms)
 
 
 def is_concrete(atom: Atom) -> bool:

@@ -41,7 +41,6 @@ from botolint.kinds import (
     attribute_result,
     call_result,
     item_atoms,
-    kinds_in,
     kinds_of_class,
     method_atoms,
     split_kinds,
@@ -212,7 +211,7 @@ class Values:
         modules included as far as the resolver knows them."""
         kinds = self._kinds_cache.get(expr)
         if kinds is None:
-            kinds = self._kinds_cache[expr] = kinds_in(self.resolver.resolve(self.atoms_of(expr)))
+            kinds = self._kinds_cache[expr] = self.resolver.kinds(self.atoms_of(expr))
         return kinds
 
     def resolved(self, expr: cst.BaseExpression) -> Atoms:

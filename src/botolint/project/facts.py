@@ -20,7 +20,7 @@ dynamic dispatch, a module that does not parse), nothing is concluded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from botolint.kinds import (
     NO_ATOMS, Atom, Atoms, ObjectKind, Ref, Worker, attribute_result, call_result, item_result, kinds_in, pool_worker,
@@ -70,11 +70,17 @@ class Invocation:
 class Facts:
     def __init__(self, project: "Project", modules: Iterable[str]) -> None:
         self.project = project
+        self.modules = frozenset(modules)
+        # While a region or an invocation follows calls: modules that lead
+        # nowhere else and that no question is about are not read.
+        self._following = False
         self.regions: Dict[RegionKey, Set[FunctionKey]] = {}
         self.origins: Dict[FunctionKey, List[Origin]] = {}
         self.invocations: Dict[FunctionKey, List[Invocation]] = {}
-        self._returns: Dict[FunctionKey, Atoms] = {}
-        self._returning: Set[FunctionKey] = set()
+        # By whether calls are being followed: what a function returns is
+        # resolved without the modules left unread then, and only then.
+        self._returns: Dict[Tuple[FunctionKey, bool], Atoms] = {}
+        self._returning: Set[Tuple[FunctionKey, bool]] = set()
         self._lambda_modules: Dict[str, bool] = {}
         self._handoffs: Dict[FunctionKey, Dict[int, Tuple[str, int]]] = {}
         self._handing_off: Set[FunctionKey] = set()
@@ -113,7 +119,7 @@ class Facts:
             return []
         if entity[0] == "module":
             module = entity[1]
-            summary = self.project.summary(module)
+            summary = None if self._leads_nowhere(module) else self.project.summary(module)
             entries = summary.exports.get(name, []) if summary is not None else []
             if not entries:
                 submodule = f"{module}.{name}"
@@ -140,6 +146,12 @@ class Facts:
             ]
         return []
 
+    def _leads_nowhere(self, module: str) -> bool:
+        """Whether following calls into ``module`` can find nothing the facts
+        are about: none of their modules, and one whose code can run no other
+        module's (moto's generated 500 KB parser, called from a worker thread)."""
+        return self._following and module not in self.modules and self.project.self_contained(module)
+
     def _class_member(self, module: str, class_id: str, name: str, depth: int) -> List[Entity]:
         summary = self.project.summary(module)
         cls = summary.classes.get(class_id) if summary is not None else None
@@ -150,12 +162,22 @@ class Facts:
         if name in cls.attributes:
             return [("value", module, cls.attributes[name])]
         for base in cls.bases:
-            for entity in self._ref_entities(module, base, depth + 1):
+            for entity in self._base(module, base, depth):
                 if entity[0] == "class":
                     found = self._class_member(entity[1], entity[2], name, depth + 1)
                     if found:
                         return found
         return []
+
+    def _base(self, module: str, base: Ref, depth: int) -> List[Entity]:
+        """What a class's base names. Always read, calls followed or not: what
+        constructing one of the facts' classes runs (an ``__init__`` its base
+        defines) is asked about, wherever that base is."""
+        following, self._following = self._following, False
+        try:
+            return self._ref_entities(module, base, depth + 1)
+        finally:
+            self._following = following
 
     def _ref_entities(self, module: str, ref: Ref, depth: int = 0) -> List[Entity]:
         if depth > RESOLVE_DEPTH:
@@ -262,17 +284,18 @@ class Facts:
 
     def returns(self, key: FunctionKey) -> Atoms:
         """What calling the function returns, resolved."""
-        if key in self._returns:
-            return self._returns[key]
+        cached = (key, self._following)
+        if cached in self._returns:
+            return self._returns[cached]
         function = self.function(key)
-        if function is None or key in self._returning:
+        if function is None or cached in self._returning:
             return NO_ATOMS
-        self._returning.add(key)
+        self._returning.add(cached)
         try:
             result = self.resolve(key[0], function.returns)
         finally:
-            self._returning.discard(key)
-        self._returns[key] = result
+            self._returning.discard(cached)
+        self._returns[cached] = result
         return result
 
     def resolve(self, module: str, atoms: Atoms, depth: int = 0, hops: int = 0) -> Atoms:
@@ -314,6 +337,43 @@ class Facts:
                     for entity in self._class_member(instance[1], instance[2], atom[2], depth + 1):
                         found |= self._entity_value(entity, depth + 1, hops)
         return frozenset(found)
+
+    def kinds(self, module: str, atoms: Atoms, hops: int = 0) -> FrozenSet[ObjectKind]:
+        """The kinds among the concrete atoms of ``atoms``. A name imported
+        from a module that can hold no such object (it imports no module of
+        the project, and says neither boto3 nor a concurrency module) has none,
+        and that module is not read for it."""
+        kept = frozenset(atom for atom in atoms if not self._names_no_object(module, atom))
+        return kinds_in(self.resolve(module, kept, 0, hops))
+
+    def _names_no_object(self, module: str, atom: Atom) -> bool:
+        """A name defined there, what calling it returns, and what its methods
+        return (what they return is resolved without their callers' arguments).
+        Not an attribute: one set from a parameter can hold what a caller passes."""
+        if not isinstance(atom, tuple):
+            return False
+        if atom[0] in ("global", "ret") and atom[1][0] == "name":
+            return self._defined_without_objects(module, atom[1][1], 0)
+        if atom[0] == "method":
+            return bool(atom[1]) and all(self._names_no_object(module, base) for base in atom[1])
+        return False
+
+    def _defined_without_objects(self, module: str, dotted: str, depth: int) -> bool:
+        """Whether ``dotted`` (written in ``module``) is a name that a module
+        holding no objects defines, through any re-exports."""
+        absolute = self.project.absolute(module, dotted)
+        if absolute is None or depth > RESOLVE_DEPTH or self.project.has_module(absolute):
+            return False
+        defining, _, name = absolute.rpartition(".")
+        if not defining or not self.project.has_module(defining):
+            return False
+        if self.project.holds_no_objects(defining):
+            return True
+        summary = self.project.summary(defining)
+        entries = summary.exports.get(name, []) if summary is not None else []
+        return bool(entries) and all(
+            entry[0] == "import" and self._defined_without_objects(defining, entry[1], depth + 1) for entry in entries
+        )
 
     def passed_for(self, key: FunctionKey, index: int, hops: int) -> Atoms:
         """What every project call of the function passes for its parameter
@@ -515,9 +575,18 @@ class Facts:
             for call in function.calls:
                 if per_invocation and call.once:
                     continue
-                for target in self.call_targets(key[0], call.callee, overrides=True):
+                for target in self._followed(key[0], call.callee):
                     if target not in seen:
                         queue.append((target, chain + (target[1],)))
+
+    def _followed(self, module: str, ref: Ref) -> List[FunctionKey]:
+        """What a call in a region or invocation runs, as far as it can lead
+        to the modules the facts are about."""
+        self._following = True
+        try:
+            return self.call_targets(module, ref, overrides=True)
+        finally:
+            self._following = False
 
     def _handlers_of(self, module: str) -> None:
         summary = self.project.summary(module)

@@ -303,6 +303,7 @@ class Project:
         self._paths: Dict[str, Path] = {}
         self._packages: Set[str] = set()
         self._may_start: Dict[str, bool] = {}
+        self._self_contained: Dict[str, bool] = {}
         self._in_tests: Dict[Path, bool] = {}
         self._absolute_imports: Dict[str, FrozenSet[str]] = {}
         self._texts: "OrderedDict[str, Optional[bytes]]" = OrderedDict()
@@ -466,6 +467,35 @@ class Project:
         cls = summary.classes.get(class_id) if summary is not None else None
         return cls is not None and any(
             summary.functions[method].abstract for method in cls.methods.values() if method in summary.functions
+        )
+
+    def self_contained(self, module: str) -> bool:
+        """Whether the code of ``module`` can run no other module's code that
+        the project layer follows: it imports no module of the project, and
+        defines no abstract method (a call of which may run an override
+        elsewhere). Known from its text alone."""
+        if module not in self._self_contained:
+            imported = (
+                prefix
+                for prefix in modules_of(self.absolute_imports(module))
+                if prefix != module and self._may_be_module(prefix)
+            )
+            source = self._text(module)
+            self._self_contained[module] = (
+                source is not None
+                and b"NotImplementedError" not in source
+                and b"abstractmethod" not in source
+                and not any(self.has_module(prefix) for prefix in imported)
+            )
+        return self._self_contained[module]
+
+    def holds_no_objects(self, module: str) -> bool:
+        """Whether no value of ``module`` can be a boto3 object or an executor:
+        it leads nowhere else (``self_contained``) and its text says neither
+        boto3 nor a concurrency module."""
+        source = self._text(module) if self.self_contained(module) else None
+        return source is not None and not may_have_findings(source) and not any(
+            word in source for word in _CONCURRENCY_WORDS
         )
 
     def is_test_module(self, module: str) -> bool:

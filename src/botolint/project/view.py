@@ -3,7 +3,7 @@
 Every question and its answer is recorded: a file's findings depend on exactly
 those answers, so a cached result (or one computed before every module of a
 run was summarised) stays valid as long as asking again gives the same
-answers. Questions are plain data: ``("resolve", atoms)``,
+answers. Questions are plain data: ``("resolve", atoms)``, ``("kinds", atoms)``,
 ``("workers", function_id)``, ``("invocations", function_id)``,
 ``("outside", region, function_id or None)``, ``("constructed_outside", region,
 class_id)``, ``("assigned_by_subclasses", class_id, attribute)``, ``("lambda_module",)``.
@@ -12,9 +12,9 @@ class_id)``, ``("assigned_by_subclasses", class_id, attribute)``, ``("lambda_mod
 from __future__ import annotations
 
 from dataclasses import astuple
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Tuple
 
-from botolint.kinds import Atoms, Worker, is_concrete
+from botolint.kinds import Atoms, ObjectKind, Worker, is_concrete, kinds_in
 from botolint.project.facts import ARGUMENT_HOPS, Facts, Invocation, Origin, RegionKey
 from botolint.project.layout import modules_of
 from botolint.project.summary import decode, encode
@@ -41,6 +41,11 @@ class ProjectView:
         if all(is_concrete(atom) for atom in atoms):
             return atoms  # needs nobody else
         return self._ask(("resolve", atoms))
+
+    def kinds(self, atoms: Atoms) -> FrozenSet[ObjectKind]:
+        if all(is_concrete(atom) for atom in atoms):
+            return kinds_in(atoms)
+        return self._ask(("kinds", atoms))
 
     def workers(self, function: cst.CSTNode) -> Tuple[Origin, ...]:
         """Where the function's code is run on other threads or processes."""
@@ -103,6 +108,8 @@ class ProjectView:
         facts = self.facts
         if kind == "resolve":
             return facts.resolve(self.module, question[1], hops=ARGUMENT_HOPS)
+        if kind == "kinds":
+            return facts.kinds(self.module, question[1], hops=ARGUMENT_HOPS)
         if kind == "workers":
             return tuple(sorted(_plain(origin) for origin in facts.origins.get((self.module, question[1]), ())))
         if kind == "invocations":
