@@ -16,6 +16,7 @@ from botolint.config import Config
 from botolint.handlers import lambda_handlers
 from botolint.objects import Values, module_values
 from botolint.parsing import parse
+from botolint.project.facts import Facts
 from botolint.project.project import SINGLE_MODULE, Project
 from botolint.project.summarize import summarize
 from botolint.project.summary import ModuleSummary
@@ -99,6 +100,7 @@ def analyze_source(
     project: Optional[Project] = None,
     reach: bool = True,
     module: Optional[cst.Module] = None,
+    facts: Optional[Facts] = None,
 ) -> FileAnalysis:
     """Run ``rules`` (default: all) over one module's source. ``python_tree``,
     the ``ast`` of the same source when the caller has it (flake8 does), and
@@ -106,7 +108,9 @@ def analyze_source(
     ``project`` is the project the file belongs to (default: the file alone);
     with ``reach`` the modules that can reach this one are read too, else only
     what the project already knows counts (a run that will check the answers
-    once every module is summarised)."""
+    once every module is summarised). ``facts``, when a run has them for all its
+    modules, answer instead of facts computed for this module alone (the
+    answers are the same)."""
     rules = all_rules() if rules is None else rules
     config = config or Config()
     project = project or Project(None)
@@ -116,7 +120,7 @@ def analyze_source(
         check_text(source)
         if module is None:
             module, python_tree = parse(source, python_tree)
-        analysis = _run_rules(path, module, python_tree, rules, config, project, reach)
+        analysis = _run_rules(path, module, python_tree, rules, config, project, reach, facts)
         analysis.source = source
         return analysis
     except (SourceError, RuleFailure) as error:
@@ -171,7 +175,7 @@ def _summary(ctx: Context, python_tree: Optional[ast.Module]) -> ModuleSummary:
 
 def _run_rules(
     path: str, module: cst.Module, python_tree: Optional[ast.Module], rules: Tuple[Type[Rule], ...], config: Config,
-    project: Project, reach: bool,
+    project: Project, reach: bool, facts: Optional[Facts] = None,
 ) -> FileAnalysis:
     dispatch = _dispatch(rules)
     semantic = SemanticModel(module, frozenset(dispatch))
@@ -186,7 +190,9 @@ def _run_rules(
         raise RuleFailure(f"{INTERNAL_ERROR} in the project summary: {type(error).__name__}: {error}") from error
     name = project.module_name(Path(path)) if path != "<string>" else SINGLE_MODULE
     project.add(name, Path(path) if path != "<string>" else None, summary)
-    view = ProjectView(project.facts(project.relevant([name]) if reach else [name]), name, semantic)
+    if facts is None:
+        facts = project.facts(project.relevant([name]) if reach else [name])
+    view = ProjectView(facts, name, semantic)
     module_values(ctx).resolver = view
     ctx.project = view
     try:

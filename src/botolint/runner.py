@@ -140,7 +140,7 @@ def _settle(
                 _remember(cache, path, report, config=config)
             yield FileReport(report.path, report.findings, report.error)
         else:
-            yield analyze_for_report(path, config, rules, cache, project)
+            yield analyze_for_report(path, config, rules, cache, project, facts=facts_of(project))
 
 
 def _worker_count(jobs: int, files: int) -> int:
@@ -199,7 +199,7 @@ def collecting_once():
 
 def analyze_for_report(
     path: Path, config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache], project: Project,
-    reach: bool = True,
+    reach: bool = True, facts: Optional[Facts] = None,
 ) -> FileReport:
     """Analyze one file, apply ``noqa``, and remember the result in ``cache``.
     Without ``reach`` (a worker process) only the file's own module is known:
@@ -209,7 +209,9 @@ def analyze_for_report(
     except SourceError as error:
         return FileReport(str(path), error=str(error))
     with collecting_once():
-        analysis = analyze_source(data, str(path), rules=rules, config=config, project=project, reach=reach)
+        analysis = analyze_source(
+            data, str(path), rules=rules, config=config, project=project, reach=reach, facts=facts
+        )
         findings = tuple(finding.detached() for finding in unsuppressed(analysis))
         report = FileReport(str(path), findings, analysis.error, analysis.summary, tuple(analysis.dependencies))
         del analysis  # unreachable before the collection
