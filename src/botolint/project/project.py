@@ -162,6 +162,12 @@ def _text_facts(data: bytes) -> tuple:
     return spawns, handlers, functions, may_have_findings(data)
 
 
+def _may_define_abstract_methods(source: bytes) -> bool:
+    """What ``summarize`` counts as abstract (``@abstractmethod``, a body that
+    only raises ``NotImplementedError``) needs one of these words."""
+    return b"NotImplementedError" in source or b"abstractmethod" in source
+
+
 class ProjectIndex:
     """What the text of the project's files says of their imports, each file
     read at most once: one module's entry on demand, every module's only when
@@ -461,7 +467,7 @@ class Project:
 
     def _has_abstract_methods(self, module: str, class_id: str) -> bool:
         source = self._text(module)
-        if source is None or (b"NotImplementedError" not in source and b"abstractmethod" not in source):
+        if source is None or not _may_define_abstract_methods(source):
             return False  # known from the text, without parsing the module
         summary = self.summary(module)
         cls = summary.classes.get(class_id) if summary is not None else None
@@ -483,8 +489,7 @@ class Project:
             source = self._text(module)
             self._self_contained[module] = (
                 source is not None
-                and b"NotImplementedError" not in source
-                and b"abstractmethod" not in source
+                and not _may_define_abstract_methods(source)
                 and not any(self.has_module(prefix) for prefix in imported)
             )
         return self._self_contained[module]
