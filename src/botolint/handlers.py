@@ -7,27 +7,17 @@ the project layer, which follows what handlers call.
 
 from __future__ import annotations
 
-from typing import Any, FrozenSet, Tuple
+from typing import FrozenSet, Tuple
 
 import libcst as cst
 
 from botolint.config import Config
+from botolint.lambda_names import handler_names
 
-OPTION = "lambda-handlers"
-DEFAULT_HANDLER_NAMES = ("lambda_handler", "handler")
 EVENT_NAMES = frozenset({"event", "_event"})
 CONTEXT_NAMES = frozenset({"context", "_context", "ctx"})
 # The second parameter of Python's signal handlers, ``handler(signum, frame)``.
 SIGNAL_FRAME_NAMES = frozenset({"frame", "_frame"})
-
-
-def handler_names(config: Config) -> FrozenSet[str]:
-    """The configured handler names. Lambda's own `module.function` spelling
-    is accepted: only the function part is compared. Entries that are not
-    strings are ignored rather than failing the run."""
-    value: Any = config.option(OPTION, list(DEFAULT_HANDLER_NAMES))
-    entries = [value] if isinstance(value, str) else value if isinstance(value, (list, tuple)) else []
-    return frozenset(entry.rsplit(".", 1)[-1] for entry in entries if isinstance(entry, str))
 
 
 def _two_positional_parameters(params: cst.Parameters) -> Tuple[str, ...]:

@@ -22,7 +22,8 @@ from typing import Callable, FrozenSet, Optional, Set, Tuple
 
 import libcst as cst
 
-from botolint.handlers import is_lambda_handler, handler_names
+from botolint.handlers import is_lambda_handler
+from botolint.lambda_names import handler_names
 from botolint.project.summarize import SIGNATURE_READERS
 from botolint.semantic import BindingKind, ScopeKind, SemanticModel, dotted_name
 from botolint.testcode import TestCode

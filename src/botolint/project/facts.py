@@ -641,7 +641,7 @@ class Facts:
                 continue
             seen.add(current)
             answer = self._lambda_modules.get(current)
-            if answer is None:
+            if answer is None and self.project.may_define_handlers(current):
                 summary = self.project.summary(current)
                 answer = True if summary is not None and summary.handlers else None
             if answer is False:

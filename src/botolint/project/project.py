@@ -27,6 +27,7 @@ from botolint.project.layout import Layout, absolute_module, modules_of
 from botolint.project.summary import ModuleSummary, defined_names, import_aliases
 from botolint.code_paths import is_test_path
 from botolint.precheck import may_have_findings
+from botolint.lambda_names import DEFAULT_HANDLER_NAMES
 
 if TYPE_CHECKING:
     from botolint.project.facts import Facts
@@ -38,7 +39,10 @@ _SPAWN_TEXT = re.compile(
     rb"^[ \t]*(?:import|from)[ \t]+(?:threading|concurrent|multiprocessing|asyncio)\b", re.MULTILINE
 )
 _CONCURRENCY_WORDS = (b"threading", b"concurrent", b"multiprocessing", b"asyncio")
-_HANDLER_TEXT = re.compile(rb"def\s+\w+\s*\(\s*_?event\s*,|def\s+(?:lambda_handler|handler)\s*\(")
+# ``event`` may be annotated (``event: dict``).
+_HANDLER_TEXT = re.compile(
+    rb"def\s+\w+\s*\(\s*_?event\s*[,:]|def\s+(?:%s)\s*\(" % b"|".join(name.encode() for name in DEFAULT_HANDLER_NAMES)
+)
 SINGLE_MODULE = "__main__"
 TEXTS_KEPT = 64  # module texts kept for the text questions of one run
 PRUNE_AT_MOST = 200  # checked modules, for ruling test importers out from their code
@@ -166,6 +170,23 @@ def _may_define_abstract_methods(source: bytes) -> bool:
     """What ``summarize`` counts as abstract (``@abstractmethod``, a body that
     only raises ``NotImplementedError``) needs one of these words."""
     return b"NotImplementedError" in source or b"abstractmethod" in source
+
+
+def _class_may_define_abstract_methods(source: bytes, class_id: str) -> bool:
+    """Whether the text of a class statement named like ``class_id`` (its
+    last part), up to the next def or class at most as indented, may define an
+    abstract method. That text may run past the class's end, never stop short
+    of it (unless a string holds a line that starts a def or class)."""
+    if not _may_define_abstract_methods(source):
+        return False
+    name = re.escape(class_id.partition("#")[0].rpartition(".")[2].encode())
+    for match in re.finditer(rb"^([ \t]*)class[ \t]+%s\b" % name, source, re.MULTILINE):
+        indent = len(match.group(1))
+        following = re.compile(rb"^[ \t]{0,%d}(?:@|(?:async[ \t]+)?(?:def|class)[ \t])" % indent, re.MULTILINE)
+        end = following.search(source, match.end())
+        if _may_define_abstract_methods(source[match.end() : end.start() if end is not None else len(source)]):
+            return True
+    return False
 
 
 class ProjectIndex:
@@ -296,10 +317,18 @@ class Project:
         index: Optional[ProjectIndex] = None,
         test_globs: Sequence[str] = (),
         keeps_summaries: bool = False,
+        handler_names: Iterable[str] = DEFAULT_HANDLER_NAMES,
     ) -> None:
         self.layout = layout
         # Test modules' handler-shaped functions are no Lambda entry points.
         self.test_globs = tuple(test_globs)
+        self.handler_names = frozenset(handler_names)
+        # The index's text facts know the default handler names; others are looked for in the text.
+        other_names = sorted(self.handler_names - set(DEFAULT_HANDLER_NAMES))
+        self._other_handler_text = (
+            re.compile(rb"def\s+(?:%s)\s*\(" % b"|".join(re.escape(name.encode()) for name in other_names))
+            if other_names else None
+        )
         self.index = index or ProjectIndex(layout)
         self._loader = loader
         # A cache keeps each summary for the next runs: then every module that
@@ -397,7 +426,7 @@ class Project:
             if entry is None:
                 continue
             in_tests = self._is_test_module(entry.path)
-            if self.may_start_workers(importer) or (entry.handlers and not in_tests):
+            if self.may_start_workers(importer) or (not in_tests and self._may_define_handlers(importer, entry)):
                 # Outside test code any top-level def may be a handler (the
                 # configured names are not known here): only a test module's
                 # code is read to rule its regions out, and only when its
@@ -467,7 +496,7 @@ class Project:
 
     def _has_abstract_methods(self, module: str, class_id: str) -> bool:
         source = self._text(module)
-        if source is None or not _may_define_abstract_methods(source):
+        if source is None or not _class_may_define_abstract_methods(source, class_id):
             return False  # known from the text, without parsing the module
         summary = self.summary(module)
         cls = summary.classes.get(class_id) if summary is not None else None
@@ -502,6 +531,20 @@ class Project:
         return source is not None and not may_have_findings(source) and not any(
             word in source for word in _CONCURRENCY_WORDS
         )
+
+    def may_define_handlers(self, module: str) -> bool:
+        """Whether ``module``'s text can define a Lambda handler (True when
+        the project has no file of that name to read)."""
+        entry = self.index.entry(module)
+        return entry is None or self._may_define_handlers(module, entry)
+
+    def _may_define_handlers(self, module: str, entry: _IndexEntry, data: Optional[bytes] = None) -> bool:
+        if entry.handlers:
+            return True
+        if self._other_handler_text is None:
+            return False
+        text = data if data is not None else self._text(module)
+        return text is not None and self._other_handler_text.search(text) is not None
 
     def is_test_module(self, module: str) -> bool:
         """Whether ``module``'s file matches the test-path globs."""
@@ -605,7 +648,9 @@ class Project:
             for found in [self.index.entry(name)]
             if found is not None
         ]
-        runs_elsewhere = entry.spawns or entry.handlers or any(found.spawns for found in imported)
+        runs_elsewhere = (
+            entry.spawns or self._may_define_handlers(module, entry, data) or any(found.spawns for found in imported)
+        )
         if runs_elsewhere and any(found.boto3 for found in imported):
             return True
         # A module that imports this one may hand it a Session (``Processor(boto3.Session())``),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 from botolint.code_paths import test_path_globs
 from botolint.config import Config
 from botolint.discovery import Excludes
+from botolint.lambda_names import handler_names
 from botolint.project.index_store import IndexStore
 from botolint.project.layout import Layout
 from botolint.project.project import Project, ProjectIndex
@@ -53,7 +54,8 @@ class Projects:
             store = IndexStore(self.cache, layout.root) if self.cache is not None else None
             index = ProjectIndex(layout, self.config.max_file_size, store)
             project = self._by_root[layout.root] = Project(
-                layout, loader, index, test_path_globs(self.config), keeps_summaries=self.cache is not None
+                layout, loader, index, test_path_globs(self.config), keeps_summaries=self.cache is not None,
+                handler_names=handler_names(self.config),
             )
         return project
 
@@ -61,7 +63,7 @@ class Projects:
         """A project that knows nothing but what the file it is made for tells
         it (the answers are checked once every module of the run is summarised)."""
         project = self.of(path)
-        return Project(project.layout, None, project.index, project.test_globs)
+        return Project(project.layout, None, project.index, project.test_globs, handler_names=project.handler_names)
 
     def all(self) -> List[Project]:
         return list(self._by_root.values())
