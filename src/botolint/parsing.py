@@ -7,6 +7,14 @@ Python's own parser refuses such code cleanly (more than 200 nested brackets,
 or a tree deeper than three times the recursion limit), so it reads the file
 first. Its tree is kept: it explains syntax errors better than LibCST does, and
 its statement line numbers let positions be computed one statement at a time.
+
+LibCST checks every node as it is built (``CSTNode.__post_init__``). That
+check is for nodes that code puts together; the parser's are valid by
+construction (LibCST's own comment there says as much), and checking them is
+about an eighth of the parse. The parse skips it, and only the parse: nodes
+that ``fix`` builds are still checked. This assumes no other thread builds
+nodes during a parse (botolint parses on one thread; flake8 runs plugins in
+processes).
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from contextlib import contextmanager
 from typing import Optional, Tuple, Union
 
 import libcst as cst
@@ -41,7 +50,8 @@ def parse(
     if python_tree is not None and _longest_boolean_chain(source, python_tree) > MAX_BOOLEAN_OPERANDS:
         raise SourceError(f"nested too deeply to parse (more than {MAX_BOOLEAN_OPERANDS} operands of and/or)")
     try:
-        return cst.parse_module(source), python_tree
+        with _nodes_unchecked():
+            return cst.parse_module(source), python_tree
     except cst.ParserSyntaxError as error:
         raise SourceError(_syntax_error_message(python_error, error)) from None
     except SyntaxError as error:  # raised for undecodable bytes and bad encoding cookies
@@ -50,6 +60,20 @@ def parse(
         raise SourceError(f"cannot decode: {error}") from None
     except RecursionError:
         raise SourceError("nested too deeply to parse") from None
+
+
+@contextmanager
+def _nodes_unchecked():
+    checked = cst.CSTNode.__dict__["__post_init__"]
+    cst.CSTNode.__post_init__ = _unchecked  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        cst.CSTNode.__post_init__ = checked  # type: ignore[method-assign]
+
+
+def _unchecked(node: cst.CSTNode) -> None:
+    pass
 
 
 def _python_parse(source: Union[str, bytes]) -> Tuple[Optional[ast.Module], Optional[SyntaxError]]:
