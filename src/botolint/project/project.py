@@ -427,10 +427,10 @@ class Project:
                 continue
             in_tests = self._is_test_module(entry.path)
             if self.may_start_workers(importer) or (not in_tests and self._may_define_handlers(importer, entry)):
-                # Outside test code any top-level def may be a handler (the
-                # configured names are not known here): only a test module's
-                # code is read to rule its regions out, and only when its
-                # summary is not known and would not be kept.
+                # Outside test code a handler-shaped def is taken as one
+                # without reading the module: only a test module's code is
+                # read to rule its regions out, and only when its summary is
+                # not known and would not be kept.
                 if in_tests and prune and importer not in self._summaries:
                     if not reach_made:
                         reach, reach_made = self._reach(checked, reaching), True
