@@ -9,9 +9,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from botolint import runner
 from botolint.cache import Cache
 from botolint.config import load_config
+from botolint.project.projects import Projects
 from botolint.rule import all_rules
 from fixture_support import ROOT
 
@@ -61,3 +64,71 @@ def test_a_parser_that_calls_back_into_the_project_is_read(tmp_path: Path):
         ("actions.py", 7, "AWS203"), ("actions.py", 12, "AWS203"), ("actions.py", 16, "AWS203")
     ]
     assert "(evaluate_all -> evaluate -> Parser.rule_set -> Parser.rule -> log_rule)" in found[2][3]
+
+
+MIXINS = ROOT / "fixtures" / "projects" / "mixin_backend"
+
+
+def _check_mixins(tmp_path: Path, edit=None):
+    project = tmp_path / "project"
+    shutil.copytree(MIXINS, project)
+    package = project / "src" / "fleet"
+    if edit is not None:
+        edit(package)
+    cache = Cache(tmp_path / "cache", "test")
+    reports = list(runner.check_paths([project], load_config(project), all_rules(), cache=cache, jobs=1))
+    found = sorted((Path(r.path).name, f.line, f.code) for r in reports for f in r.findings)
+    return package, cache, found
+
+
+def test_a_base_class_whose_text_cannot_have_the_member_is_not_read(tmp_path: Path):
+    package, cache, found = _check_mixins(tmp_path)
+    assert found == [("audit.py", 6, "AWS203"), ("templates.py", 6, "AWS203")]
+    # Base-free classes whose modules never spell the member looked for.
+    assert not _summarised(cache, package / "instances.py")
+    assert not _summarised(cache, package / "volumes.py")
+    # Never spells record_event either, but has a base that may define it (and does).
+    assert _summarised(cache, package / "reporting.py")
+
+
+def test_a_base_class_bound_another_way_too_is_read(tmp_path: Path):
+    # The twin: the module may bind the name to an imported class instead, which has the member.
+    def import_a_legacy_mixin(package: Path) -> None:
+        (package / "legacy.py").write_text(
+            "import boto3\n\n\nclass InstanceMixin:\n"
+            "    def describe_template(self, name):\n"
+            '        return boto3.client("ec2").describe_launch_templates(LaunchTemplateNames=[name])\n'
+        )
+        instances = package / "instances.py"
+        text = instances.read_text().replace("\n    ", "\n        ").replace("class ", "    class ", 1)
+        chosen = "import os\n\nif os.environ.get('LEGACY'):\n    from fleet.legacy import InstanceMixin\nelse:\n"
+        instances.write_text(chosen + text)
+
+    package, cache, found = _check_mixins(tmp_path, import_a_legacy_mixin)
+    assert _summarised(cache, package / "instances.py")
+    assert ("legacy.py", 6, "AWS203") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "lacks"),
+    [
+        ("class Mixin:\n    def other(self):\n        pass\n", True),
+        ("class Mixin(object):\n    x = 1\n", True),
+        ("class Mixin():\n    pass\n", True),
+        ("class Mixin:\n    def wanted(self):\n        pass\n", False),  # defines it
+        ("class Mixin:\n    def other(self):\n        self.wanted = 1\n", False),  # assigns it
+        ("class Mixin(Base):\n    pass\n", False),  # may inherit it
+        ("class Mixin(metaclass=Meta):\n    pass\n", False),  # a metaclass may add it
+        ("class Mixin:\n    pass\n\n\nMixin = make_mixin()\n", False),  # bound again
+        ("from elsewhere import Mixin\n", False),  # no class statement here
+        ("def f():\n    pass\n", False),  # no such name
+    ],
+)
+def test_what_the_text_shows_of_a_class_member(tmp_path: Path, text: str, lacks: bool):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "__init__.py").write_text("")
+    module = tmp_path / "p" / "mixins.py"
+    module.write_text(text)
+    project = Projects(load_config(tmp_path), None).of(module)
+    assert project.lacks_member("p.mixins", "Mixin", "wanted") is lacks

@@ -99,8 +99,10 @@ class Facts:
         summary = self.project.summary(key[0])
         return summary.functions.get(key[1]) if summary is not None else None
 
-    def lookup(self, module: str, dotted: str, depth: int = 0) -> List[Entity]:
-        """What ``dotted``, written in ``module``, names in the project."""
+    def lookup(self, module: str, dotted: str, depth: int = 0, seeking: Optional[str] = None) -> List[Entity]:
+        """What ``dotted``, written in ``module``, names in the project. With
+        ``seeking``, only classes that may have a member of that name matter:
+        others may be left out (``member``)."""
         absolute = self.project.absolute(module, dotted)
         if absolute is None or depth > RESOLVE_DEPTH:
             return []
@@ -109,16 +111,24 @@ class Facts:
             name = ".".join(parts[:end])
             if self.project.has_module(name):
                 entities: List[Entity] = [("module", name)]
-                for part in parts[end:]:
-                    entities = [found for entity in entities for found in self.member(entity, part, depth + 1)]
+                rest = parts[end:]
+                for position, part in enumerate(rest):
+                    wanted = seeking if position == len(rest) - 1 else None
+                    entities = [found for entity in entities for found in self.member(entity, part, depth + 1, wanted)]
                 return entities
         return []
 
-    def member(self, entity: Entity, name: str, depth: int = 0) -> List[Entity]:
+    def member(self, entity: Entity, name: str, depth: int = 0, seeking: Optional[str] = None) -> List[Entity]:
         if depth > RESOLVE_DEPTH:
             return []
         if entity[0] == "module":
             module = entity[1]
+            # A base class is looked for a member in order: a mixin among forty
+            # bases whose text shows it cannot have the member is not parsed.
+            if seeking is not None and not self.project.summarised(module) and self.project.lacks_member(
+                module, name, seeking
+            ):
+                return []
             summary = None if self._leads_nowhere(module) else self.project.summary(module)
             entries = summary.exports.get(name, []) if summary is not None else []
             if not entries:
@@ -131,7 +141,7 @@ class Facts:
                 elif entry[0] == "class":
                     found.append(("class", module, entry[1]))
                 elif entry[0] == "import":
-                    found += self.lookup(module, entry[1], depth + 1)
+                    found += self.lookup(module, entry[1], depth + 1, seeking)
                 elif entry[0] == "value":
                     found.append(("value", module, entry[1]))
             return found
@@ -162,24 +172,25 @@ class Facts:
         if name in cls.attributes:
             return [("value", module, cls.attributes[name])]
         for base in cls.bases:
-            for entity in self._base(module, base, depth):
+            for entity in self._base(module, base, depth, name):
                 if entity[0] == "class":
                     found = self._class_member(entity[1], entity[2], name, depth + 1)
                     if found:
                         return found
         return []
 
-    def _base(self, module: str, base: Ref, depth: int) -> List[Entity]:
-        """What a class's base names. Always read, calls followed or not: what
-        constructing one of the facts' classes runs (an ``__init__`` its base
-        defines) is asked about, wherever that base is."""
+    def _base(self, module: str, base: Ref, depth: int, seeking: str) -> List[Entity]:
+        """What a class's base names, when it may have the member ``seeking``.
+        Always read, calls followed or not: what constructing one of the facts'
+        classes runs (an ``__init__`` its base defines) is asked about, wherever
+        that base is."""
         following, self._following = self._following, False
         try:
-            return self._ref_entities(module, base, depth + 1)
+            return self._ref_entities(module, base, depth + 1, seeking)
         finally:
             self._following = following
 
-    def _ref_entities(self, module: str, ref: Ref, depth: int = 0) -> List[Entity]:
+    def _ref_entities(self, module: str, ref: Ref, depth: int = 0, seeking: Optional[str] = None) -> List[Entity]:
         if depth > RESOLVE_DEPTH:
             return []
         kind = ref[0]
@@ -193,7 +204,7 @@ class Facts:
                 return [("class", module, ref[1])]
             return []
         if kind == "name":
-            return self.lookup(module, ref[1], depth + 1)
+            return self.lookup(module, ref[1], depth + 1, seeking)
         if kind == "member":
             return [
                 found

@@ -189,6 +189,21 @@ def _class_may_define_abstract_methods(source: bytes, class_id: str) -> bool:
     return False
 
 
+def _only_a_class_without(source: bytes, name: str, member: str) -> bool:
+    """Whether the text shows that ``name`` is a class with no member named
+    ``member``: every use of ``name`` is a class statement without bases (so
+    nothing is inherited and nothing else binds the name), and the text never
+    spells ``member`` (every method and attribute a summary knows is spelled)."""
+    if member.encode() in source:
+        return False
+    spelled = re.escape(name.encode())
+    uses = len(re.findall(rb"\b%s\b" % spelled, source))
+    statements = re.findall(
+        rb"^[ \t]*class[ \t]+%s[ \t]*(?:\([ \t]*(?:object)?[ \t]*\))?[ \t]*:" % spelled, source, re.MULTILINE
+    )
+    return bool(statements) and uses == len(statements)
+
+
 class ProjectIndex:
     """What the text of the project's files says of their imports, each file
     read at most once: one module's entry on demand, every module's only when
@@ -365,6 +380,10 @@ class Project:
             return True
         return self.layout is not None and self.layout.path_of(module) is not None
 
+    def summarised(self, module: str) -> bool:
+        """Whether ``module``'s summary is known already (asking for it costs nothing)."""
+        return module in self._summaries
+
     def summary(self, module: str) -> Optional[ModuleSummary]:
         if module not in self._summaries:
             path = self.layout.path_of(module) if self.layout is not None else None
@@ -503,6 +522,13 @@ class Project:
         return cls is not None and any(
             summary.functions[method].abstract for method in cls.methods.values() if method in summary.functions
         )
+
+    def lacks_member(self, module: str, name: str, member: str) -> bool:
+        """Whether ``module``'s ``name`` is a class that has no member
+        ``member``, inherited or not. Known from its text alone; False
+        where the text does not show it."""
+        source = self._text(module)
+        return source is not None and _only_a_class_without(source, name, member)
 
     def self_contained(self, module: str) -> bool:
         """Whether the code of ``module`` can run no other module's code that
