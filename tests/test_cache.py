@@ -257,3 +257,36 @@ def test_flake8_option_turns_the_cache_off(project):
     assert flake8().stdout == uncached.stdout
     assert cache_entries(project / ".botolint_cache")
     assert flake8().stdout == uncached.stdout
+
+
+def test_a_warm_run_checks_every_cached_answer_against_one_computation_of_the_facts(
+    tmp_path, monkeypatch, capsys, analyses
+):
+    from botolint.project import facts
+
+    project = tmp_path / "project"
+    shutil.copytree(RULE_FIXTURES.parent / "projects" / "threads_across_modules", project)
+    monkeypatch.chdir(project)
+    _, cold, _ = check(capsys, "src")
+    assert "src/shop/reports.py:9:5: AWS203" in cold
+    built: List[int] = []
+    make_facts = facts.Facts.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        make_facts(self, *args, **kwargs)
+
+    monkeypatch.setattr(facts.Facts, "__init__", counting)
+    analyses.clear()
+    _, warm, _ = check(capsys, "src")
+    assert (analyses, warm) == ([], cold)
+    assert len(built) == 1  # not one per cached file that asked something
+
+    # Another module's change still invalidates the answers that depended on it.
+    helpers = project / "src" / "shop" / "parallel.py"
+    started = "        thread = threading.Thread(target=fn, args=args, kwargs=kwargs)\n        thread.start()\n"
+    helpers.write_text(helpers.read_text().replace(started, "        fn(*args, **kwargs)\n        thread = None\n"))
+    analyses.clear()
+    _, edited, _ = check(capsys, "src")
+    assert "reports.py" in analyses
+    assert "src/shop/reports.py:9:5: AWS203" not in edited

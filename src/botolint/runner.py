@@ -15,12 +15,12 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Type
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Type, Union
 
 from botolint.cache import Cache, CachedResult
 from botolint.config import Config
 from botolint.project.facts import Facts
-from botolint.project.projects import Projects, still_valid
+from botolint.project.projects import Projects, all_still_valid
 from botolint.project.project import Project
 from botolint.project.summary import ModuleSummary
 from botolint.project.view import ProjectView
@@ -66,7 +66,8 @@ def check_paths(
     projects = Projects(config, cache)
     # First pass, in this process: reading and hashing is cheap, and tells which
     # files are answered already (cached and still valid, or not mentioning boto3 at all).
-    ready: List[Optional[FileReport]] = [_answer_without_parsing(path, config, cache, projects) for path in files]
+    answers = [_answer_without_parsing(path, config, cache, projects) for path in files]
+    ready = _answered_from_cache(files, answers, projects)
     to_parse = [path for path, report in zip(files, ready) if report is None]
     workers = _worker_count(jobs, len(to_parse))
     if len(to_parse) <= 1:
@@ -87,18 +88,36 @@ def check_paths(
 
 def _answer_without_parsing(
     path: Path, config: Config, cache: Optional[Cache], projects: Projects
-) -> Optional[FileReport]:
+) -> Union[FileReport, CachedResult, None]:
+    """The report of a file that needs no analysis, or its cached result
+    (still to be checked against the project), or None."""
     try:
         data = read_source(path, config.max_file_size)
     except SourceError as error:
         return FileReport(str(path), error=str(error))
     if not projects.of(path).may_hold_findings(path, data):
         return FileReport(str(path))
-    if cache is not None:
-        cached = cache.get(cache.key(path, data))
-        if cached is not None and still_valid(path, cached.summary, cached.dependencies, projects.of(path)):
-            return FileReport(str(path), cached.findings, cached.error)
-    return None
+    return cache.get(cache.key(path, data)) if cache is not None else None
+
+
+def _answered_from_cache(
+    files: List[Path], answers: List[Union[FileReport, CachedResult, None]], projects: Projects
+) -> List[Optional[FileReport]]:
+    """The reports that need no analysis: a cached result counts while the
+    answers its findings depend on hold, checked for all of a project's files
+    at once (one computation of its facts, not one per file)."""
+    ready = [answer if isinstance(answer, FileReport) else None for answer in answers]
+    cached_by_project: Dict[int, Tuple[Project, List[int]]] = {}
+    for index, answer in enumerate(answers):
+        if isinstance(answer, CachedResult):
+            project = projects.of(files[index])
+            cached_by_project.setdefault(id(project), (project, []))[1].append(index)
+    for project, indexes in cached_by_project.values():
+        results = [(files[index], answers[index].summary, answers[index].dependencies) for index in indexes]
+        for index, valid in zip(indexes, all_still_valid(project, results)):
+            if valid:
+                ready[index] = FileReport(str(files[index]), answers[index].findings, answers[index].error)
+    return ready
 
 
 def _settle(

@@ -8,7 +8,7 @@ A warm run that answers every file from the cache never loads them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from botolint.code_paths import test_path_globs
 from botolint.config import Config
@@ -98,13 +98,30 @@ def source_roots(config: Config) -> Tuple[str, ...]:
 
 def still_valid(path: Path, summary: Optional[str], dependencies, project: Project) -> bool:
     """Whether the facts a result depends on are what the project says now."""
-    if summary is None:
-        return not dependencies  # the file could not be analyzed: nothing depends on others
-    module = project.module_name(path)
-    try:
-        project.add(module, path, ModuleSummary.from_json(summary))
-    except (ValueError, KeyError, TypeError):
-        return False
-    if not dependencies:
-        return True
-    return ProjectView(project.facts(project.relevant([module])), module, None).answers_still(dependencies)
+    return all_still_valid(project, [(path, summary, dependencies)])[0]
+
+
+def all_still_valid(project: Project, results: Sequence[Tuple[Path, Optional[str], Any]]) -> List[bool]:
+    """``still_valid`` of each of a project's (path, summary, dependencies),
+    answered by one computation of the facts: every summary is added first,
+    as a run that analyses the same files does before it checks their answers."""
+    valid: List[bool] = []
+    asking: List[Tuple[int, str, Any]] = []
+    for path, summary, dependencies in results:
+        if summary is None:
+            valid.append(not dependencies)  # the file could not be analyzed: nothing depends on others
+            continue
+        module = project.module_name(path)
+        try:
+            project.add(module, path, ModuleSummary.from_json(summary))
+        except (ValueError, KeyError, TypeError):
+            valid.append(False)
+            continue
+        valid.append(True)
+        if dependencies:
+            asking.append((len(valid) - 1, module, dependencies))
+    if asking:
+        facts = project.facts(project.relevant([module for _, module, _ in asking]))
+        for index, module, dependencies in asking:
+            valid[index] = ProjectView(facts, module, None).answers_still(dependencies)
+    return valid
