@@ -14,6 +14,7 @@ import pytest
 from botolint import runner
 from botolint.cache import Cache
 from botolint.config import load_config
+from botolint.project import reach
 from botolint.project.projects import Projects
 from botolint.rule import all_rules
 from fixture_support import ROOT
@@ -132,3 +133,37 @@ def test_what_the_text_shows_of_a_class_member(tmp_path: Path, text: str, lacks:
     module.write_text(text)
     project = Projects(load_config(tmp_path), None).of(module)
     assert project.lacks_member("p.mixins", "Mixin", "wanted") is lacks
+
+
+IMPORTERS = ROOT / "fixtures" / "projects" / "test_importers"
+
+
+def _summarised_checking_helpers(monkeypatch) -> tuple:
+    """What checking tests/helpers.py alone (no cache) summarises, and finds."""
+    read: list = []
+    summary_of = Projects._summary
+
+    def recording(self, path):
+        read.append(path.relative_to(IMPORTERS).as_posix())
+        return summary_of(self, path)
+
+    monkeypatch.setattr(Projects, "_summary", recording)
+    helpers = IMPORTERS / "tests" / "helpers.py"
+    reports = runner.check_paths([helpers], load_config(IMPORTERS), all_rules(), cache=None, jobs=1)
+    found = [(f.line, f.code) for report in reports for f in report.findings]
+    return sorted(set(read)), found
+
+
+def test_a_test_module_whose_threads_cannot_run_the_checked_code_is_not_parsed(monkeypatch):
+    read, found = _summarised_checking_helpers(monkeypatch)
+    assert found == [(5, "AWS203")]
+    assert "tests/test_queue_race.py" in read  # its threads run queue_client
+    assert "tests/test_balance.py" not in read  # its thread runs a lambda that uses nothing of helpers
+
+
+def test_a_test_module_that_leads_into_too_much_of_the_project_is_parsed_instead(monkeypatch):
+    # The twin: where ruling it out would parse more modules than it saves, it is summarised, with the same findings.
+    monkeypatch.setattr(reach, "PARSE_AT_MOST", 0)
+    read, found = _summarised_checking_helpers(monkeypatch)
+    assert found == [(5, "AWS203")]
+    assert "tests/test_balance.py" in read

@@ -30,6 +30,12 @@ from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tup
 # process when it comes from the standard library.
 SPAWN_API = frozenset({"Thread", "Process", "Timer", "to_thread"})
 
+# Ruling a test module out pays off while what it leads to is a few modules to
+# parse: where it leads into most of a large project (every test of moto
+# imports the package that imports all of it), summarising the test module
+# itself, and what its regions run, costs far less.
+PARSE_AT_MOST = 100
+
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _BINDING_PATTERNS = (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)
 
@@ -276,8 +282,11 @@ class Reach:
 
     def _defining_parts(self, module: str) -> Optional[Defining]:
         """The parts of ``module`` and of the modules it leads to that run by
-        each name; None when one of them cannot be parsed."""
+        each name; None when one of them cannot be parsed, or when more than
+        PARSE_AT_MOST of them are still to parse."""
         leads_to = self._leads_to(module)
+        if sum(1 for found in leads_to if found not in self._indexed) > PARSE_AT_MOST:
+            return None
         for found in leads_to:
             if found in self._indexed:
                 continue
