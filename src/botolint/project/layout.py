@@ -40,6 +40,7 @@ class Layout:
         # The most specific root first: src/pkg/mod.py is pkg.mod, not src.pkg.mod.
         self._paths: Dict[str, Optional[Path]] = {}
         self._top_level: Optional[FrozenSet[str]] = None
+        self._resolved_root: Optional[Path] = None
         self.import_roots: Tuple[Path, ...] = tuple(
             dict.fromkeys(sorted((r.resolve() for r in roots if r.is_dir()), key=lambda r: -len(r.parts)))
         )
@@ -96,8 +97,10 @@ class Layout:
     def relative(self, path: Path) -> str:
         """``path`` from the project's root, in POSIX spelling (what test-path
         globs match and messages show); the path itself when outside it."""
+        if self._resolved_root is None:
+            self._resolved_root = _resolved(self.root)
         try:
-            return _resolved(path).relative_to(_resolved(self.root)).as_posix()
+            return _resolved(path).relative_to(self._resolved_root).as_posix()
         except ValueError:
             return path.as_posix()
 

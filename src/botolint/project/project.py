@@ -593,7 +593,7 @@ class Project:
         """Whether ``module``'s text calls something named ``name``, or names
         it otherwise (``import run as go``, ``make = Processor``) and calls that."""
         source = self._text(module)
-        if source is None:
+        if source is None or name.encode() not in source:  # most modules: no regex needed
             return False
         spelled = re.escape(name.encode())
         if re.search(rb"\b%s[ \t]*\(" % spelled, source) is not None:
@@ -684,7 +684,9 @@ class Project:
         entries = self.index.entries()
         importers = [
             entries[importer] for importer in sorted(self.importers(module))
-            if importer in entries and self._names_module(importer, entries[importer], module)
+            # Only one that starts workers or says boto3 can decide: the others are not looked at closer.
+            if importer in entries and (entries[importer].spawns or entries[importer].boto3)
+            and self._names_module(importer, entries[importer], module)
         ]
         runs_elsewhere = runs_elsewhere or any(importer.spawns for importer in importers)
         return runs_elsewhere and any(found.boto3 for found in [*imported, *importers])
