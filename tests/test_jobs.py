@@ -123,3 +123,42 @@ def test_a_worker_that_dies_costs_only_its_file(corpus, capsys, pools, monkeypat
     expected = [line for line in serial[1].splitlines() if not line.startswith(crashed)]
     assert out.splitlines() == expected
     assert len(pools) >= 3  # the first pool, the suspect alone, a pool for the rest
+
+
+@pytest.fixture
+def tasks_on_threads(tmp_path, monkeypatch) -> Path:
+    """Sixteen modules whose functions run on threads another module starts:
+    the worker processes cannot know it, so each file is analyzed again."""
+    root = tmp_path / "fleet"
+    package = root / "src" / "fleet"
+    package.mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'fleet'\n")
+    (package / "__init__.py").write_text("")
+    for number in range(16):
+        (package / f"task_{number}.py").write_text(
+            f'import boto3\n\n\ndef run(key):\n    return boto3.client("s3").head_object(Bucket="b{number}", Key=key)\n'
+        )
+    imports = "".join(f"from fleet import task_{number}\n" for number in range(16))
+    submits = "".join(f"        pool.submit(task_{number}.run, key)\n" for number in range(16))
+    (package / "pool.py").write_text(
+        f"from concurrent.futures import ThreadPoolExecutor\n\n{imports}\n\ndef run_all(key):\n"
+        f"    with ThreadPoolExecutor() as pool:\n{submits}"
+    )
+    monkeypatch.chdir(tmp_path)
+    return root
+
+
+def test_files_made_again_are_analyzed_in_forked_workers(tasks_on_threads, capsys, pools):
+    serial = run(capsys, "-j1", "fleet")
+    assert serial[1].count("AWS203") == 16 and pools == []
+    parallel = run(capsys, "-j2", "fleet")
+    assert parallel == serial
+    assert pools == [2, 2]  # the first analysis, then the sixteen made again with the run's facts
+
+
+def test_without_fork_the_files_are_made_again_in_this_process(tasks_on_threads, capsys, pools, monkeypatch):
+    # The twin: where processes cannot be forked (macOS's and Windows' default), the same output from here.
+    serial = run(capsys, "-j1", "fleet")
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert run(capsys, "-j2", "fleet") == serial
+    assert pools == [2]

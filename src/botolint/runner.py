@@ -9,13 +9,14 @@ worker processes with ``jobs > 1``), and yields results in discovery order.
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Type, Union
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Type, Union
 
 from botolint.cache import Cache, CachedResult
 from botolint.config import Config
@@ -81,7 +82,7 @@ def check_paths(
             first = (
                 analyze_for_report(path, config, rules, cache, projects.alone(path), reach=False) for path in to_parse
             )
-        parsed = _settle(first, config, rules, cache, projects)
+        parsed = _settle(first, config, rules, cache, projects, workers)
     for report in ready:
         yield report if report is not None else next(parsed)
 
@@ -126,6 +127,7 @@ def _settle(
     rules: Tuple[Type[Rule], ...],
     cache: Optional[Cache],
     projects: Projects,
+    jobs: int = 1,
 ) -> Iterator[FileReport]:
     """Reports made by worker processes knew only their own module: once every
     module of the run is summarised, a report whose answers changed is made again."""
@@ -148,6 +150,7 @@ def _settle(
             facts[id(project)] = project.facts(project.relevant(modules.get(id(project), [])))
         return facts[id(project)]
 
+    settled: List[Optional[FileReport]] = []
     for report in reports:
         path = Path(report.path)
         project = projects.of(path)
@@ -157,9 +160,39 @@ def _settle(
         ).answers_still(report.dependencies):
             if cache is not None and report.summary is not None:
                 _remember(cache, path, report, config=config)
-            yield FileReport(report.path, report.findings, report.error)
+            settled.append(FileReport(report.path, report.findings, report.error))
         else:
-            yield analyze_for_report(path, config, rules, cache, project, facts=facts_of(project))
+            settled.append(None)
+    again = [Path(report.path) for report, done in zip(reports, settled) if done is None]
+    made_again = iter(_analyze_again(again, config, rules, cache, projects, facts_of, jobs))
+    for report in settled:
+        yield report if report is not None else next(made_again)
+
+
+def _analyze_again(
+    paths: List[Path], config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache], projects: Projects,
+    facts_of: Callable[[Project], Facts], jobs: int,
+) -> List[FileReport]:
+    """Analyze files again with the run's facts: in forked worker processes,
+    which inherit the facts instead of computing them (a file whose functions
+    run on threads that another module starts is made again; in some projects
+    most are), where fork is available, else here."""
+    facts = {id(projects.of(path)): facts_of(projects.of(path)) for path in paths}
+    workers = _worker_count(jobs, len(paths))
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        global _settle_state
+        _settle_state = (config, rules, cache, projects, facts)
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                return list(pool.map(_analyze_again_in_worker, paths, chunksize=CHUNK_SIZE))
+        except BrokenProcessPool:
+            pass  # a worker died: every file is analyzed here instead, each blamed or cleared alone
+        finally:
+            _settle_state = ()
+    return [
+        analyze_for_report(path, config, rules, cache, projects.of(path), facts=facts[id(projects.of(path))])
+        for path in paths
+    ]
 
 
 def _worker_count(jobs: int, files: int) -> int:
@@ -252,6 +285,7 @@ def _remember(
 
 
 _worker_state: Tuple = ()
+_settle_state: Tuple = ()  # what a forked process of ``_analyze_again`` inherits
 
 
 def _init_worker(config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache]) -> None:
@@ -264,3 +298,9 @@ def _init_worker(config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[
 def _analyze_in_worker(path: Path) -> FileReport:
     config, rules, cache, projects = _worker_state
     return analyze_for_report(path, config, rules, cache, projects.of(path), reach=False)
+
+
+def _analyze_again_in_worker(path: Path) -> FileReport:
+    config, rules, cache, projects, facts = _settle_state
+    project = projects.of(path)
+    return analyze_for_report(path, config, rules, cache, project, facts=facts[id(project)])
