@@ -162,3 +162,40 @@ def test_without_fork_the_files_are_made_again_in_this_process(tasks_on_threads,
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     assert run(capsys, "-j2", "fleet") == serial
     assert pools == [2]
+
+
+@pytest.fixture
+def spawners(tmp_path, monkeypatch) -> Path:
+    """Sixteen modules that never say boto3 and start threads running a helper
+    that makes a client two modules away: none of them is checked, all of
+    them are summarised for the run's facts."""
+    root = tmp_path / "fleet"
+    package = root / "src" / "fleet"
+    package.mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'fleet'\n")
+    (package / "__init__.py").write_text("")
+    (package / "clients.py").write_text('import boto3\n\n\ndef make():\n    return boto3.client("s3")\n')
+    (package / "tasks.py").write_text(
+        "from fleet import clients\n\n\ndef run(key):\n    return clients.make().head_object(Bucket='b', Key=key)\n"
+    )
+    for number in range(16):
+        (package / f"job_{number}.py").write_text(
+            "import threading\n\nfrom fleet import tasks\n\n\n"
+            f"def start():\n    threading.Thread(target=tasks.run, args=('k{number}',)).start()\n"
+        )
+    monkeypatch.chdir(tmp_path)
+    return root
+
+
+def test_the_modules_that_reach_the_checked_ones_are_summarised_in_forked_workers(spawners, capsys, pools):
+    serial = run(capsys, "-j1", "fleet")
+    assert "clients.py:5:12: AWS203" in serial[1] and pools == []
+    assert run(capsys, "-j2", "fleet") == serial
+    assert pools == [2]  # two files to check: no workers for them; sixteen modules summarised ahead
+
+
+def test_without_fork_the_modules_that_reach_them_are_summarised_here(spawners, capsys, pools, monkeypatch):
+    serial = run(capsys, "-j1", "fleet")
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert run(capsys, "-j2", "fleet") == serial
+    assert pools == []

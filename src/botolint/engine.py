@@ -12,6 +12,7 @@ from typing import Dict, List, Optional, Tuple, Type, Union
 
 import libcst as cst
 
+from botolint.collection import collecting_once
 from botolint.config import Config
 from botolint.handlers import lambda_handlers
 from botolint.objects import Values, module_values
@@ -148,14 +149,18 @@ def summarize_source(source: Union[str, bytes], path: str, config: Config) -> Op
     """What the project layer needs of a module it does not check: its summary,
     or None when it cannot be read (it is then unknown, never guessed)."""
     try:
-        check_text(source)
-        module, python_tree = parse(source)
-        semantic = SemanticModel(module)
-        return _summary(Context(path, module, semantic, config), python_tree)
+        with collecting_once():  # the tree is garbage once the call returns
+            return _summarize(source, path, config)
     except (SourceError, RecursionError):
         return None
     except Exception:  # a bug in the summary of another module must not end the run
         return None
+
+
+def _summarize(source: Union[str, bytes], path: str, config: Config) -> ModuleSummary:
+    check_text(source)
+    module, python_tree = parse(source)
+    return _summary(Context(path, module, SemanticModel(module), config), python_tree)
 
 
 def _summary(ctx: Context, python_tree: Optional[ast.Module]) -> ModuleSummary:

@@ -154,7 +154,7 @@ class BotolintChecker:
         self, source: str, project, config: Config, rules: Rules
     ) -> Tuple[Tuple[Finding, ...], Optional[str], tuple]:
         from botolint.engine import analyze_source
-        from botolint.runner import collecting_once
+        from botolint.collection import collecting_once
 
         # flake8's process holds every file's results and tokens: the collector
         # would traverse all of that again and again while LibCST builds a tree.

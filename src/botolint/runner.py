@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Type, Union
 
 from botolint.cache import Cache, CachedResult
+from botolint.collection import collecting_once
 from botolint.config import Config
 from botolint.project.facts import Facts
 from botolint.project.projects import Projects, all_still_valid
@@ -82,7 +82,7 @@ def check_paths(
             first = (
                 analyze_for_report(path, config, rules, cache, projects.alone(path), reach=False) for path in to_parse
             )
-        parsed = _settle(first, config, rules, cache, projects, workers)
+        parsed = _settle(first, config, rules, cache, projects, jobs)
     for report in ready:
         yield report if report is not None else next(parsed)
 
@@ -147,7 +147,10 @@ def _settle(
 
     def facts_of(project: Project) -> Facts:
         if id(project) not in facts:
-            facts[id(project)] = project.facts(project.relevant(modules.get(id(project), [])))
+            relevant = project.relevant(modules.get(id(project), []))
+            # The modules that can reach the run's are read first of all: most of what is read here.
+            project.summarise_ahead(relevant, lambda paths: _forked_map(_summarise_in_worker, paths, jobs, projects))
+            facts[id(project)] = project.facts(relevant)
         return facts[id(project)]
 
     settled: List[Optional[FileReport]] = []
@@ -173,26 +176,34 @@ def _analyze_again(
     paths: List[Path], config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache], projects: Projects,
     facts_of: Callable[[Project], Facts], jobs: int,
 ) -> List[FileReport]:
-    """Analyze files again with the run's facts: in forked worker processes,
-    which inherit the facts instead of computing them (a file whose functions
-    run on threads that another module starts is made again; in some projects
-    most are), where fork is available, else here."""
+    """Analyze files again with the run's facts (a file whose functions run on
+    threads that another module starts is made again; in some projects most are)."""
     facts = {id(projects.of(path)): facts_of(projects.of(path)) for path in paths}
-    workers = _worker_count(jobs, len(paths))
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        global _settle_state
-        _settle_state = (config, rules, cache, projects, facts)
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                return list(pool.map(_analyze_again_in_worker, paths, chunksize=CHUNK_SIZE))
-        except BrokenProcessPool:
-            pass  # a worker died: every file is analyzed here instead, each blamed or cleared alone
-        finally:
-            _settle_state = ()
-    return [
-        analyze_for_report(path, config, rules, cache, projects.of(path), facts=facts[id(projects.of(path))])
-        for path in paths
-    ]
+    return _forked_map(_analyze_again_in_worker, paths, jobs, (config, rules, cache, projects, facts))
+
+
+def _forked_map(function: Callable, items: List, jobs: int, state) -> List:
+    """``function`` over ``items`` in forked worker processes, which inherit
+    ``state`` (the run's summaries and facts) instead of computing it again,
+    where fork is available and there is enough to do; else in this process."""
+    global _forked_state
+    _forked_state = state
+    try:
+        workers = _worker_count(jobs, len(items))
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            # What exists now is never collected in the children: their collector
+            # leaves the pages they share with this process unwritten.
+            gc.freeze()
+            try:
+                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                    return list(pool.map(function, items))
+            except BrokenProcessPool:
+                pass  # a worker died: everything is done here instead
+            finally:
+                gc.unfreeze()
+        return [function(item) for item in items]
+    finally:
+        _forked_state = ()
 
 
 def _worker_count(jobs: int, files: int) -> int:
@@ -227,26 +238,6 @@ def _analyze_alone(path: Path, config: Config, rules: Tuple[Type[Rule], ...], ca
             return pool.submit(_analyze_in_worker, path).result()
     except BrokenProcessPool:
         return FileReport(str(path), error=f"{INTERNAL_ERROR}: analyzing this file killed the worker process")
-
-
-@contextmanager
-def collecting_once():
-    """Pause the cyclic garbage collector while one file is analyzed, then
-    collect once. A LibCST tree is hundreds of thousands of young objects, and
-    the semantic model's scopes and bindings make it cyclic garbage once the
-    file is done: left alone, the collector traverses the growing tree many
-    times while it is built (about 15% of the analysis time, more in a big
-    process such as flake8's) and frees it only later. Memory still peaks at
-    one file's worth."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect(0)
 
 
 def analyze_for_report(
@@ -285,7 +276,7 @@ def _remember(
 
 
 _worker_state: Tuple = ()
-_settle_state: Tuple = ()  # what a forked process of ``_analyze_again`` inherits
+_forked_state = None  # what the processes of ``_forked_map`` inherit
 
 
 def _init_worker(config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache]) -> None:
@@ -301,6 +292,10 @@ def _analyze_in_worker(path: Path) -> FileReport:
 
 
 def _analyze_again_in_worker(path: Path) -> FileReport:
-    config, rules, cache, projects, facts = _settle_state
+    config, rules, cache, projects, facts = _forked_state
     project = projects.of(path)
     return analyze_for_report(path, config, rules, cache, project, facts=facts[id(project)])
+
+
+def _summarise_in_worker(path: Path) -> Optional[ModuleSummary]:
+    return _forked_state.of(path).summarise_file(path)

@@ -395,6 +395,25 @@ class Project:
                     self._packages.add(module)
         return self._summaries[module]
 
+    def summarise_ahead(
+        self, modules: Iterable[str], summarise: Callable[[List[Path]], List[Optional[ModuleSummary]]]
+    ) -> None:
+        """Summarise, all at once with ``summarise`` (in worker processes), those
+        of ``modules`` whose summary asking would read or make one at a time."""
+        if self._loader is None or self.layout is None:
+            return
+        missing = [
+            (module, path) for module in modules if module not in self._summaries
+            for path in [self.layout.path_of(module)] if path is not None
+        ]
+        if missing:
+            for (module, path), summary in zip(missing, summarise([path for _, path in missing])):
+                self.add(module, path, summary)
+
+    def summarise_file(self, path: Path) -> Optional[ModuleSummary]:
+        """The summary of the project's file at ``path``, as ``summary`` reads or makes it."""
+        return self._loader(path) if self._loader is not None else None
+
     def absolute(self, module: str, dotted: str) -> Optional[str]:
         return absolute_module(module, self._is_package(module), dotted)
 
