@@ -4,6 +4,8 @@
 cache and to send between processes (``fix`` needs each file's tree and calls
 the engine itself): it looks each file up in the cache, analyzes the rest (in
 worker processes with ``jobs > 1``), and yields results in discovery order.
+Files analyzed in worker processes know only their own module; the settle
+step then checks their answers against the run's facts (see ``_settle``).
 """
 
 from __future__ import annotations
@@ -203,7 +205,7 @@ def _forked_map(function: Callable, items: List, jobs: int, state) -> List:
                 gc.unfreeze()
         return [function(item) for item in items]
     finally:
-        _forked_state = ()
+        _forked_state = None
 
 
 def _worker_count(jobs: int, files: int) -> int:
