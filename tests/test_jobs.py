@@ -199,3 +199,20 @@ def test_without_fork_the_modules_that_reach_them_are_summarised_here(spawners, 
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     assert run(capsys, "-j2", "fleet") == serial
     assert pools == []
+
+
+_TEST_PROCESS = os.getpid()
+_analyze_again_in_worker = runner._analyze_again_in_worker
+
+
+def _dies_in_a_forked_worker(path):
+    if os.getpid() != _TEST_PROCESS:
+        os._exit(3)  # as a native crash would end it
+    return _analyze_again_in_worker(path)
+
+
+def test_a_forked_worker_that_dies_leaves_the_files_to_this_process(tasks_on_threads, capsys, pools, monkeypatch):
+    serial = run(capsys, "-j1", "fleet")
+    monkeypatch.setattr(runner, "_analyze_again_in_worker", _dies_in_a_forked_worker)
+    assert run(capsys, "-j2", "fleet") == serial
+    assert pools == [2, 2]
