@@ -13,6 +13,7 @@ import pytest
 from botolint.cache import Cache, CachedResult, default_cache_directory, settings_fingerprint
 from botolint.cli import main
 from botolint.config import Config
+from botolint.project.summary import FORMAT
 from botolint.rule import Finding, all_rules
 from fixture_support import RULE_FIXTURES
 
@@ -290,3 +291,40 @@ def test_a_warm_run_checks_every_cached_answer_against_one_computation_of_the_fa
     _, edited, _ = check(capsys, "src")
     assert "reports.py" in analyses
     assert "src/shop/reports.py:9:5: AWS203" not in edited
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["{not json", f'{{"format": {FORMAT}, "summary": []}}', f'{{"format": {FORMAT}, "summary": {{"exports": []}}}}'],
+)
+def test_a_damaged_summary_of_another_module_is_made_again(tmp_path, monkeypatch, capsys, damage):
+    project = tmp_path / "project"
+    shutil.copytree(RULE_FIXTURES.parent / "projects" / "threads_across_modules", project)
+    monkeypatch.chdir(project)
+    cache_dir = tmp_path / "cache"
+    # One file checked: the modules it depends on are read as summaries, and kept.
+    first = check(capsys, "--cache-dir", str(cache_dir), "src/shop/reports.py")
+    assert "src/shop/reports.py:9:5: AWS203" in first[1]
+    summaries = [entry for entry in cache_entries(cache_dir) if entry.read_text().startswith('{"format"')]
+    assert summaries
+    for entry in summaries:
+        entry.write_text(damage)
+    assert check(capsys, "--cache-dir", str(cache_dir), "src/shop/reports.py") == first
+    assert all(entry.read_text().startswith('{"format"') and entry.read_text() != damage for entry in summaries)
+
+
+def test_a_result_whose_summary_is_damaged_is_made_again(tmp_path, monkeypatch, capsys, analyses):
+    project = tmp_path / "project"
+    shutil.copytree(RULE_FIXTURES.parent / "projects" / "threads_across_modules", project)
+    monkeypatch.chdir(project)
+    first = check(capsys, "src")
+    results = [entry for entry in cache_entries(project / ".botolint_cache") if '"findings"' in entry.read_text()]
+    assert results
+    for entry in results:
+        data = json.loads(entry.read_text())
+        if data["summary"] is not None:
+            data["summary"] = f'{{"format": {FORMAT}, "summary": {{"exports": []}}}}'
+        entry.write_text(json.dumps(data))
+    analyses.clear()
+    assert check(capsys, "src") == first
+    assert "reports.py" in analyses

@@ -41,6 +41,7 @@ class Layout:
         self._paths: Dict[str, Optional[Path]] = {}
         self._top_level: Optional[FrozenSet[str]] = None
         self._resolved_root: Optional[Path] = None
+        self._real_directories: Dict[Path, Path] = {}
         self.import_roots: Tuple[Path, ...] = tuple(
             dict.fromkeys(sorted((r.resolve() for r in roots if r.is_dir()), key=lambda r: -len(r.parts)))
         )
@@ -52,7 +53,7 @@ class Layout:
 
     def module_name(self, path: Path) -> Optional[str]:
         """The dotted name ``path`` is imported by, or None outside the import roots."""
-        return self._module_of_resolved(_resolved(path))
+        return self._module_of_resolved(self._real(path))
 
     def _module_of_resolved(self, path: Path) -> Optional[str]:
         for root in self.import_roots:
@@ -100,9 +101,20 @@ class Layout:
         if self._resolved_root is None:
             self._resolved_root = _resolved(self.root)
         try:
-            return _resolved(path).relative_to(self._resolved_root).as_posix()
+            return self._real(path).relative_to(self._resolved_root).as_posix()
         except ValueError:
             return path.as_posix()
+
+    def _real(self, path: Path) -> Path:
+        """``_resolved(path)``, each directory resolved once: a run asks this
+        of thousands of files, and resolving walks every part of the path."""
+        parent = path.parent
+        directory = self._real_directories.get(parent)
+        if directory is None:
+            directory = self._real_directories[parent] = _resolved(parent)
+        if path.name in ("", ".", "..") or path.is_symlink():
+            return _resolved(path)
+        return directory / path.name
 
     def python_modules(self, looked_at: Optional[List[Path]] = None) -> Iterator[Tuple[str, Path]]:
         """Every Python file of the project with its module name, in a stable
