@@ -328,3 +328,23 @@ def test_a_result_whose_summary_is_damaged_is_made_again(tmp_path, monkeypatch, 
     analyses.clear()
     assert check(capsys, "src") == first
     assert "reports.py" in analyses
+
+
+@pytest.mark.parametrize(
+    "question", [{"$t": ["resolve"]}, {"$t": ["outside", 3, None]}, ["not", "a", "question"], {"$t": ["unknown"]}]
+)
+def test_a_result_whose_recorded_questions_are_damaged_is_made_again(
+    tmp_path, monkeypatch, capsys, analyses, question
+):
+    project = tmp_path / "project"
+    shutil.copytree(RULE_FIXTURES.parent / "projects" / "threads_across_modules", project)
+    monkeypatch.chdir(project)
+    first = check(capsys, "src")
+    for entry in cache_entries(project / ".botolint_cache"):
+        data = json.loads(entry.read_text())
+        if isinstance(data, dict) and data.get("dependencies"):
+            data["dependencies"][0][0] = question
+            entry.write_text(json.dumps(data))
+    analyses.clear()
+    assert check(capsys, "src") == first
+    assert "reports.py" in analyses

@@ -95,8 +95,12 @@ class ProjectView:
         return [(encode(question), encode(answer)) for question, answer in self._answers.items()]
 
     def answers_still(self, dependencies: Dependencies) -> bool:
-        """Whether every recorded question gets the same answer from these facts."""
-        return all(encode(self._answer(decode(question))) == answer for question, answer in dependencies)
+        """Whether every recorded question gets the same answer from these facts.
+        A question that cannot be asked (a damaged cache entry's) does not."""
+        try:
+            return all(encode(self._answer(decode(question))) == answer for question, answer in dependencies)
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            return False
 
     def _ask(self, question: Question) -> Any:
         if question not in self._answers:
