@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+
+import pytest
 
 from botolint import discovery
 from botolint.cache import Cache
@@ -77,6 +80,23 @@ def test_a_corrupt_store_is_a_miss(tmp_path, monkeypatch):
     entries = _entries(root, store)
     assert len(reads) == 3 and entries["pkg.jobs"][1] is True
     assert len(store.load()) == 3  # rewritten, now readable
+
+
+@pytest.mark.parametrize("field, value", [(2, ["pkg.other", True]), (5, [None, "run"]), (2, [["pkg"]])])
+def test_a_record_whose_names_are_not_names_is_read_again(tmp_path, monkeypatch, field, value):
+    # A store whose JSON is whole but whose record for app.py holds something else than module and function names.
+    root = _project(tmp_path)
+    store = IndexStore(Cache(tmp_path / "cache", "fingerprint"), root)
+    _entries(root, store)
+    (entry,) = (tmp_path / "cache" / "index").iterdir()
+    data = json.loads(entry.read_text())
+    record = next(record for path, record in data["files"].items() if path.endswith("app.py"))
+    record[field] = value
+    entry.write_text(json.dumps(data))
+    reads = _counting_reads(monkeypatch)
+    entries = IndexStore(Cache(tmp_path / "cache", "fingerprint"), root)
+    assert _entries(root, entries)["pkg.app"][0] == ["pkg.jobs", "pkg.jobs.run"]
+    assert reads == ["app.py"]
 
 
 def test_another_configuration_keeps_its_own_index(tmp_path):

@@ -148,7 +148,10 @@ class _IndexEntry:
 
     @classmethod
     def of_record(cls, path: Path, record: list) -> "_IndexEntry":
+        """The entry a run kept; ValueError when the record is not one (a damaged store)."""
         imports, spawns, handlers, functions, boto3 = record
+        if not all(isinstance(name, str) for name in [*imports, *functions]):
+            raise ValueError("an index record names something other than modules and functions")
         return cls(path, frozenset(imports), (bool(spawns), bool(handlers), frozenset(functions), bool(boto3)))
 
 
