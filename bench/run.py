@@ -83,6 +83,13 @@ CORPUS_LIST = (
         (("moto", "tests/test_s3"), ("moto", "tests/test_dynamodb")), 1.75,
         comparisons=("flake8", "flake8-warm", "check", "cache"),
     ),
+    # All of moto (package and tests, 2,544 files) as one project: the project
+    # layer's whole-project case (every cached answer checked at once when warm,
+    # the settle step's forked workers with -j2).
+    Corpus(
+        "moto-all", "all of moto: package and tests, one project (dense)", (("moto", "."),), 1.75,
+        comparisons=("cache", "jobs"),
+    ),
     # The libraries themselves mention boto3 in few files (sparse).
     Corpus("botocore", "botocore + boto3 packages (sparse)", (("botocore", "botocore"), ("boto3", "boto3")), 1.03),
     # An editor's save or pre-commit on one file that never mentions boto3:
