@@ -180,7 +180,7 @@ def _analyze_again(
 ) -> List[FileReport]:
     """Analyze files again with the run's facts (a file whose functions run on
     threads that another module starts is made again; in some projects most are)."""
-    facts = {id(projects.of(path)): facts_of(projects.of(path)) for path in paths}
+    facts = {id(project): facts_of(project) for project in map(projects.of, paths)}
     return _forked_map(_analyze_again_in_worker, paths, jobs, (config, rules, cache, projects, facts))
 
 

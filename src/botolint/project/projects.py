@@ -77,7 +77,7 @@ class Projects:
         if text is not None:
             try:
                 return ModuleSummary.from_json(text)
-            except (ValueError, KeyError, TypeError, AttributeError):
+            except ValueError:
                 pass  # damaged: summarised again below, and stored over it
         # Test-path globs match from the project's root: a project that itself
         # sits under a ``tests`` directory is no test code.
@@ -114,7 +114,7 @@ def all_still_valid(project: Project, results: Sequence[Tuple[Path, Optional[str
         module = project.module_name(path)
         try:
             project.add(module, path, ModuleSummary.from_json(summary))
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except ValueError:
             valid.append(False)
             continue
         valid.append(True)

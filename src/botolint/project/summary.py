@@ -96,20 +96,25 @@ class ModuleSummary:
 
     @classmethod
     def from_json(cls, text: str) -> "ModuleSummary":
+        """The summary ``to_json`` wrote; ValueError for any text that is not one
+        (another format, damaged, of another shape)."""
         data = loads(text)
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("a summary of another format")
-        raw = data["summary"]
-        return cls(
-            exports={name: [tuple(entry) for entry in entries] for name, entries in raw["exports"].items()},
-            functions={key: _function(value) for key, value in raw["functions"].items()},
-            classes={key: ClassSummary(**value) for key, value in raw["classes"].items()},
-            spawns=[SpawnSummary(**value) for value in raw["spawns"]],
-            handlers=list(raw["handlers"]),
-            imports=list(raw["imports"]),
-            value_uses=list(raw["value_uses"]),
-            signature_reads=list(raw["signature_reads"]),
-        )
+        try:
+            raw = data["summary"]
+            return cls(
+                exports={name: [tuple(entry) for entry in entries] for name, entries in raw["exports"].items()},
+                functions={key: _function(value) for key, value in raw["functions"].items()},
+                classes={key: ClassSummary(**value) for key, value in raw["classes"].items()},
+                spawns=[SpawnSummary(**value) for value in raw["spawns"]],
+                handlers=list(raw["handlers"]),
+                imports=list(raw["imports"]),
+                value_uses=list(raw["value_uses"]),
+                signature_reads=list(raw["signature_reads"]),
+            )
+        except (KeyError, TypeError, AttributeError) as error:
+            raise ValueError(f"not a summary: {error!r}") from error
 
 
 def _function(value: Dict[str, Any]) -> FunctionSummary:
