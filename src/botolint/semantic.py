@@ -160,16 +160,38 @@ def _child_fields(node_type: type) -> Tuple[str, ...]:
     return names
 
 
-def iter_children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+def iter_children(node: cst.CSTNode) -> List[cst.CSTNode]:
     """The non-trivia children of ``node``, in field order."""
+    children: List[cst.CSTNode] = []
+    kinds = _value_kinds
     for name in _child_fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (tuple, list)):
+        kind = kinds.get(type(value))
+        if kind is None:
+            kind = _value_kind(type(value))
+        if kind is _NODE:
+            children.append(value)
+        elif kind is _SEQUENCE:
             for item in value:
-                if isinstance(item, cst.CSTNode):
-                    yield item
+                item_kind = kinds.get(type(item))
+                if (item_kind if item_kind is not None else _value_kind(type(item))) is _NODE:
+                    children.append(item)
+    return children
+
+
+# What a field's value is, by its type. isinstance against LibCST's abstract
+# node classes goes through ABCMeta on every call; the tree walk asks millions of times.
+_NODE, _SEQUENCE, _OTHER = "node", "sequence", "other"
+_value_kinds: Dict[type, str] = {}
+
+
+def _value_kind(value_type: type) -> str:
+    kind = (
+        _NODE if issubclass(value_type, cst.CSTNode)
+        else _SEQUENCE if issubclass(value_type, (tuple, list)) else _OTHER
+    )
+    _value_kinds[value_type] = kind
+    return kind
 
 
 def names_in_expression(node: cst.CSTNode) -> Set[str]:
@@ -356,6 +378,7 @@ class SemanticModel:
     def _walk(self) -> None:
         stack: List[_Frame] = [(self.module, self.module_scope, None)]
         parents, scopes, collect, collected = self.parents, self.scope_by_node, self._collect, self.collected
+        push = stack.append
         while stack:
             node, scope, parent = stack.pop()
             parents[node] = parent
@@ -364,13 +387,13 @@ class SemanticModel:
             if node_type in collect:
                 collected.append(node)
             handler = _HANDLERS.get(node_type)
-            if handler is not None:
-                children = handler(self, node, scope)
-            else:
-                children = [(child, scope) for child in iter_children(node)]
             # Reversed so that the stack pops children in source order.
-            for child, child_scope in reversed(children):
-                stack.append((child, child_scope, node))
+            if handler is not None:
+                for child, child_scope in reversed(handler(self, node, scope)):
+                    push((child, child_scope, node))
+            else:
+                for child in reversed(iter_children(node)):
+                    push((child, scope, node))
 
     def _bind(self, name: str, scope: Scope, kind: BindingKind, node: cst.CSTNode, **details) -> None:
         if name in scope.global_names:
