@@ -71,3 +71,63 @@ def test_odd_but_valid_calls_give_findings_not_errors():
     assert analysis.error is None
     found = {finding.code for finding in analysis.findings}
     assert {"AWS105", "AWS301", "AWS401", "AWS403"} <= found
+
+
+_THREADED_MODULE = '''
+import threading
+
+import boto3
+
+
+class Uploader:
+    def __init__(self, session=None):
+        self.session = session or boto3.Session()
+
+    def upload_all(self, paths):
+        threads = [threading.Thread(target=self.upload, args=(path,)) for path in paths]
+        for thread in threads:
+            thread.start()
+
+    def upload(self, path):
+        client = boto3.client("s3")
+        client.upload_file(path, "bucket", path)
+'''
+
+
+def _cyclic_garbage_after(analyze) -> int:
+    """How many objects only the cyclic collector can free once ``analyze`` returns."""
+    import gc
+
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        analyze()
+        return gc.collect()
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_a_released_analysis_leaves_its_tree_to_reference_counting(tmp_path):
+    from botolint.config import Config
+    from botolint.project.projects import Projects
+    from botolint.rule import all_rules
+    from botolint.runner import analyze_for_report
+
+    path = tmp_path / "uploader.py"
+    path.write_text(_THREADED_MODULE)
+    config = Config()
+    project = Projects(config, None, load=False).of(path)
+    report = []
+
+    def analyze():
+        report.append(analyze_for_report(path, config, tuple(all_rules()), None, project, reach=False))
+
+    assert _cyclic_garbage_after(analyze) < 20
+    assert [finding.code for finding in report[0].findings]  # it was analyzed, not skipped
+
+
+def test_an_analysis_that_is_not_released_is_cyclic_garbage():
+    # The twin: without ``release`` the scopes' cycles hold the whole tree.
+    assert _cyclic_garbage_after(lambda: analyze_source(_THREADED_MODULE, "uploader.py")) > 200

@@ -54,6 +54,11 @@ class FileAnalysis:
         """The file's value analysis, shared with the rules that built it."""
         return module_values(self.context)
 
+    def release(self) -> None:
+        """Let the tree go as soon as the analysis is dropped (see ``SemanticModel.release``)."""
+        if self.semantic is not None:
+            self.semantic.release()
+
     def lines(self) -> List[str]:
         """The source's lines, decoded as the parser decoded them, split where
         Python ends a line (str.splitlines would also split at form feeds)."""
@@ -160,7 +165,11 @@ def summarize_source(source: Union[str, bytes], path: str, config: Config) -> Op
 def _summarize(source: Union[str, bytes], path: str, config: Config) -> ModuleSummary:
     check_text(source)
     module, python_tree = parse(source)
-    return _summary(Context(path, module, SemanticModel(module), config), python_tree)
+    semantic = SemanticModel(module)
+    try:
+        return _summary(Context(path, module, semantic, config), python_tree)
+    finally:
+        semantic.release()
 
 
 def _summary(ctx: Context, python_tree: Optional[ast.Module]) -> ModuleSummary:

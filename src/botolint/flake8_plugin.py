@@ -166,7 +166,8 @@ class BotolintChecker:
             findings = tuple(finding.detached() for finding in analysis.findings)
             summary = analysis.summary.to_json() if analysis.summary is not None else None
             dependencies = tuple(analysis.dependencies)
-            del analysis  # unreachable before the collection
+            analysis.release()
+            del analysis  # freed before the collection, which then has little to traverse
         return findings, summary, dependencies
 
 

@@ -259,7 +259,8 @@ def analyze_for_report(
         )
         findings = tuple(finding.detached() for finding in unsuppressed(analysis))
         report = FileReport(str(path), findings, analysis.error, analysis.summary, tuple(analysis.dependencies))
-        del analysis  # unreachable before the collection
+        analysis.release()
+        del analysis  # freed before the collection, which then has little to traverse
     if cache is not None and reach and project.may_hold_findings(path, data):
         _remember(cache, path, report, data)
     return report if not reach else FileReport(report.path, report.findings, report.error)

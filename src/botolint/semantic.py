@@ -268,6 +268,16 @@ class SemanticModel:
         self._walk_indexes: Optional[Dict[cst.CSTNode, int]] = None
         self._walk()
 
+    def release(self) -> None:
+        """Break the cycles between scopes and their bindings, once the model
+        is no longer wanted: the tree is then freed as soon as its last
+        reference goes, and the cyclic collector never traverses it. The model
+        answers nothing afterwards."""
+        for scope in list(self.module_scope.walk()):
+            scope.parent = scope._function = None
+            scope.children = []
+            scope.bindings = {}
+
     # -- queries -------------------------------------------------------------
 
     def scope_of(self, node: cst.CSTNode) -> Scope:
