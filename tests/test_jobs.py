@@ -216,3 +216,44 @@ def test_a_forked_worker_that_dies_leaves_the_files_to_this_process(tasks_on_thr
     monkeypatch.setattr(runner, "_analyze_again_in_worker", _dies_in_a_forked_worker)
     assert run(capsys, "-j2", "fleet") == serial
     assert pools == [2, 2]
+
+
+def test_workers_start_while_the_first_pass_reads_the_rest(corpus, capsys, monkeypatch):
+    events = []
+    real_pool, real_answered = runner.ProcessPoolExecutor, runner._answered_from_cache
+
+    def pool(*args, **kwargs):
+        events.append("pool started")
+        return real_pool(*args, **kwargs)
+
+    def answered(*args, **kwargs):
+        events.append("every file read")
+        return real_answered(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(runner, "_answered_from_cache", answered)
+    serial = run(capsys, "-j1", "corpus")
+    events.clear()
+    assert run(capsys, "-j2", "corpus") == serial
+    assert events.index("pool started") < events.index("every file read")
+
+
+def test_cached_results_the_project_no_longer_bears_out_are_made_again_in_order(
+    tasks_on_threads, capsys, tmp_path
+):
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    main(["check", "--quiet", "-j2", *cache, "fleet"])
+    assert capsys.readouterr().out.count("AWS203") == 16
+    pool = tasks_on_threads / "src" / "fleet" / "pool.py"
+    pool.write_text(pool.read_text().replace("pool.submit(", "pool.map(").replace(", key)", ", [key])"))
+    uncached = run(capsys, "-j1", "fleet")
+    main(["check", "--quiet", "-j2", *cache, "fleet"])
+    assert capsys.readouterr().out == uncached[1]
+    # The files whose results lost their footing are analyzed after the others, reported in their place.
+    pool.write_text(pool.read_text().replace("pool.map(task_3.run, [key])", "task_3.run(key)"))
+    last = tasks_on_threads / "src" / "fleet" / "task_9.py"  # a miss that sorts after the invalidated ones
+    last.write_text(f"# edited\n{last.read_text()}")
+    uncached = run(capsys, "-j1", "fleet")
+    assert uncached[1].count("AWS203") == 15 and "task_3.py:5:12: AWS101" in uncached[1]
+    main(["check", "--quiet", "-j2", *cache, "fleet"])
+    assert capsys.readouterr().out == uncached[1]

@@ -11,13 +11,14 @@ step then checks their answers against the run's facts (see ``_settle``).
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Type, Union
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Type, Union
 
 from botolint.cache import Cache, CachedResult
 from botolint.collection import collecting_once
@@ -67,26 +68,53 @@ def check_paths(
     """One report per discovered file, in discovery (sorted) order, whatever ``jobs`` is."""
     files = list(iter_python_files(paths, config.exclude))
     projects = Projects(config, cache)
-    # First pass, in this process: reading and hashing is cheap, and tells which
-    # files are answered already (cached and still valid, or not mentioning boto3 at all).
-    answers = [_answer_without_parsing(path, config, cache, projects) for path in files]
-    ready = _answered_from_cache(files, answers, projects)
-    to_parse = [path for path, report in zip(files, ready) if report is None]
-    workers = _worker_count(jobs, len(to_parse))
-    if len(to_parse) <= 1:
-        parsed = (analyze_for_report(path, config, rules, cache, projects.of(path)) for path in to_parse)
+    ready: List[Optional[FileReport]] = []
+    to_parse = _first_pass(files, config, cache, projects, ready)
+    # Enough files to keep every worker busy start them; the first pass goes
+    # on while they analyze what it has found so far.
+    wanted = jobs if jobs > 0 else (os.cpu_count() or 1)
+    found = list(itertools.islice(to_parse, wanted * MIN_FILES_PER_WORKER))
+    workers = _worker_count(jobs, len(found))
+    if len(found) <= 1:
+        parsed: Iterator[FileReport] = (
+            analyze_for_report(path, config, rules, cache, projects.of(path)) for path in found
+        )
     else:
         # Each file is parsed once, knowing its own module; the answers its
         # findings depend on are checked once every module is summarised.
+        everything = itertools.chain(found, to_parse)
         if workers > 1:
-            first = _analyze_all(to_parse, config, rules, cache, workers)
+            first = _analyze_all(everything, config, rules, cache, workers)
         else:
             first = (
-                analyze_for_report(path, config, rules, cache, projects.alone(path), reach=False) for path in to_parse
+                analyze_for_report(path, config, rules, cache, projects.alone(path), reach=False)
+                for path in everything
             )
         parsed = _settle(first, config, rules, cache, projects, jobs)
-    for report in ready:
-        yield report if report is not None else next(parsed)
+    # The cached results the project no longer bears out come last: reports go out in discovery order.
+    by_path = {report.path: report for report in parsed}
+    for path, report in zip(files, ready):
+        yield report if report is not None else by_path[str(path)]
+
+
+def _first_pass(
+    files: List[Path], config: Config, cache: Optional[Cache], projects: Projects, ready: List[Optional[FileReport]]
+) -> Iterator[Path]:
+    """The files to analyze: first each one that no cheap answer covers, as it
+    is found; once every file is read, the cached results that no longer hold.
+    Reading and hashing is cheap, and tells which files are answered already
+    (cached and still valid, or not mentioning boto3 at all): their reports
+    fill ``ready``, the others leave None there."""
+    answers = []
+    for path in files:
+        answer = _answer_without_parsing(path, config, cache, projects)
+        answers.append(answer)
+        if answer is None:
+            yield path
+    ready[:] = _answered_from_cache(files, answers, projects)
+    for path, answer, report in zip(files, answers, ready):
+        if isinstance(answer, CachedResult) and report is None:
+            yield path
 
 
 def _answer_without_parsing(
@@ -214,24 +242,33 @@ def _worker_count(jobs: int, files: int) -> int:
 
 
 def _analyze_all(
-    paths: List[Path], config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache], workers: int
+    paths: Iterable[Path], config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache], workers: int
 ) -> Iterator[FileReport]:
-    # map hands out chunks and yields results in order as they arrive. A worker
-    # that dies (a native crash) breaks the pool: the first file without a
-    # result is then analyzed alone, to blame it or clear it, and a new pool
-    # takes the rest, so one bad file never hangs or ends the run.
-    pending = list(paths)
-    while pending:
+    # map hands out chunks as ``paths`` yields them and yields results in order
+    # as they arrive. A worker that dies (a native crash) breaks the pool: the
+    # first file without a result is then analyzed alone, to blame it or clear
+    # it, and a new pool takes the rest, so one bad file never hangs or ends the run.
+    source = iter(paths)
+    handed: List[Path] = []  # handed to the current pool, in order
+
+    def hand_over(paths: Iterator[Path]) -> Iterator[Path]:
+        for path in paths:
+            handed.append(path)
+            yield path
+
+    while True:
         done = 0
         try:
             with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config, rules, cache)) as pool:
-                for report in pool.map(_analyze_in_worker, pending, chunksize=CHUNK_SIZE):
+                for report in pool.map(_analyze_in_worker, hand_over(source), chunksize=CHUNK_SIZE):
                     yield report
                     done += 1
             return
         except BrokenProcessPool:
-            suspect, pending = pending[done], pending[done + 1 :]
+            suspect, unanswered = handed[done], handed[done + 1 :]
+            handed.clear()
             yield _analyze_alone(suspect, config, rules, cache)
+            source = itertools.chain(unanswered, source)
 
 
 def _analyze_alone(path: Path, config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache]) -> FileReport:
