@@ -257,3 +257,30 @@ def test_cached_results_the_project_no_longer_bears_out_are_made_again_in_order(
     assert uncached[1].count("AWS203") == 15 and "task_3.py:5:12: AWS101" in uncached[1]
     main(["check", "--quiet", "-j2", *cache, "fleet"])
     assert capsys.readouterr().out == uncached[1]
+
+
+def test_files_that_say_boto3_go_to_the_workers_before_the_project_is_asked_about_the_others(
+    corpus, capsys, monkeypatch
+):
+    # Asking whether a file that never says boto3 can use another module's
+    # objects builds the index of every module: the workers need not wait for it.
+    from botolint.project.project import Project
+
+    (corpus / "a" / "aaa_first.py").write_text("TIMEOUT = 30\n")
+    events = []
+    real_pool, real_ask = runner.ProcessPoolExecutor, Project.uses_objects_of_others
+
+    def pool(*args, **kwargs):
+        events.append("pool started")
+        return real_pool(*args, **kwargs)
+
+    def ask(self, *args, **kwargs):
+        events.append("project asked")
+        return real_ask(self, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(Project, "uses_objects_of_others", ask)
+    serial = run(capsys, "-j1", "corpus")
+    events.clear()
+    assert run(capsys, "-j2", "corpus") == serial
+    assert events[0] == "pool started" and "project asked" in events

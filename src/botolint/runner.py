@@ -31,6 +31,7 @@ from botolint.project.view import ProjectView
 from botolint.discovery import iter_python_files
 from botolint.engine import INTERNAL_ERROR, analyze_source
 from botolint.noqa import unsuppressed
+from botolint.precheck import may_have_findings
 from botolint.rule import Finding, Rule
 from botolint.source import SourceError, read_source
 
@@ -100,34 +101,52 @@ def check_paths(
 def _first_pass(
     files: List[Path], config: Config, cache: Optional[Cache], projects: Projects, ready: List[Optional[FileReport]]
 ) -> Iterator[Path]:
-    """The files to analyze: first each one that no cheap answer covers, as it
-    is found; once every file is read, the cached results that no longer hold.
-    Reading and hashing is cheap, and tells which files are answered already
-    (cached and still valid, or not mentioning boto3 at all): their reports
-    fill ``ready``, the others leave None there."""
-    answers = []
-    for path in files:
-        answer = _answer_without_parsing(path, config, cache, projects)
+    """The files to analyze, each as it is found: those whose text says boto3
+    first, then those that may use what other modules make, then the cached
+    results that no longer hold. Reading and hashing is cheap, and tells which
+    files are answered already (cached and still valid, or not mentioning
+    boto3 at all): their reports fill ``ready``, the others leave None there."""
+    answers: List[Union[FileReport, CachedResult, None]] = []
+    silent: List[int] = []  # files whose text never says boto3
+    for index, path in enumerate(files):
+        answer = _answer_without_parsing(path, config, cache, projects, ask_the_project=False)
         answers.append(answer)
         if answer is None:
             yield path
+        elif answer is _ASK_THE_PROJECT:
+            silent.append(index)
+    # Whether such a file can use another module's objects needs the index of
+    # every module: it is built while the workers start on the files above.
+    for index in silent:
+        answers[index] = _answer_without_parsing(files[index], config, cache, projects, ask_the_project=True)
+        if answers[index] is None:
+            yield files[index]
     ready[:] = _answered_from_cache(files, answers, projects)
     for path, answer, report in zip(files, answers, ready):
         if isinstance(answer, CachedResult) and report is None:
             yield path
 
 
+# The answer for a file whose text never says boto3, until the project is asked.
+_ASK_THE_PROJECT = FileReport("")
+
+
 def _answer_without_parsing(
-    path: Path, config: Config, cache: Optional[Cache], projects: Projects
+    path: Path, config: Config, cache: Optional[Cache], projects: Projects, ask_the_project: bool
 ) -> Union[FileReport, CachedResult, None]:
     """The report of a file that needs no analysis, or its cached result
-    (still to be checked against the project), or None."""
+    (still to be checked against the project), or None. Without
+    ``ask_the_project``, a file whose text never says boto3 is answered
+    ``_ASK_THE_PROJECT``."""
     try:
         data = read_source(path, config.max_file_size)
     except SourceError as error:
         return FileReport(str(path), error=str(error))
-    if not projects.of(path).may_hold_findings(path, data):
-        return FileReport(str(path))
+    if not may_have_findings(data):
+        if not ask_the_project:
+            return _ASK_THE_PROJECT
+        if not projects.of(path).uses_objects_of_others(path, data):
+            return FileReport(str(path))
     return cache.get(cache.key(path, data)) if cache is not None else None
 
 
