@@ -270,8 +270,8 @@ def _analyze_all(
     source = iter(paths)
     handed: List[Path] = []  # handed to the current pool, in order
 
-    def hand_over(paths: Iterator[Path]) -> Iterator[Path]:
-        for path in paths:
+    def hand_over(remaining: Iterator[Path]) -> Iterator[Path]:
+        for path in remaining:
             handed.append(path)
             yield path
 
