@@ -9,12 +9,13 @@ from contextlib import contextmanager
 @contextmanager
 def collecting_once():
     """Pause the cyclic garbage collector while one file is analyzed, then
-    collect once. A LibCST tree is hundreds of thousands of young objects, and
-    the semantic model's scopes and bindings make it cyclic garbage once the
-    file is done: left alone, the collector traverses the growing tree many
-    times while it is built (about 15% of the analysis time, more in a big
-    process such as flake8's) and frees it only later. Memory still peaks at
-    one file's worth."""
+    collect once. A LibCST tree is hundreds of thousands of young objects:
+    left alone, the collector traverses the growing tree many times while it
+    is built (about 15% of the analysis time, more in a big process such as
+    flake8's). An analysis released before the block ends (``FileAnalysis.release``)
+    leaves the tree to reference counting, and the collection little to do;
+    one that is not is cyclic garbage (its scopes and bindings), freed here.
+    Memory still peaks at one file's worth."""
     if not gc.isenabled():
         yield
         return
