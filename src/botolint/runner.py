@@ -117,6 +117,7 @@ def _first_pass(
             silent.append(index)
     # Whether such a file can use another module's objects needs the index of
     # every module: it is built while the workers start on the files above.
+    # Each such file is read again (from the page cache), not kept: memory stays flat.
     for index in silent:
         answers[index] = _answer_without_parsing(files[index], config, cache, projects, ask_the_project=True)
         if answers[index] is None:
