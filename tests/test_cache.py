@@ -10,7 +10,7 @@ from typing import List
 
 import pytest
 
-from botolint.cache import Cache, CachedResult, default_cache_directory, settings_fingerprint
+from botolint.cache import Cache, CachedResult, default_cache_directory, seal, settings_fingerprint, unseal
 from botolint.cli import main
 from botolint.config import Config
 from botolint.project.summary import FORMAT
@@ -42,6 +42,19 @@ def check(capsys, *args: str):
 def cache_entries(directory: Path) -> List[Path]:
     """Result entries; the project index kept beside them is not one."""
     return [p for p in directory.rglob("*") if p.is_file() and p.parent != directory and p.parent.name != "index"]
+
+
+def stored_text(entry: Path) -> str:
+    """What botolint wrote to an entry, without the digest before it."""
+    text = unseal(entry.read_text())
+    assert text is not None, f"{entry} does not hold what botolint wrote"
+    return text
+
+
+def store(entry: Path, text: str) -> None:
+    """Write ``text`` as botolint would have, its digest matching: what is
+    read back then is what botolint itself might have written."""
+    entry.write_text(seal(text))
 
 
 def test_second_run_is_answered_from_the_cache(project, capsys, analyses):
@@ -90,17 +103,47 @@ def test_changed_settings_miss():
     assert settings_fingerprint(Config(), rules) == base
 
 
-def test_corrupted_entries_are_ignored_and_rewritten(project, capsys, analyses):
+@pytest.mark.parametrize("sealed", [False, True], ids=["damaged", "written-so"])
+def test_corrupted_entries_are_ignored_and_rewritten(project, capsys, analyses, sealed):
     first = check(capsys, "src")
     entries = cache_entries(project / ".botolint_cache")
-    damage = [b"", b"{not json", b"[]", json.dumps({"findings": [["AWS101"]], "error": None}).encode()]
+    damage = ["", "{not json", "[]", json.dumps({"findings": [["AWS101"]], "error": None})]
     for entry, garbage in zip(entries, damage * len(entries)):
-        entry.write_bytes(garbage)
+        if sealed:  # as if botolint had written it: decoding it is what tells
+            store(entry, garbage)
+        else:
+            entry.write_text(garbage)
     analyses.clear()
     assert check(capsys, "src") == first
     assert sorted(analyses) == ["app.py", "quiet.py"]
     for entry in entries:
-        json.loads(entry.read_text())  # valid again
+        json.loads(stored_text(entry))  # valid again
+
+
+def test_an_entry_edited_by_hand_is_made_again(project, capsys, analyses):
+    first = check(capsys, "src")
+    assert "AWS101" in first[1]
+    edited = []
+    for entry in cache_entries(project / ".botolint_cache"):
+        digest, _, text = entry.read_text().partition("\n")
+        data = json.loads(text)
+        if data["findings"]:
+            data["findings"][0][1] = "edited by hand"
+            edited.append(entry)
+            entry.write_text(f"{digest}\n{json.dumps(data)}")  # the old digest: no longer the text's
+    assert edited
+    analyses.clear()
+    assert check(capsys, "src") == first
+    assert analyses == ["app.py"]
+    # Its twin: the same edit with a matching digest is read back as botolint's own.
+    for entry in edited:
+        text = stored_text(entry)
+        data = json.loads(text)
+        data["findings"][0][1] = "edited by hand"
+        store(entry, json.dumps(data))
+    analyses.clear()
+    assert "edited by hand" in check(capsys, "src")[1]
+    assert analyses == []
 
 
 def test_no_cache_writes_nothing(project, capsys, analyses):
@@ -295,7 +338,12 @@ def test_a_warm_run_checks_every_cached_answer_against_one_computation_of_the_fa
 
 @pytest.mark.parametrize(
     "damage",
-    ["{not json", f'{{"format": {FORMAT}, "summary": []}}', f'{{"format": {FORMAT}, "summary": {{"exports": []}}}}'],
+    [
+        "{not json",
+        f'{{"format": {FORMAT}, "summary": []}}',
+        f'{{"format": {FORMAT}, "summary": {{"exports": []}}}}',
+        f'{{"format": {FORMAT}, "summary": {{"$s": 5}}}}',  # a set tag around what no set is
+    ],
 )
 def test_a_damaged_summary_of_another_module_is_made_again(tmp_path, monkeypatch, capsys, damage):
     project = tmp_path / "project"
@@ -305,12 +353,12 @@ def test_a_damaged_summary_of_another_module_is_made_again(tmp_path, monkeypatch
     # One file checked: the modules it depends on are read as summaries, and kept.
     first = check(capsys, "--cache-dir", str(cache_dir), "src/shop/reports.py")
     assert "src/shop/reports.py:9:5: AWS203" in first[1]
-    summaries = [entry for entry in cache_entries(cache_dir) if entry.read_text().startswith('{"format"')]
+    summaries = [entry for entry in cache_entries(cache_dir) if stored_text(entry).startswith('{"format"')]
     assert summaries
     for entry in summaries:
-        entry.write_text(damage)
+        store(entry, damage)
     assert check(capsys, "--cache-dir", str(cache_dir), "src/shop/reports.py") == first
-    assert all(entry.read_text().startswith('{"format"') and entry.read_text() != damage for entry in summaries)
+    assert all(stored_text(entry).startswith('{"format"') and stored_text(entry) != damage for entry in summaries)
 
 
 def test_a_result_whose_summary_is_damaged_is_made_again(tmp_path, monkeypatch, capsys, analyses):
@@ -318,13 +366,13 @@ def test_a_result_whose_summary_is_damaged_is_made_again(tmp_path, monkeypatch, 
     shutil.copytree(RULE_FIXTURES.parent / "projects" / "threads_across_modules", project)
     monkeypatch.chdir(project)
     first = check(capsys, "src")
-    results = [entry for entry in cache_entries(project / ".botolint_cache") if '"findings"' in entry.read_text()]
+    results = [entry for entry in cache_entries(project / ".botolint_cache") if '"findings"' in stored_text(entry)]
     assert results
     for entry in results:
-        data = json.loads(entry.read_text())
+        data = json.loads(stored_text(entry))
         if data["summary"] is not None:
             data["summary"] = f'{{"format": {FORMAT}, "summary": {{"exports": []}}}}'
-        entry.write_text(json.dumps(data))
+        store(entry, json.dumps(data))
     analyses.clear()
     assert check(capsys, "src") == first
     assert "reports.py" in analyses
@@ -341,10 +389,10 @@ def test_a_result_whose_recorded_questions_are_damaged_is_made_again(
     monkeypatch.chdir(project)
     first = check(capsys, "src")
     for entry in cache_entries(project / ".botolint_cache"):
-        data = json.loads(entry.read_text())
+        data = json.loads(stored_text(entry))
         if isinstance(data, dict) and data.get("dependencies"):
             data["dependencies"][0][0] = question
-            entry.write_text(json.dumps(data))
+            store(entry, json.dumps(data))
     analyses.clear()
     assert check(capsys, "src") == first
     assert "reports.py" in analyses

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from botolint import discovery
-from botolint.cache import Cache
+from botolint.cache import Cache, seal, unseal
 from botolint.project import project as project_module
 from botolint.project.index_store import IndexStore
 from botolint.project.layout import Layout
@@ -89,10 +89,10 @@ def test_a_record_whose_names_are_not_names_is_read_again(tmp_path, monkeypatch,
     store = IndexStore(Cache(tmp_path / "cache", "fingerprint"), root)
     _entries(root, store)
     (entry,) = (tmp_path / "cache" / "index").iterdir()
-    data = json.loads(entry.read_text())
+    data = json.loads(unseal(entry.read_text()))
     record = next(record for path, record in data["files"].items() if path.endswith("app.py"))
     record[field] = value
-    entry.write_text(json.dumps(data))
+    entry.write_text(seal(json.dumps(data)))  # as botolint would have written it: the record is what tells
     reads = _counting_reads(monkeypatch)
     entries = IndexStore(Cache(tmp_path / "cache", "fingerprint"), root)
     assert _entries(root, entries)["pkg.app"][0] == ["pkg.jobs", "pkg.jobs.run"]

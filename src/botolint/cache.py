@@ -5,8 +5,10 @@ not be analyzed) under a key that hashes everything the result depends on: the
 file's bytes and path, botolint's version and code, the installed boto3 and
 botocore versions, the selected rules and the configuration. Entries are never
 updated in place, only replaced, so a stale entry is simply never looked up again. Writes are atomic (a temporary file
-renamed over the entry), so concurrent runs and workers cannot leave half a file;
-an unreadable or malformed entry counts as a miss. A cache problem never fails a
+renamed over the entry), so concurrent runs and workers cannot leave half a file.
+Each entry starts with a digest of the rest: an entry that was edited by hand,
+damaged on disk or is unreadable counts as a miss, and is made again (nothing
+botolint reads back can be what it never wrote). A cache problem never fails a
 run: the cache just stops helping.
 """
 
@@ -29,7 +31,7 @@ from botolint.writer import write_atomic
 
 DEFAULT_CACHE_DIRECTORY = ".botolint_cache"
 # Bumped when the entry format changes.
-FORMAT = "4"
+FORMAT = "5"
 _GITIGNORE = "# Created by botolint: the whole directory is a cache.\n*\n"
 _CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# botolint cache; see https://bford.info/cachedir/\n"
 
@@ -123,13 +125,9 @@ class Cache:
         return digest.hexdigest()
 
     def get_summary(self, data: bytes) -> Optional[str]:
-        """The summary stored for ``data``, as text: decoding it (once) is what
-        tells a damaged entry, and a damaged one is summarised again."""
-        try:
-            with self._entry(self.summary_key(data)).open("r", encoding="utf-8") as handle:
-                return handle.read()
-        except (OSError, ValueError):  # ValueError: not UTF-8
-            return None
+        """The summary stored for ``data``, as text, or None (then it is
+        summarised again): one that does not decode is summarised again too."""
+        return self._read_at(self._entry(self.summary_key(data)))
 
     def put_summary(self, data: bytes, summary_json: str) -> None:
         self._write(self.summary_key(data), summary_json)
@@ -144,19 +142,18 @@ class Cache:
     def get_index(self, root: Path) -> Optional[str]:
         """The text index of the project at ``root`` an earlier run kept
         (botolint.project.index_store), or None."""
-        try:
-            return self._index_entry(root).read_text(encoding="utf-8")
-        except (OSError, ValueError):
-            return None
+        return self._read_at(self._index_entry(root))
 
     def put_index(self, root: Path, text: str) -> None:
         self._write_at(self._index_entry(root), text)
 
     def get(self, key: str) -> Optional[CachedResult]:
+        text = self._read_at(self._entry(key))
+        if text is None:
+            return None
         try:
-            with self._entry(key).open("r", encoding="utf-8") as handle:
-                return _decode(json.load(handle))
-        except (OSError, ValueError, TypeError, KeyError):
+            return _decode(json.loads(text))
+        except (ValueError, TypeError, KeyError):
             # Missing, unreadable, truncated or foreign: a miss, rewritten later.
             return None
 
@@ -166,12 +163,22 @@ class Cache:
     def _write(self, key: str, text: str) -> None:
         self._write_at(self._entry(key), text)
 
+    def _read_at(self, entry: Path) -> Optional[str]:
+        """The text stored at ``entry``, or None: missing, unreadable, or not
+        as it was written (its digest does not match)."""
+        try:
+            with entry.open("r", encoding="utf-8", newline="") as handle:
+                sealed = handle.read()
+        except (OSError, ValueError):  # ValueError: not UTF-8
+            return None
+        return unseal(sealed)
+
     def _write_at(self, entry: Path, text: str) -> None:
         if not self._writable:
             return
         try:
             self._prepare(entry.parent)
-            write_atomic(entry, text, durable=False)
+            write_atomic(entry, seal(text), durable=False)
         except OSError:
             # Read-only checkout, full disk, ...: stop trying for this run.
             self._writable = False
@@ -184,6 +191,21 @@ class Cache:
         if fresh:
             (self.directory / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
             (self.directory / "CACHEDIR.TAG").write_text(_CACHEDIR_TAG, encoding="utf-8")
+
+
+def seal(text: str) -> str:
+    """An entry's text as stored: a digest of ``text``, a newline, ``text``."""
+    return f"{_digest(text)}\n{text}"
+
+
+def unseal(stored: str) -> Optional[str]:
+    """The text ``seal`` stored, or None when ``stored`` is not what it wrote."""
+    digest, newline, text = stored.partition("\n")
+    return text if newline and digest == _digest(text) else None
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _encode(result: CachedResult) -> dict:

@@ -98,7 +98,10 @@ class ModuleSummary:
     def from_json(cls, text: str) -> "ModuleSummary":
         """The summary ``to_json`` wrote; ValueError for any text that is not one
         (another format, damaged, of another shape)."""
-        data = loads(text)
+        try:
+            data = loads(text)
+        except (TypeError, KeyError, RecursionError) as error:  # a tag holding what no encoded value does
+            raise ValueError(f"not a summary: {error!r}") from error
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("a summary of another format")
         try:
