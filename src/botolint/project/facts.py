@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Optional, Set
 from botolint.kinds import (
     NO_ATOMS, Atom, Atoms, ObjectKind, Ref, Worker, attribute_result, call_result, item_result, kinds_in, pool_worker,
 )
+from botolint.project.layout import modules_of
 from botolint.project.summary import MODULE_BODY, CallSummary, FunctionSummary, import_aliases
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ ARGUMENT_HOPS = 2
 # A question that would read more modules than this (a framework's base class,
 # a helper called everywhere) has no answer: the facts it needs are not established.
 MAX_MODULES_READ = 24
+# How many functions a question about what a call declares follows before it has no answer.
+MAX_FUNCTIONS_FOLLOWED = 200
 
 
 # A region is named by where it starts: (module, line, worker, the function that starts it).
@@ -88,6 +91,7 @@ class Facts:
         self._subclasses_unknown: Set[Tuple[str, str]] = set()
         self._passed: Dict[Tuple[FunctionKey, int, int], Atoms] = {}
         self._callers: Dict[FunctionKey, List[Tuple[str, CallSummary]]] = {}
+        self._profile_options: Dict[FunctionKey, bool] = {}
         for module in modules:
             self._spawns_of(module)
         for module in modules:
@@ -546,6 +550,41 @@ class Facts:
             self._handing_off.discard(key)
         self._handoffs[key] = found
         return found
+
+    def may_declare_profile_option(self, module: str, ref: Ref) -> bool:
+        """Whether calling ``ref`` (written in ``module``: a decorator, a helper
+        given the parser) may declare a command-line option choosing the AWS
+        profile: a project function that does, or calls or nests one that does.
+        A name of the project that leads to no function it can read may too."""
+        targets = self.call_targets(module, ref)
+        if not targets:
+            return ref[0] == "name" and self._names_project_module(module, ref[1])
+        return any(self._declares_profile_option(target) for target in targets)
+
+    def _declares_profile_option(self, key: FunctionKey) -> bool:
+        """Whether ``key`` or a function it reaches (by calling or nesting it) declares one."""
+        if key not in self._profile_options:
+            seen: Set[FunctionKey] = set()
+            todo = [key]
+            found = False
+            while todo and not found:
+                if len(seen) > MAX_FUNCTIONS_FOLLOWED:
+                    found = True  # too far to tell: not established that none does
+                    break
+                current = todo.pop()
+                function = self.function(current) if current not in seen else None
+                seen.add(current)
+                if function is None:
+                    continue
+                found = function.declares_profile_option
+                todo += [(current[0], nested) for nested in function.nested]
+                todo += [target for call in function.calls for target in self.call_targets(current[0], call.callee)]
+            self._profile_options[key] = found
+        return self._profile_options[key]
+
+    def _names_project_module(self, module: str, dotted: str) -> bool:
+        absolute = self.project.absolute(module, dotted)
+        return absolute is not None and any(self.project.has_module(name) for name in modules_of([absolute]))
 
     def _add_region(
         self, entries: List[FunctionKey], worker: Worker, module: str, line: int, owner: str, forked: bool,

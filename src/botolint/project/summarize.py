@@ -14,6 +14,7 @@ import libcst as cst
 
 from botolint.kinds import NO_ATOMS, Atoms, Ref
 from botolint.objects import Values
+from botolint.profile_options import declares_profile_option
 from botolint.project.summary import (
     MODULE_BODY, CallSummary, ClassSummary, FunctionSummary, ModuleSummary, SpawnSummary,
 )
@@ -62,6 +63,9 @@ def summarize(
             summary.classes[ids(node)] = _class(node, semantic, values)
     spawns = workers.spawns()
     passing = _calls(semantic, workers, owners, runs_once)
+    for owner, calls in semantic.calls.items():
+        if any(declares_profile_option(call, semantic) for call in calls):
+            owners[owner].declares_profile_option = True
     spawn_lines = lines([spawn.site for spawn in spawns] + [call for _, call in passing])
     for call_summary, call in passing:
         call_summary.line = spawn_lines[call]

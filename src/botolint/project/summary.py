@@ -5,7 +5,8 @@ under its content hash), a summary says, per function and method: which
 project functions it calls (and which callables it passes them), the
 functions nested in it, what it returns (as value atoms, see
 ``botolint.kinds``), its decorators, and which of its parameters it hands to
-threads or processes; per class: its bases, methods and attributes; for the
+threads or processes, and whether it declares a command-line option choosing
+the AWS profile; per class: its bases, methods and attributes; for the
 module: the names it defines or imports, where it hands work to threads or
 processes, its Lambda handlers, and the modules it imports at init.
 
@@ -23,7 +24,7 @@ from botolint.kinds import Atoms, ObjectKind, Ref
 
 MODULE_BODY = "<module>"  # the id under which a module's own code is summarised
 # Summaries of an older shape are never read back.
-FORMAT = 6
+FORMAT = 7
 
 
 @dataclass
@@ -56,6 +57,8 @@ class FunctionSummary:
     # A method with no code of its own (``@abstractmethod``, or only ``raise
     # NotImplementedError``): calling it runs a subclass's override.
     abstract: bool = False
+    # It declares a command-line option choosing the AWS profile (``click.option("--profile")``).
+    declares_profile_option: bool = False
 
 
 @dataclass

@@ -6,7 +6,8 @@ run was summarised) stays valid as long as asking again gives the same
 answers. Questions are plain data: ``("resolve", atoms)``, ``("kinds", atoms)``,
 ``("workers", function_id)``, ``("invocations", function_id)``,
 ``("outside", region, function_id or None)``, ``("constructed_outside", region,
-class_id)``, ``("assigned_by_subclasses", class_id, attribute)``, ``("lambda_module",)``.
+class_id)``, ``("assigned_by_subclasses", class_id, attribute)``, ``("lambda_module",)``,
+``("profile_option", ref)``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import astuple
 from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Tuple
 
-from botolint.kinds import Atoms, ObjectKind, Worker, is_concrete, kinds_in
+from botolint.kinds import Atoms, ObjectKind, Ref, Worker, is_concrete, kinds_in
 from botolint.project.facts import ARGUMENT_HOPS, Facts, Invocation, Origin, RegionKey
 from botolint.project.layout import modules_of
 from botolint.project.summary import decode, encode
@@ -76,6 +77,11 @@ class ProjectView:
     def lambda_module(self) -> bool:
         return self._ask(("lambda_module",))
 
+    def may_declare_profile_option(self, ref: Ref) -> bool:
+        """Whether calling ``ref`` (a decorator, a helper given the parser) may
+        declare a command-line option choosing the AWS profile."""
+        return self._ask(("profile_option", ref))
+
     def is_project_name(self, dotted: str) -> bool:
         """Whether ``dotted`` (an imported name) is in one of the project's own modules."""
         project = self.facts.project
@@ -132,6 +138,8 @@ class ProjectView:
             return tuple(sorted(function for module, function in facts.origins if module == self.module))
         if kind == "lambda_module":
             return facts.lambda_module(self.module)
+        if kind == "profile_option":
+            return facts.may_declare_profile_option(self.module, tuple(question[1]))
         raise ValueError(f"unknown question {question!r}")
 
     def _id(self, function: cst.CSTNode) -> str:

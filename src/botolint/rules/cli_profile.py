@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional
 
 import libcst as cst
 
 from botolint.fixes import Applicability, ProfileOption
-from botolint.kinds import SESSION_CLASS
-from botolint.objects import default_session_factory, optional_session_factory
+from botolint.kinds import SESSION_CLASS, Ref
+from botolint.objects import default_session_factory, module_values, optional_session_factory
 from botolint.rules._boto3 import Boto3Call, bound_arguments
+from botolint.profile_options import declares_profile_option, names_profile
 from botolint.usage import makes_requests
 from botolint.rule import Context, Rule
 from botolint.rules._boto3 import bindings_of, string_value
@@ -17,18 +18,14 @@ from botolint.semantic import BindingKind
 
 PARSER_CLASSES = ("argparse.ArgumentParser",)
 CLICK_COMMANDS = ("click.command", "click.group")
-OPTION_FACTORIES = ("click.option", "click.argument", "typer.Option", "typer.Argument")
 TYPER_APP = "typer.Typer"
 TYPER_RUN = "typer.run"
 SETUP_DEFAULT_SESSION = "boto3.setup_default_session"
 # Methods of a click group or Typer app that register a command (or, for
 # Typer's callback, the app's own options).
 COMMAND_METHODS = frozenset({"command", "group", "callback"})
-
-
-def names_profile(text: str) -> bool:
-    """``--profile``, ``--aws-profile``, ``profile_name``: an option about the profile."""
-    return "profile" in text.lower()
+# Methods of a parser that make one to which options are added too.
+SUBPARSER_METHODS = frozenset({"add_parser", "add_argument_group", "add_mutually_exclusive_group"})
 
 
 class MissingProfileOption(Rule):
@@ -65,9 +62,18 @@ class MissingProfileOption(Rule):
     A parser built with `parents=[...]` is assumed to get a profile option
     from its parents, which often live in a shared module.
 
+    Options declared elsewhere in the project count too (the project layer
+    follows them into other modules): a decorator of the command
+    (`@aws_options`, which applies `click.option("--profile", ...)`, the way
+    aws-sam-cli's `aws_creds_options` does), or a function the parser (or
+    one of its argument groups or subparsers) is given
+    (`add_aws_arguments(parser)`), when it or a function it calls or nests
+    declares one. When such a decorator or function is named in the project
+    but cannot be read (its module does not parse), no finding: that it
+    declares none is not established.
+
     Not detected: parsers built from subclasses of `ArgumentParser`, `docopt`
-    and `fire` scripts, options added through helper functions in other
-    modules.
+    and `fire` scripts, options that a third-party package's decorator adds.
 
     ## Why is this bad?
     A script bound to the default session runs with whatever credentials the
@@ -179,6 +185,9 @@ class MissingProfileOption(Rule):
         self._has_profile_option = False
         self._anchor: Optional[cst.CSTNode] = None
         self._framework = ""
+        # Decorators of commands, and calls given a parser: code elsewhere
+        # that may add the option, asked about only when nothing here does.
+        self._may_add_options: List[Ref] = []
 
     def visit_Call(self, node: cst.Call, ctx: Context) -> None:
         if (
@@ -206,10 +215,12 @@ class MissingProfileOption(Rule):
             self._anchor_at(node, "typer")
             if node.args and self._function_takes_profile(node.args[0].value, ctx):
                 self._has_profile_option = True
-        elif self._declares_profile(node, ctx):
+        elif declares_profile_option(node, ctx.semantic):
             self._has_profile_option = True
         elif _passes_a_profile_to_a_session_maker(node, ctx) and _runs(node, ctx):
             self._has_profile_option = True
+        elif any(_is_a_parser(arg.value, ctx) for arg in node.args):
+            self._may_add_options += _refs(node.func, ctx)
 
     def visit_FunctionDef(self, node: cst.FunctionDef, ctx: Context) -> None:
         for decorator in node.decorators:
@@ -219,9 +230,14 @@ class MissingProfileOption(Rule):
             self._anchor_at(decorator.decorator, framework)
             if any(names_profile(param.name.value) for param in _parameters(node)):
                 self._has_profile_option = True
+            self._may_add_options += [
+                ref for other in node.decorators if other is not decorator for ref in _refs(other.decorator, ctx)
+            ]
 
     def finish(self, ctx: Context) -> None:
         if self._uses_default_session and self._anchor is not None and not self._has_profile_option:
+            if any(ctx.project.may_declare_profile_option(ref) for ref in dict.fromkeys(self._may_add_options)):
+                return
             fix = ProfileOption(
                 anchor=self._anchor, framework=self._framework,
                 applicability=Applicability.UNSAFE, unsafe_reason=self.UNSAFE_REASON,
@@ -231,17 +247,6 @@ class MissingProfileOption(Rule):
     def _anchor_at(self, node: cst.CSTNode, framework: str) -> None:
         if self._anchor is None:
             self._anchor, self._framework = node, framework
-
-    @staticmethod
-    def _declares_profile(node: cst.Call, ctx: Context) -> bool:
-        """``add_argument("--profile")``, ``click.option("--profile")``, ..."""
-        is_add_argument = isinstance(node.func, cst.Attribute) and node.func.attr.value == "add_argument"
-        if not (is_add_argument or ctx.resolves_to(node.func, *OPTION_FACTORIES)):
-            return False
-        return any(
-            arg.keyword is None and not arg.star and names_profile(string_value(arg.value) or "")
-            for arg in node.args
-        )
 
     def _command_framework(self, decorator: cst.BaseExpression, ctx: Context) -> Optional[str]:
         """"click" or "typer" when ``decorator`` makes the function a command."""
@@ -281,6 +286,26 @@ class MissingProfileOption(Rule):
             and any(names_profile(param.name.value) for param in _parameters(binding.node))
             for binding in bindings_of(expr, ctx)
         )
+
+
+def _refs(expr: cst.BaseExpression, ctx: Context) -> List[Ref]:
+    """What a decorator or a callee names, ``@options(...)``'s function for a call."""
+    callee = expr.func if isinstance(expr, cst.Call) else expr
+    return [ref for ref in module_values(ctx).callee_refs(callee) if ref[0] != "param"]
+
+
+def _is_a_parser(expr: cst.BaseExpression, ctx: Context) -> bool:
+    """A name bound to an ``ArgumentParser(...)``, a subparser or an argument group."""
+    if not isinstance(expr, cst.Name):
+        return False
+    return any(
+        isinstance(binding.value, cst.Call)
+        and (
+            ctx.resolves_to(binding.value.func, *PARSER_CLASSES)
+            or (isinstance(binding.value.func, cst.Attribute) and binding.value.func.attr.value in SUBPARSER_METHODS)
+        )
+        for binding in bindings_of(expr, ctx)
+    )
 
 
 def _profile_from_a_value(call: cst.Call, callee: str, ctx: Context) -> bool:
