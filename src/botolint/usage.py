@@ -11,7 +11,8 @@ makes, where that decides whether choosing a session matters at all.
   forwards all of its arguments to it.
 - An *injection fallback* is the default of a client or resource the caller
   may pass in: ``client = client or boto3.client(...)``, or the same under
-  ``if client is None:``.
+  ``if client is None:``; or through the constructor, ``self._client or
+  boto3.client(...)`` where ``__init__`` sets ``self._client = client``.
 
 Where a use cannot be seen (the client is returned, passed on, stored), it
 counts as making requests.
@@ -190,39 +191,90 @@ def _dotted(node: cst.CSTNode) -> str:
 
 def is_injection_fallback(call: cst.Call, semantic: SemanticModel) -> bool:
     """``x = x or boto3.client(...)`` or ``if x is None: x = boto3.client(...)``
-    where ``x`` is a parameter of the function: the caller may pass its own.
-    What is made from the call (``boto3.resource(...).Table(...)``) counts too."""
-    return injected_name(call, semantic) is not None
+    where ``x`` is a parameter of the function, or an attribute its class's
+    ``__init__`` sets from one of its own (``self._client = client``): the
+    caller may pass its own. What is made from the call
+    (``boto3.resource(...).Table(...)``) counts too."""
+    default_of = _stands_in_for(call, semantic)
+    return default_of is not None and (
+        _parameter_name(default_of, semantic) is not None or _set_by_the_constructor(default_of, semantic)
+    )
 
 
 def injected_name(call: cst.Call, semantic: SemanticModel) -> Optional[str]:
     """The parameter an injection fallback stands in for, or None."""
+    default_of = _stands_in_for(call, semantic)
+    return _parameter_name(default_of, semantic) if default_of is not None else None
+
+
+def _stands_in_for(call: cst.Call, semantic: SemanticModel) -> Optional[cst.BaseExpression]:
+    """What ``call`` is the default of: ``x`` in ``x or boto3.client(...)``, or
+    in ``x = boto3.client(...)`` under ``if x is None:`` (or ``if not x:``)."""
     value: cst.BaseExpression = call
     parent = semantic.parent_of(value)
     while isinstance(parent, cst.Attribute) and isinstance(semantic.parent_of(parent), cst.Call):
         value = semantic.parent_of(parent)
         parent = semantic.parent_of(value)
     if isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.Or) and parent.right is value:
-        return _parameter_name(parent.left, semantic)
+        return parent.left
     if isinstance(parent, cst.Assign) and parent.value is value:
         for statement in semantic.ancestors(parent):
             if isinstance(statement, cst.If):
-                return _tested_for_none(statement.test, semantic)
+                return _tested_for_none(statement.test)
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef, cst.Module)):
                 break
     return None
 
 
-def _tested_for_none(test: cst.BaseExpression, semantic: SemanticModel) -> Optional[str]:
-    """The parameter of ``x is None`` or ``not x``."""
+def _tested_for_none(test: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """The ``x`` of ``x is None`` or ``not x``."""
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return _parameter_name(test.expression, semantic)
+        return test.expression
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
         comparison = test.comparisons[0]
         right = comparison.comparator
         if isinstance(comparison.operator, cst.Is) and isinstance(right, cst.Name) and right.value == "None":
-            return _parameter_name(test.left, semantic)
+            return test.left
     return None
+
+
+def _set_by_the_constructor(expr: cst.BaseExpression, semantic: SemanticModel) -> bool:
+    """``self._client`` in a method, where the class's ``__init__`` has
+    ``self._client = client`` for a parameter ``client`` of its own."""
+    if not (isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name)):
+        return False
+    method = semantic.scope_of(expr).node
+    cls = semantic.scope_of(method).node if isinstance(method, cst.FunctionDef) else None
+    if not isinstance(cls, cst.ClassDef) or not _is_first_parameter(expr.value.value, method):
+        return False
+    for init in cls.body.body:
+        if isinstance(init, cst.FunctionDef) and init.name.value == "__init__" and init.params.params:
+            receiver = init.params.params[0].name.value
+            parameters = {param.name.value for param in (*init.params.params[1:], *init.params.kwonly_params)}
+            return any(
+                _assigns(statement, receiver, expr.attr.value, parameters)
+                for line in init.body.body if isinstance(line, cst.SimpleStatementLine)
+                for statement in line.body
+            )
+    return False
+
+
+def _is_first_parameter(name: str, function: cst.FunctionDef) -> bool:
+    params = function.params.params
+    return bool(params) and params[0].name.value == name
+
+
+def _assigns(statement: cst.BaseSmallStatement, receiver: str, attribute: str, parameters: Set[str]) -> bool:
+    """``receiver.attribute = p`` with ``p`` one of ``parameters``."""
+    if not (isinstance(statement, cst.Assign) and isinstance(statement.value, cst.Name)):
+        return False
+    return statement.value.value in parameters and any(
+        isinstance(target.target, cst.Attribute)
+        and isinstance(target.target.value, cst.Name)
+        and target.target.value.value == receiver
+        and target.target.attr.value == attribute
+        for target in statement.targets
+    )
 
 
 def _parameter_name(expr: cst.BaseExpression, semantic: SemanticModel) -> Optional[str]:

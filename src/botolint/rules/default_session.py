@@ -257,8 +257,10 @@ class DefaultSessionClient(_InFunction):
 
     Not for the default of a client the caller may pass in
     (`client = client or boto3.client("logs")`, or the same under
-    `if client is None:`): the caller can choose already. On worker threads that
-    fallback is still AWS203.
+    `if client is None:`), also through the constructor
+    (`self._client or boto3.client("logs")` in a method, where `__init__` sets
+    `self._client = client` from a parameter): the caller can choose already.
+    On worker threads that fallback is still AWS203.
 
     Not in a function that stands in for `boto3.client` itself: one installed in
     its place (`patch("boto3.client", fake)`, `boto3.client = fake`) or one that
