@@ -558,7 +558,7 @@ class Facts:
         A name of the project that leads to no function it can read may too."""
         targets = self.call_targets(module, ref)
         if not targets:
-            return ref[0] == "name" and self._names_project_module(module, ref[1])
+            return ref[0] == "name" and self.is_project_name(module, ref[1])
         return any(self._declares_profile_option(target) for target in targets)
 
     def _declares_profile_option(self, key: FunctionKey) -> bool:
@@ -582,7 +582,10 @@ class Facts:
             self._profile_options[key] = found
         return self._profile_options[key]
 
-    def _names_project_module(self, module: str, dotted: str) -> bool:
+    def is_project_name(self, module: str, dotted: str) -> bool:
+        """Whether ``dotted`` (an imported name, written in ``module``) is in one of the project's own modules."""
+        if self.project.layout is None:
+            return False
         absolute = self.project.absolute(module, dotted)
         return absolute is not None and any(self.project.has_module(name) for name in modules_of([absolute]))
 

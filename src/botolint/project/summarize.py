@@ -63,9 +63,6 @@ def summarize(
             summary.classes[ids(node)] = _class(node, semantic, values)
     spawns = workers.spawns()
     passing = _calls(semantic, workers, owners, runs_once)
-    for owner, calls in semantic.calls.items():
-        if any(declares_profile_option(call, semantic) for call in calls):
-            owners[owner].declares_profile_option = True
     spawn_lines = lines([spawn.site for spawn in spawns] + [call for _, call in passing])
     for call_summary, call in passing:
         call_summary.line = spawn_lines[call]
@@ -121,11 +118,13 @@ def _is_abstract(node: cst.FunctionDef, semantic: SemanticModel) -> bool:
 def _calls(
     semantic: SemanticModel, workers: Workers, owners: Dict, runs_once: RunsOnce
 ) -> List[Tuple[CallSummary, cst.Call]]:
-    """Record each function's calls of things that may be project code; return
-    the calls that pass callables along (their lines are wanted)."""
+    """Record each function's calls of things that may be project code, and
+    whether one declares a profile option; return the calls that pass
+    callables along (their lines are wanted)."""
     passing: List[Tuple[CallSummary, cst.Call]] = []
     for owner, calls in semantic.calls.items():
         function = owners.setdefault(owner, FunctionSummary(MODULE_BODY))
+        function.declares_profile_option = any(declares_profile_option(call, semantic) for call in calls)
         owner_id = semantic.definition_id(owner) if owner is not None else None
         for call in calls:
             for callee in workers.values.callee_refs(call.func):

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Tuple
 
 from botolint.kinds import Atoms, ObjectKind, Ref, Worker, is_concrete, kinds_in
 from botolint.project.facts import ARGUMENT_HOPS, Facts, Invocation, Origin, RegionKey
-from botolint.project.layout import modules_of
 from botolint.project.summary import decode, encode
 
 if TYPE_CHECKING:
@@ -84,11 +83,7 @@ class ProjectView:
 
     def is_project_name(self, dotted: str) -> bool:
         """Whether ``dotted`` (an imported name) is in one of the project's own modules."""
-        project = self.facts.project
-        if project.layout is None:
-            return False
-        absolute = project.absolute(self.module, dotted)
-        return absolute is not None and any(project.has_module(m) for m in modules_of([absolute]))
+        return self.facts.is_project_name(self.module, dotted)
 
     def where(self, origin: Origin) -> str:
         """``started at pkg/jobs.py:8 (upload_all -> upload)``, for messages."""
