@@ -411,6 +411,25 @@ def test_python_warnings_about_the_analyzed_code_are_not_printed(tmp_path, cli):
     assert not [warning for warning in caught if "escape sequence" in str(warning.message)]
 
 
+def test_escapes_python_rejects_under_warnings_as_errors_are_no_value(tmp_path, cli):
+    """Under ``python -W error`` an invalid escape in a literal the rules read
+    (a service name, a Lambda variable's name, an executor method) is a
+    SyntaxError when evaluated: the literal has no value, the rest is checked."""
+    source = (
+        b"import os\nfrom concurrent.futures import ThreadPoolExecutor\n\nimport boto3\n\n\n"
+        b"def f(pool: ThreadPoolExecutor):\n"
+        b'    if os.environ.get("AWS_\\q"):\n'
+        b'        pool.submit(print, "\\d")\n'
+        b'    return boto3.client("\\d", region_name="eu\\q")\n'
+    )
+    project(tmp_path, "odd.py", source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = cli.check()
+    assert result.stderr == ""
+    assert reported(result.stdout, "odd.py") == [(10, 12, "AWS101")]
+
+
 def test_unparsable_file_that_never_mentions_boto3_is_not_read_as_python(tmp_path, cli):
     """Files without "boto3" are skipped before parsing: no error for them."""
     project(tmp_path, "other.py", b"def f(:\n")

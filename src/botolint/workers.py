@@ -31,7 +31,7 @@ from botolint.kinds import (
     Worker,
     is_concrete,
 )
-from botolint.objects import Values
+from botolint.objects import Values, string_value
 from botolint.semantic import Binding, BindingKind, Owner, SemanticModel
 
 
@@ -114,16 +114,6 @@ def _extra_arguments(call: cst.Call, skip: int) -> List[cst.BaseExpression]:
     return extra + [arg.value for arg in call.args if arg.keyword is not None]
 
 
-def _string_value(node: Optional[cst.BaseExpression]) -> Optional[str]:
-    if not isinstance(node, cst.SimpleString):
-        return None
-    try:
-        value = node.evaluated_value
-    except (SyntaxError, ValueError):  # the parser accepts escapes Python rejects, e.g. "\N{NO SUCH NAME}"
-        return None
-    return value if isinstance(value, str) else None
-
-
 def _unpack_arguments(
     args: Optional[cst.BaseExpression], kwargs: Optional[cst.BaseExpression]
 ) -> List[cst.BaseExpression]:
@@ -156,7 +146,7 @@ class Workers:
     def _file_start_method(self) -> Optional[str]:
         for call in self.semantic.call_order:
             if self.resolves_to(call.func, "multiprocessing.set_start_method"):
-                return _string_value(_argument(call, 0, "method"))
+                return string_value(_argument(call, 0, "method"))
         return None
 
     # -- executors, pools and event loops ---------------------------------------
@@ -222,7 +212,7 @@ class Workers:
         """The start method of a ``get_context(...)`` value, else the file's
         ``set_start_method(...)``; None when neither says (the platform default)."""
         call = self._get_context_call(context)
-        method = _string_value(_argument(call, 0, "method")) if call is not None else None
+        method = string_value(_argument(call, 0, "method")) if call is not None else None
         return method or self.default_start_method
 
     def is_event_loop(self, expr: cst.BaseExpression) -> bool:

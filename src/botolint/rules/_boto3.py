@@ -15,7 +15,7 @@ import libcst as cst
 
 from botolint.installed import parameter_names
 from botolint.kinds import SESSION_CLASS, ObjectKind
-from botolint.objects import default_session_factory, module_values
+from botolint.objects import default_session_factory, module_values, string_value
 from botolint.rule import Context
 from botolint.semantic import Binding, BindingKind
 
@@ -89,14 +89,6 @@ def credential_arguments(node: cst.Call, ctx: Context) -> Iterator[Tuple[Boto3Ca
         arg = arguments.get(parameter)
         if arg is not None:
             yield call, parameter, arg
-
-
-def string_value(expr: cst.BaseExpression) -> Optional[str]:
-    """The text of a plain string literal (implicit concatenation included)."""
-    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
-        value = expr.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
 
 
 def constant_strings(expr: cst.BaseExpression, ctx: Context) -> Tuple[str, ...]:

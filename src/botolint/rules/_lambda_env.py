@@ -11,6 +11,7 @@ from typing import Optional, Tuple
 
 import libcst as cst
 
+from botolint.objects import string_value
 from botolint.rule import Context
 from botolint.statements import early_exit
 
@@ -91,4 +92,4 @@ def _reads_lambda_variable(test: cst.BaseExpression, ctx: Context) -> bool:
 
 
 def _names_lambda_variable(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.SimpleString) and node.evaluated_value in LAMBDA_VARIABLES
+    return string_value(node) in LAMBDA_VARIABLES

@@ -13,7 +13,8 @@ from botolint.rules._boto3 import Boto3Call, bound_arguments
 from botolint.profile_options import declares_profile_option, names_profile
 from botolint.usage import makes_requests
 from botolint.rule import Context, Rule
-from botolint.rules._boto3 import bindings_of, string_value
+from botolint.objects import string_value
+from botolint.rules._boto3 import bindings_of
 from botolint.semantic import BindingKind
 
 PARSER_CLASSES = ("argparse.ArgumentParser",)

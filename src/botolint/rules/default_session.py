@@ -7,11 +7,11 @@ from typing import FrozenSet
 import libcst as cst
 
 from botolint.fixes import Applicability, ModuleSession, SessionParameter
-from botolint.objects import default_session_factory
+from botolint.objects import default_session_factory, string_value
 from botolint.usage import installed_factories, is_injection_fallback, makes_requests, replaces_factory
 from botolint.rule import Context, Rule
 from botolint.semantic import BindingKind
-from botolint.rules._boto3 import bound_arguments, boto3_call, constant_strings, credential_arguments, string_value
+from botolint.rules._boto3 import bound_arguments, boto3_call, constant_strings, credential_arguments
 from botolint.rules._lambda_env import only_in_lambda
 from botolint.handlers import lambda_handlers
 
