@@ -12,7 +12,10 @@ makes, where that decides whether choosing a session matters at all.
 - An *injection fallback* is the default of a client or resource the caller
   may pass in: ``client = client or boto3.client(...)``, or the same under
   ``if client is None:``; or through the constructor, ``self._client or
-  boto3.client(...)`` where ``__init__`` sets ``self._client = client``.
+  boto3.client(...)`` where ``__init__`` sets ``self._client = client``; or
+  the client made where no profile (or session) was given, when the branch
+  where one was makes it from that (``if profile: boto3.Session(
+  profile_name=profile)... else: boto3.client(...)``).
 
 Where a use cannot be seen (the client is returned, passed on, stored), it
 counts as making requests.
@@ -25,7 +28,7 @@ from typing import FrozenSet, List, Optional, Set
 import libcst as cst
 
 from botolint.objects import string_value
-from botolint.semantic import Binding, BindingKind, SemanticModel
+from botolint.semantic import Binding, BindingKind, SemanticModel, iter_children
 
 # Attributes of a client (or resource) that read boto3's models and settings.
 INTROSPECTION_ATTRIBUTES = frozenset({"meta", "_service_model", "exceptions", "can_paginate", "__class__"})
@@ -182,7 +185,8 @@ def _dotted(node: cst.CSTNode) -> str:
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
+        receiver = _dotted(node.value)
+        return f"{receiver}.{node.attr.value}" if receiver else ""
     return ""
 
 
@@ -208,8 +212,12 @@ def injected_name(call: cst.Call, semantic: SemanticModel) -> Optional[str]:
 
 
 def _stands_in_for(call: cst.Call, semantic: SemanticModel) -> Optional[cst.BaseExpression]:
-    """What ``call`` is the default of: ``x`` in ``x or boto3.client(...)``, or
-    in ``x = boto3.client(...)`` under ``if x is None:`` (or ``if not x:``)."""
+    """What ``call`` is the default of: ``x`` in ``x or boto3.client(...)``,
+    ``x = boto3.client(...)`` under ``if x is None:`` (or ``if not x:``), or a
+    client made or returned on the path where ``x`` was not given, when the
+    path where it was makes the client from it (``if profile:
+    Session(profile_name=profile)... else: boto3.client(...)``, or
+    ``session.client(...) if session else boto3.client(...)``)."""
     value: cst.BaseExpression = call
     parent = semantic.parent_of(value)
     while isinstance(parent, cst.Attribute) and isinstance(semantic.parent_of(parent), cst.Call):
@@ -217,25 +225,119 @@ def _stands_in_for(call: cst.Call, semantic: SemanticModel) -> Optional[cst.Base
         parent = semantic.parent_of(value)
     if isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.Or) and parent.right is value:
         return parent.left
-    if isinstance(parent, cst.Assign) and parent.value is value:
-        for statement in semantic.ancestors(parent):
-            if isinstance(statement, cst.If):
-                return _tested_for_none(statement.test)
-            if isinstance(statement, (cst.FunctionDef, cst.ClassDef, cst.Module)):
-                break
+    if isinstance(parent, cst.IfExp):
+        if parent.orelse is value:
+            tested, given_branch = _tested_given(parent.test), parent.body
+        else:
+            tested, given_branch = _tested_absent(parent.test), parent.orelse
+        return tested if tested is not None and _chooses_session_from(given_branch, tested) else None
+    if isinstance(parent, (cst.Assign, cst.Return)) and parent.value is value:
+        return _default_when_absent(parent, semantic)
     return None
 
 
-def _tested_for_none(test: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+def _default_when_absent(statement: cst.CSTNode, semantic: SemanticModel) -> Optional[cst.BaseExpression]:
+    """The ``x`` that ``statement`` stands in for, on the branch that runs
+    only when ``x`` was not given: it sets ``x`` itself, or the branch where
+    ``x`` was given chooses the session from it."""
+    child = statement
+    for ancestor in semantic.ancestors(statement):
+        if isinstance(ancestor, cst.If):
+            if child is ancestor.orelse:
+                tested, given_branch = _tested_given(ancestor.test), ancestor.body
+            else:
+                tested, given_branch = _tested_absent(ancestor.test), ancestor.orelse
+            if tested is not None and (
+                _sets(statement, tested) or (given_branch is not None and _chooses_session_from(given_branch, tested))
+            ):
+                return tested
+        if isinstance(ancestor, cst.IndentedBlock):
+            earlier = _returned_when_given(ancestor, child)
+            if earlier is not None:
+                return earlier
+        if isinstance(ancestor, (cst.FunctionDef, cst.ClassDef, cst.Module, cst.Lambda)):
+            break
+        child = ancestor
+    return None
+
+
+def _returned_when_given(block: cst.IndentedBlock, line: cst.CSTNode) -> Optional[cst.BaseExpression]:
+    """``x`` when a statement before ``line`` in ``block`` is ``if x:`` whose
+    body chooses the session from ``x`` and always returns: ``line`` then runs
+    only when ``x`` was not given."""
+    for statement in block.body:
+        if statement is line:
+            break
+        if isinstance(statement, cst.If) and statement.orelse is None and _always_leaves(statement.body):
+            tested = _tested_given(statement.test)
+            if tested is not None and _chooses_session_from(statement.body, tested):
+                return tested
+    return None
+
+
+def _always_leaves(block: cst.BaseSuite) -> bool:
+    last = block.body[-1] if isinstance(block, cst.IndentedBlock) and block.body else None
+    return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], (cst.Return, cst.Raise))
+
+
+def _tested_absent(test: cst.BaseExpression) -> Optional[cst.BaseExpression]:
     """The ``x`` of ``x is None`` or ``not x``."""
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
         return test.expression
+    return _compared_to_none(test, cst.Is)
+
+
+def _tested_given(test: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """The ``x`` of ``x`` or ``x is not None``."""
+    if isinstance(test, (cst.Name, cst.Attribute)):
+        return test
+    return _compared_to_none(test, cst.IsNot)
+
+
+def _compared_to_none(test: cst.BaseExpression, operator: type) -> Optional[cst.BaseExpression]:
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
         comparison = test.comparisons[0]
         right = comparison.comparator
-        if isinstance(comparison.operator, cst.Is) and isinstance(right, cst.Name) and right.value == "None":
+        if isinstance(comparison.operator, operator) and isinstance(right, cst.Name) and right.value == "None":
             return test.left
     return None
+
+
+def _sets(statement: cst.CSTNode, expr: cst.BaseExpression) -> bool:
+    """``statement`` is ``expr = ...``."""
+    spelled = _dotted(expr)
+    return isinstance(statement, cst.Assign) and bool(spelled) and any(
+        _dotted(target.target) == spelled for target in statement.targets
+    )
+
+
+def _made_from(call: cst.Call, spelled: str) -> bool:
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value in ("client", "resource") and _dotted(func.value) == spelled:
+        return True
+    return any(
+        arg.keyword is not None and arg.keyword.value in SESSION_CHOOSING_KEYWORDS and _dotted(arg.value) == spelled
+        for arg in call.args
+    )
+
+
+# Keywords of ``boto3.Session(...)`` that choose whose credentials it uses.
+SESSION_CHOOSING_KEYWORDS = frozenset({"profile_name", "botocore_session"})
+
+
+def _chooses_session_from(branch: cst.CSTNode, expr: cst.BaseExpression) -> bool:
+    """``branch`` makes a session or client from ``expr``:
+    ``Session(profile_name=expr)`` or ``expr.client(...)``."""
+    spelled = _dotted(expr)
+    if not spelled:
+        return False
+    pending: List[cst.CSTNode] = [branch]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cst.Call) and _made_from(node, spelled):
+            return True
+        pending.extend(iter_children(node))
+    return False
 
 
 def _set_by_the_constructor(expr: cst.BaseExpression, semantic: SemanticModel) -> bool:

@@ -260,6 +260,12 @@ class DefaultSessionClient(_InFunction):
     `if client is None:`), also through the constructor
     (`self._client or boto3.client("logs")` in a method, where `__init__` sets
     `self._client = client` from a parameter): the caller can choose already.
+    Likewise the default on the path where no profile or session was given,
+    when the other path makes the client from the one given
+    (`if profile: boto3.Session(profile_name=profile).client("s3") else:
+    boto3.client("s3")`, or the same with `if profile: return ...` before
+    it; `session.client(...)` for a `session`). A `region` tested that way
+    does not count: it does not choose whose credentials are used.
     On worker threads that fallback is still AWS203.
 
     Not in a function that stands in for `boto3.client` itself: one installed in
