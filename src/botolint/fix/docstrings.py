@@ -13,6 +13,9 @@ DESCRIPTION = "The boto3 session to use (default: the default session)."
 _GOOGLE = re.compile(r"^(\s*)(Args|Arguments|Parameters|Params|Keyword Args|Keyword Arguments):\s*$")
 _NUMPY = re.compile(r"^(\s*)(Parameters|Other Parameters)\s*$")
 _SPHINX = re.compile(r"^(\s*):(param|type)\s")
+_DASHES = re.compile(r"\s*-{3,}\s*")
+# ``key : str``, ``x, y : int``, ``*args``: a NumPy parameter entry's first line.
+_NUMPY_ENTRY = re.compile(r"\*{0,2}[A-Za-z_]\w*(\s*,\s*\*{0,2}[A-Za-z_]\w*)*(\s*:.*)?")
 
 
 def document_parameter(plan, function: cst.FunctionDef, name: str) -> None:
@@ -76,19 +79,40 @@ def _google(lines: List[str], name: str) -> Optional[List[str]]:
 def _numpy(lines: List[str], name: str) -> Optional[List[str]]:
     for index, line in enumerate(lines[:-1]):
         match = _NUMPY.match(line)
-        if match is None or not re.fullmatch(r"\s*-{3,}\s*", lines[index + 1]):
+        if match is None or not _DASHES.fullmatch(lines[index + 1]):
             continue
         base = len(match.group(1))
-        end = index + 2
-        while end < len(lines) and lines[end].strip() and not (
-            _indent(lines[end]) == base and end + 1 < len(lines) and re.fullmatch(r"\s*-{3,}\s*", lines[end + 1])
-        ):
+        end, spaced = index + 2, False
+        while end < len(lines):
+            if not lines[end].strip():
+                if not _numpy_entry_follows(lines, end + 1, base):
+                    break
+                spaced = True  # entries separated by blank lines
+            elif _indent(lines[end]) < base or _numpy_header_at(lines, end, base):
+                break
             end += 1
         if end == index + 2:
             return None
         pad = " " * base
-        return lines[:end] + [f"{pad}{name} : boto3.session.Session, optional", f"{pad}    {DESCRIPTION}"] + lines[end:]
+        entry = [f"{pad}{name} : boto3.session.Session, optional", f"{pad}    {DESCRIPTION}"]
+        return lines[:end] + ([""] if spaced else []) + entry + lines[end:]
     return None
+
+
+def _numpy_header_at(lines: List[str], index: int, base: int) -> bool:
+    """``lines[index]`` starts the next section: a title over a dashed line."""
+    return _indent(lines[index]) == base and index + 1 < len(lines) and bool(_DASHES.fullmatch(lines[index + 1]))
+
+
+def _numpy_entry_follows(lines: List[str], index: int, base: int) -> bool:
+    """After a blank line, another parameter of the same section (``key : str``
+    at the section's indent), not the next section or the docstring's end."""
+    return (
+        index < len(lines)
+        and _indent(lines[index]) == base
+        and bool(_NUMPY_ENTRY.fullmatch(lines[index].strip()))
+        and not _numpy_header_at(lines, index, base)
+    )
 
 
 def _sphinx(lines: List[str], name: str) -> Optional[List[str]]:
