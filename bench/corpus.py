@@ -124,6 +124,12 @@ REPOS: Tuple[Repo, ...] = (
         "scheduler whose contrib modules (s3, ecs, batch, redshift) make clients inside task methods",
     ),
     Repo(
+        "aws-sam-cli",
+        "aws/aws-sam-cli",
+        "fe8f8dbb1160abce8ae13e0a4c5f8b456658afd3",
+        "click CLI whose --profile comes from shared decorators; contexts that take a profile or a client",
+    ),
+    Repo(
         "aws-config-rules",
         "awslabs/aws-config-rules",
         "b54d4a6c99e105c25ca46af9305770e4ba51c422",
