@@ -37,6 +37,8 @@ INTROSPECTION_BUILTINS = frozenset({"type", "isinstance"})
 # Objects that make requests only when asked to, and the method that asks.
 DEFERRED_REQUESTS = {"get_paginator": "paginate", "get_waiter": "wait"}
 FACTORY_NAMES = ("boto3.client", "boto3.resource")
+# Keywords of ``boto3.Session(...)`` that choose whose credentials it uses.
+SESSION_CHOOSING_KEYWORDS = frozenset({"profile_name", "botocore_session"})
 PATCHERS = ("patch", "patch.object", "setattr")
 
 
@@ -312,6 +314,7 @@ def _sets(statement: cst.CSTNode, expr: cst.BaseExpression) -> bool:
 
 
 def _made_from(call: cst.Call, spelled: str) -> bool:
+    """``spelled.client(...)``, or a call given ``profile_name=spelled``."""
     func = call.func
     if isinstance(func, cst.Attribute) and func.attr.value in ("client", "resource") and _dotted(func.value) == spelled:
         return True
@@ -319,10 +322,6 @@ def _made_from(call: cst.Call, spelled: str) -> bool:
         arg.keyword is not None and arg.keyword.value in SESSION_CHOOSING_KEYWORDS and _dotted(arg.value) == spelled
         for arg in call.args
     )
-
-
-# Keywords of ``boto3.Session(...)`` that choose whose credentials it uses.
-SESSION_CHOOSING_KEYWORDS = frozenset({"profile_name", "botocore_session"})
 
 
 def _chooses_session_from(branch: cst.CSTNode, expr: cst.BaseExpression) -> bool:
