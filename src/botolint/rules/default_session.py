@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import FrozenSet
+from typing import FrozenSet, Optional
 
 import libcst as cst
 
@@ -11,7 +11,7 @@ from botolint.objects import default_session_factory, string_value
 from botolint.usage import installed_factories, is_injection_fallback, makes_requests, replaces_factory
 from botolint.rule import Context, Rule
 from botolint.semantic import BindingKind
-from botolint.rules._boto3 import bound_arguments, boto3_call, constant_strings, credential_arguments
+from botolint.rules._boto3 import bindings_of, bound_arguments, boto3_call, constant_strings, credential_arguments
 from botolint.rules._lambda_env import only_in_lambda
 from botolint.handlers import lambda_handlers
 
@@ -27,6 +27,7 @@ def needs_a_session(call: cst.Call, function: cst.CSTNode, ctx: Context) -> bool
         makes_requests(call, semantic)
         and not ctx.memo(_is_lambda_module)
         and not _given_credentials(call, ctx)
+        and not _unsigned(call, ctx)
         and not _local_endpoint(call, ctx)
         and not only_in_lambda(call, ctx)
         and not is_injection_fallback(call, semantic)
@@ -44,6 +45,40 @@ def _given_credentials(call: cst.Call, ctx: Context) -> bool:
         parameter for _, parameter, arg in credential_arguments(call, ctx) if not _may_be_none(arg.value, scope)
     }
     return {"aws_access_key_id", "aws_secret_access_key"} <= given
+
+
+CONFIG_CLASSES = ("botocore.config.Config", "botocore.client.Config")
+
+
+def _unsigned(call: cst.Call, ctx: Context) -> bool:
+    """A client that signs nothing (``config=Config(signature_version=UNSIGNED)``,
+    the config given inline or bound to a name only such configs are
+    assigned to): botocore looks up no credentials for it, so no caller
+    would choose a session for them."""
+    boto3 = boto3_call(call, ctx)
+    config = bound_arguments(boto3).get("config") if boto3 is not None else None
+    if config is None:
+        return False
+    values = [config.value]
+    if isinstance(config.value, cst.Name):
+        bindings = bindings_of(config.value, ctx)
+        values = [binding.value for binding in bindings if binding.kind is BindingKind.ASSIGNMENT]
+        if not bindings or len(values) != len(bindings):
+            return False
+    return all(_is_unsigned_config(value, ctx) for value in values)
+
+
+def _is_unsigned_config(value: Optional[cst.BaseExpression], ctx: Context) -> bool:
+    return (
+        isinstance(value, cst.Call)
+        and ctx.resolves_to(value.func, *CONFIG_CLASSES)
+        and any(
+            arg.keyword is not None
+            and arg.keyword.value == "signature_version"
+            and ctx.resolves_to(arg.value, "botocore.UNSIGNED")
+            for arg in value.args
+        )
+    )
 
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")
@@ -248,6 +283,12 @@ class DefaultSessionClient(_InFunction):
     (`options.get(...)`, a parameter defaulting to None) do not count: boto3
     then falls back to the default chain.
 
+    Not for a client that signs nothing (`config=Config(signature_version=UNSIGNED)`,
+    anonymous reads of public buckets, or a bearer token added by an event
+    handler): botocore looks up no credentials for it. The config counts
+    when it is given inline or bound to a name that only such configs are
+    assigned to.
+
     Not for a client of an emulator on this machine (DynamoDB Local,
     LocalStack, a moto server): `endpoint_url` is a `localhost`, `127.0.0.1`,
     `0.0.0.0` or `[::1]` URL (a literal, a name assigned only such literals,
@@ -342,7 +383,7 @@ class DefaultSessionResource(_InFunction):
 
     The other exceptions of AWS101 apply too: resources whose every use reads
     boto3's models, injected resources (`table = table or boto3.resource(...)...`),
-    stand-ins for `boto3.resource`, calls given their own key pair, Lambda
+    stand-ins for `boto3.resource`, calls given their own key pair or an unsigned config, Lambda
     modules (AWS301) and worker threads (AWS203).
 
     ## References
