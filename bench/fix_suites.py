@@ -25,10 +25,12 @@ rewritten by each of ``botolint fix``, ``fix --add-to-callers`` and
 
 Sdists live in ``bench/corpora/suites/`` (ignored by git); a package whose
 sdist is absent is skipped with a message, and the script exits 0. A package
-whose sdists ship no tests (smart_open) is pinned by a commit of its
-repository instead: its tree is ``git archive`` of that commit from a bare
+whose sdists ship no tests (smart_open, aws-sam-cli) is pinned by a commit of
+its repository instead: its tree is ``git archive`` of that commit from a bare
 clone in ``bench/corpora/mirrors/`` (``--mirrors``; ``--download`` runs
 ``git clone --mirror``), skipped the same way when no clone has the commit.
+Files whose blobs the clone lacks (a snapshot without its largest binaries)
+are left out of the tree and named; a clone lacking a Python file is refused.
 The table goes to stdout and, with every figure, to ``bench/corpora/suites/results.json``.
 This is a bench script: it needs the network once (``--download``, pip
 installs) and minutes of CPU; CI runs only tests/test_fix_suites.py, which
@@ -129,6 +131,26 @@ SUITES: Tuple[Suite, ...] = (
         # ruff (select = ALL, E501 ignored: ruff format's 110 columns) and ty, as its pre-commit runs them
         110, ("ruff", "ruff-format", "ty"), extras="[all]",
         repository="piskvorky/smart_open", commit="43e961e92b3bd6b9ec6818bf41375b3d174e55dc",
+    ),
+    Suite(
+        # Its sdists prune tests/ (MANIFEST.in): the tree is tag v1.164.0 of the repository.
+        "aws-sam-cli", "1.164.0", "", "samcli",
+        # pytest and its plugins, and mypy with the stubs, at the pins of its [dev] extra
+        ("pytest==9.0.3", "parameterized==0.9.0", "pytest-timeout==2.4.0", "mypy==2.1.0",
+         "types-pywin32==311.0.0.20260508", "types-PyYAML==6.0.12.20260518", "types-chevron==0.14.2.20260408",
+         "types-psutil==7.2.2.20260518", "types-setuptools==82.0.0.20260518", "types-Pygments==2.20.0.20260518",
+         "types-colorama==0.4.15.20260508", "types-dateparser==1.4.1.20260617", "types-docutils==0.22.3.20260518",
+         "types-jsonschema==4.26.0.20260508", "types-pyOpenSSL==24.1.0.20240722",
+         "types-requests==2.33.0.20260518", "types-urllib3==1.26.25.14"),
+        # the unit tests of the modules ``fix`` rewrites (sync/command.py: with --add-to-callers only)
+        ("tests/unit/commands/deploy/test_deploy_context.py", "tests/unit/commands/package/test_package_context.py",
+         "tests/unit/commands/local/lib/swagger/test_reader.py", "tests/unit/commands/traces/test_command.py",
+         "tests/unit/commands/validate/test_cli.py",
+         "tests/unit/lib/bootstrap/companion_stack/test_companion_stack_manager.py",
+         "tests/unit/commands/sync/test_command.py"),
+        # ruff (pyproject.toml) and mypy (mypy.ini) as its `make lint` runs them, black as its pre-commit does
+        120, ("ruff", "black", "mypy"),
+        repository="aws/aws-sam-cli", commit="70672fd2d30cde055bdee7e3b70082fff83c7734",
     ),
 )
 
@@ -423,15 +445,53 @@ def unpack(sdist: Path, suite: Suite, destination: Path) -> Path:
     return _extract(sdist, destination)
 
 
+def absent_blobs(mirror: Path, commit: str) -> List[str]:
+    """The paths of the commit's files whose contents the clone lacks (a snapshot
+    that left out its largest blobs: aws-sam-cli's Lambda emulator binaries)."""
+    listing = subprocess.run(
+        ["git", f"--git-dir={mirror}", "ls-tree", "-r", "-z", commit],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=True,
+    )
+    paths: Dict[str, List[str]] = {}
+    for entry in listing.stdout.split("\0"):
+        if not entry:
+            continue
+        meta, path = entry.split("\t", 1)
+        _mode, kind, sha = meta.split()
+        if kind == "blob":
+            paths.setdefault(sha, []).append(path)
+    if not paths:
+        return []
+    check = subprocess.run(
+        ["git", f"--git-dir={mirror}", "cat-file", "--batch-check"],
+        input="\n".join(paths) + "\n", stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    missing = [line.split()[0] for line in check.stdout.splitlines() if line.endswith(" missing")]
+    return sorted(path for sha in missing for path in paths[sha])
+
+
 def unpack_git(mirror: Path, suite: Suite, destination: Path) -> Path:
-    """The tree of the pinned commit (``git archive``), extracted once into ``destination``."""
+    """The tree of the pinned commit (``git archive``), extracted once into
+    ``destination``. Files whose blobs the clone lacks are left out, and named;
+    a missing Python file is refused: the tree would not be the release's."""
     if not has_commit(mirror, suite.commit):
         raise RuntimeError(f"{mirror}: no commit {suite.commit}")
+    if (destination / "original").is_dir():  # extracted by an earlier run
+        return destination / "original"
     destination.mkdir(parents=True, exist_ok=True)
     archive_path = destination / f"{suite.sdist_stem}-{suite.commit[:12]}.tar"
+    pathspecs: List[str] = []
+    absent = absent_blobs(mirror, suite.commit)
+    python = [path for path in absent if path.endswith((".py", ".pyi"))]
+    if python:
+        raise RuntimeError(f"{mirror}: the clone lacks {len(python)} Python file(s) of {suite.commit[:12]}, "
+                           f"such as {python[0]}")
+    if absent:
+        print(f"  left out of the tree ({len(absent)} blobs absent from the clone): {', '.join(absent)}", flush=True)
+        pathspecs = ["--", ".", *(f":(exclude,literal){path}" for path in absent)]
     done = subprocess.run(
         ["git", f"--git-dir={mirror}", "archive", "--format=tar", f"--prefix={suite.sdist_stem}/",
-         f"--output={archive_path}", suite.commit],
+         f"--output={archive_path}", suite.commit, *pathspecs],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     if done.returncode:
@@ -654,6 +714,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(render_table(results))
     if any(not result.skipped for result in results):
         out = Path(options.sdists) / "results.json"
+        out.parent.mkdir(parents=True, exist_ok=True)  # a run of git suites only needs no sdist there
         out.write_text(json.dumps([asdict(result) for result in results], indent=1))
     return 0
 
