@@ -64,6 +64,19 @@ def test_annotation_only_joins_an_existing_type_checking_block():
     assert _added(before, typing_only=True) == after
 
 
+def test_a_new_section_in_a_type_checking_block_is_set_off_by_an_empty_line():
+    """The blank line between the sections is empty, not the block's indent
+    (black and W293 would flag a line of spaces; aws-sam-cli's sync command)."""
+    added = _added(
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from mypkg.build import Context\n",
+        typing_only=True,
+    )
+    assert added == (
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+        "    import boto3\n\n    from mypkg.build import Context\n"
+    )
+
+
 def test_annotation_only_with_boto3_imported_at_import_time_is_a_plain_import():
     assert _added("from boto3 import client\n", typing_only=True) == "import boto3\nfrom boto3 import client\n"
 

@@ -61,7 +61,7 @@ def _sort_key(statement: cst.SimpleStatementLine):
 
 
 def _blank() -> cst.EmptyLine:
-    return cst.EmptyLine()
+    return cst.EmptyLine(indent=False)  # inside a block too: an empty line, not its indent
 
 
 def insert_import(

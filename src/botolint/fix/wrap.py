@@ -42,9 +42,11 @@ def wrap_statement(
 ) -> cst.SimpleStatementLine:
     """``statement`` with its trailing call's arguments split when its line is too long."""
     text = module.code_for_node(statement.with_changes(leading_lines=()))
-    if "\n" in text.rstrip("\r\n") or len(indent) + len(text.rstrip("\r\n")) <= limit or len(statement.body) != 1:
+    if len(statement.body) != 1 or all(len(indent) + len(line) <= limit for line in text.rstrip("\r\n").splitlines()):
         return statement
     small = statement.body[0]
+    if "\n" in text.rstrip("\r\n"):
+        return _explode_hugged_arguments(statement, small, module, indent, limit)
     value = getattr(small, "value", None)
     if isinstance(small, (cst.Assign, cst.Return)) and value is not None and not getattr(value, "lpar", ()):
         if _chained_method_calls(value) >= 2:
@@ -68,6 +70,28 @@ def wrap_statement(
         if wrapped is not None:
             return statement.with_changes(body=[small.with_changes(value=wrapped)])
     return statement
+
+
+def _explode_hugged_arguments(statement, small, module: cst.Module, indent: str, limit: int):
+    """``f(\n    a, b, c\n)`` whose line of arguments grew too long: one
+    argument per line with a trailing comma, as black does. Any other
+    statement on several lines keeps the author's shape."""
+    call = _trailing_call(small)
+    if call is None or not call.args or not isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
+        return statement
+    inner = module.code_for_node(call.with_changes(func=cst.Name("f"))).strip()[2:-1].strip()
+    if "\n" in inner:
+        return statement
+    items = _items(list(call.args), module)
+    if items is None:
+        return statement
+    step = module.default_indent
+    try:
+        parsed = cst.parse_expression("f(\n" + "".join(f"{step}{item},\n" for item in items) + ")")
+    except cst.ParserSyntaxError:
+        return statement
+    wrapped = call.with_changes(args=parsed.args, whitespace_before_args=parsed.whitespace_before_args)
+    return statement.with_changes(body=[small.deep_replace(call, wrapped)])
 
 
 def _split_arguments(statement, small, call: cst.Call, module: cst.Module, indent: str, limit: int):
