@@ -123,6 +123,23 @@ def _own_init(cls: cst.ClassDef) -> Optional[cst.FunctionDef]:
     return None
 
 
+def held_session(plan: FilePlan, function: cst.FunctionDef) -> Optional[str]:
+    """``self._session`` for a method of a class that this fix makes take the
+    session in ``__init__``: what the method's calls pass on, rather than a
+    parameter of its own. None for other functions (static methods included)."""
+    cls = plan.semantic.scope_of(function).node
+    attribute = plan.class_sessions.get(cls) if isinstance(cls, cst.ClassDef) else None
+    self_name = _first_parameter(function)
+    if attribute is None or self_name is None or function.name.value == "__init__":
+        return None
+    if any(isinstance(d.decorator, cst.Name) and d.decorator.value in _NOT_ON_INSTANCES for d in function.decorators):
+        return None
+    return f"{self_name}.{attribute}"
+
+
+_NOT_ON_INSTANCES = ("staticmethod", "classmethod")
+
+
 def _first_parameter(function: cst.FunctionDef) -> Optional[str]:
     params = [*function.params.posonly_params, *function.params.params]
     return params[0].name.value if params else None

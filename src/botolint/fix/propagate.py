@@ -25,6 +25,7 @@ from botolint.fix.model import FilePlan, SessionParam, SessionSource
 from botolint.fix.options import SECOND_PARAM_NAME, FixOptions
 from botolint.fix.names import choose_param_name, free_module_name
 from botolint.fix.calls import leftover
+from botolint.fix.class_session import held_session
 from botolint.fix.parameters import injection_parameters, session_like_params
 from botolint.fix.profile_option import calls_after
 from botolint.fix.session_parameter import add_passing_parameter
@@ -164,7 +165,7 @@ def propagate(project: Project) -> int:
         project.method_names = _session_safe_method_names(project.plans)
     count = sum(_pass_from_sources(project, plan) for plan in project.plans)
     for plan in project.plans:
-        if not plan.sessions:
+        if not plan.sessions and not plan.class_sessions:
             continue
         count += _pass_to_base_init(plan)
         for call in calls[id(plan)]:
@@ -351,6 +352,8 @@ def _add_callers(project: Project, calls: Dict[int, List[cst.Call]], private_onl
             caller = scope.enclosing_function if scope is not None else None
             if caller is None or caller.kind is not ScopeKind.FUNCTION or caller.node in plan.sessions:
                 continue
+            if held_session(plan, caller.node) is not None:
+                continue  # it passes on the session its class keeps
             if runs_on_workers(plan, caller.node) or _accepting_callee(project, plan, call, scope, caller) is None:
                 continue
             if private_only and not _calls_private_helper(project, plan, call, scope, caller):
@@ -366,14 +369,18 @@ def _session_to_pass(project: Project, plan: FilePlan, call: cst.Call) -> Option
     if scope is None:
         return None
     caller = scope.enclosing_function
-    if caller is None or caller.kind is not ScopeKind.FUNCTION or caller.node not in plan.sessions:
+    if caller is None or caller.kind is not ScopeKind.FUNCTION:
+        return None
+    held = held_session(plan, caller.node) if caller.node not in plan.sessions else None
+    if caller.node not in plan.sessions and held is None:
         return None
     if runs_on_workers(plan, caller.node):
         # A session handed along inside worker code would be shared with
         # whoever passed it (AWS201): worker code makes its own.
         return None
-    carried = plan.sessions[caller.node].name
-    if any(binding.scope is not caller for binding in scope.lookup(carried)):
+    carried = held if held is not None else plan.sessions[caller.node].name
+    root = carried.partition(".")[0]
+    if any(binding.scope is not caller for binding in scope.lookup(root)):
         return None  # shadowed where the call is (a comprehension variable, say)
     if caller.node not in plan.fixes and not _callee_is_fixed(project, plan, call, scope, caller):
         # Neither side changes in this run: the call keeps its behaviour (and

@@ -183,7 +183,8 @@ def _before(inserted, statement: cst.CSTNode) -> list:
 
 
 def _with_keyword(call: cst.Call, keyword: str, value: str):
-    arg = cst.Arg(keyword=cst.Name(keyword), value=cst.Name(value), equal=no_space_equal())
+    """``call`` given ``keyword=value`` (``value``: a name, or ``self._session``)."""
+    arg = cst.Arg(keyword=cst.Name(keyword), value=cst.parse_expression(value), equal=no_space_equal())
     # Before a ``**kwargs`` (valid after it too, but not how people write it).
     index = next((i for i, item in enumerate(call.args) if item.star == "**"), len(call.args))
     return insert_items(call.args, index, [arg], call.whitespace_before_args)
