@@ -130,6 +130,12 @@ REPOS: Tuple[Repo, ...] = (
         "click CLI whose --profile comes from shared decorators; contexts that take a profile or a client",
     ),
     Repo(
+        "prowler",
+        "prowler-cloud/prowler",
+        "3e000faa3109230b748e4418a13c11c9e59f5cfb",
+        "security scanner: thread pools over regions given clients made first (clean), a Session passed to threads",
+    ),
+    Repo(
         "aws-config-rules",
         "awslabs/aws-config-rules",
         "b54d4a6c99e105c25ca46af9305770e4ba51c422",
