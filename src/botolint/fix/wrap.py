@@ -4,8 +4,9 @@ parameters (arguments) on one indented line of their own, or, when that is
 still too long, one per line with a trailing comma.
 
 Only lines the fix made longer are touched, and only when they were on one
-line: a list the author already spread over several lines keeps its shape
-(``layout.insert_items`` follows it).
+line, or were the one line of arguments of a call (``f(\n    a, b\n)``, which
+then gets one argument per line, as black does): any other list the author
+spread over several lines keeps its shape (``layout.insert_items`` follows it).
 """
 
 from __future__ import annotations
@@ -40,13 +41,14 @@ def wrap_def(function: cst.FunctionDef, module: cst.Module, indent: str, limit: 
 def wrap_statement(
     statement: cst.SimpleStatementLine, module: cst.Module, indent: str, limit: int
 ) -> cst.SimpleStatementLine:
-    """``statement`` with its trailing call's arguments split when its line is too long."""
+    """``statement`` with its trailing call's arguments split when its line is
+    too long (or, when they already sit on a line of their own, when that line is)."""
     text = module.code_for_node(statement.with_changes(leading_lines=()))
     if len(statement.body) != 1 or all(len(indent) + len(line) <= limit for line in text.rstrip("\r\n").splitlines()):
         return statement
     small = statement.body[0]
     if "\n" in text.rstrip("\r\n"):
-        return _explode_hugged_arguments(statement, small, module, indent, limit)
+        return _explode_hugged_arguments(statement, small, module)
     value = getattr(small, "value", None)
     if isinstance(small, (cst.Assign, cst.Return)) and value is not None and not getattr(value, "lpar", ()):
         if _chained_method_calls(value) >= 2:
@@ -72,7 +74,7 @@ def wrap_statement(
     return statement
 
 
-def _explode_hugged_arguments(statement, small, module: cst.Module, indent: str, limit: int):
+def _explode_hugged_arguments(statement, small, module: cst.Module):
     """``f(\n    a, b, c\n)`` whose line of arguments grew too long: one
     argument per line with a trailing comma, as black does. Any other
     statement on several lines keeps the author's shape."""
