@@ -10,13 +10,12 @@ import libcst as cst
 
 from botolint.rule import Context, Rule
 from botolint.installed import available_resources, available_services, parameter_names
-from botolint.rules._boto3 import (
-    Boto3Call,
-    boto3_call,
-    bound_arguments,
-    has_double_star,
-    string_value,
-)
+from botolint.objects import string_value
+from botolint.rules._boto3 import Boto3Call, boto3_call, bound_arguments, has_double_star
+
+# Names botocore maps to a model's name before it loads one (its
+# ``handle_service_name_alias`` handler): ``client("runtime.sagemaker")`` works.
+SERVICE_NAME_ALIASES = {"runtime.sagemaker": "sagemaker-runtime"}
 
 
 def closest(word: str, choices: Iterable[str]) -> Optional[str]:
@@ -155,7 +154,9 @@ class UnknownServiceName(Rule):
 
     ## Where it does not apply
     Not for names that are not literals, and not when botocore's models cannot
-    be read (nothing is said rather than everything). Reported in test code too.
+    be read (nothing is said rather than everything). Not for a name botocore
+    maps to a model's own before loading it (`client("runtime.sagemaker")` is
+    `sagemaker-runtime`'s client). Reported in test code too.
 
     ## References
     - boto3 Session reference: https://boto3.amazonaws.com/v1/documentation/api/latest/reference/core/session.html
@@ -185,6 +186,8 @@ class UnknownServiceName(Rule):
         if not services:  # the models could not be read: say nothing rather than everything
             return None
         resources = available_resources()
+        if call.kind == "client" and SERVICE_NAME_ALIASES.get(service) in services:
+            return None
         if service in services:
             if call.kind == "client" or not resources or service in resources:
                 return None
