@@ -136,6 +136,12 @@ REPOS: Tuple[Repo, ...] = (
         "security scanner: thread pools over regions given clients made first (clean), a Session passed to threads",
     ),
     Repo(
+        "sagemaker-python-sdk",
+        "aws/sagemaker-python-sdk",
+        "a24812666d258d9d19c9a82d0c9385ca0bd3ba01",
+        "SDK monorepo: a thread pool over JumpStart models that makes clients from a shared Session, library clients",
+    ),
+    Repo(
         "aws-config-rules",
         "awslabs/aws-config-rules",
         "b54d4a6c99e105c25ca46af9305770e4ba51c422",
