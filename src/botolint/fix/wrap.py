@@ -120,7 +120,8 @@ def _split_arguments(statement, small, call: cst.Call, module: cst.Module, inden
 def _parenthesized(
     value: cst.BaseExpression, module: cst.Module, indent: str, limit: int
 ) -> Optional[cst.BaseExpression]:
-    """``(\n    value\n)``, or for a chain of two or more method calls, one call per line."""
+    """``(\n    value\n)``, or for a chain of two or more method calls, one call
+    per line; for a conditional expression, its parts one per line."""
     step = module.default_indent
     text = module.code_for_node(value)
     if "\n" in text:
@@ -128,13 +129,24 @@ def _parenthesized(
     if len(indent) + len(step) + len(text) <= limit:
         lines = [text]
     else:
-        lines = _fluent(value, module)
+        lines = _conditional(value, module) or _fluent(value, module)
         if lines is None or any(len(indent) + len(step) + len(line) > limit for line in lines):
             return None
     try:
         return cst.parse_expression("(\n" + "".join(f"{step}{line}\n" for line in lines) + ")")
     except cst.ParserSyntaxError:
         return None
+
+
+def _conditional(value: cst.BaseExpression, module: cst.Module) -> Optional[List[str]]:
+    """``body``, ``if test``, ``else orelse``: a conditional expression split
+    before its keywords, as black splits one that does not fit."""
+    if not isinstance(value, cst.IfExp) or value.lpar:
+        return None
+    parts = [module.code_for_node(part) for part in (value.body, value.test, value.orelse)]
+    if any("\n" in part for part in parts):
+        return None
+    return [parts[0], f"if {parts[1]}", f"else {parts[2]}"]
 
 
 def _fluent(value: cst.BaseExpression, module: cst.Module) -> Optional[List[str]]:
