@@ -69,6 +69,8 @@ def _class_session(plan: FilePlan, cls: cst.ClassDef, options: FixOptions) -> st
     semantic = plan.semantic
     if any(not semantic.qualified_names(_decorator(d)).isdisjoint(DATACLASS_DECORATORS) for d in cls.decorators):
         raise _NoClassSession("a dataclass: give it a session field by hand")
+    if _is_pydantic_model(cls, semantic):
+        raise _NoClassSession("a pydantic model (its attributes are validated fields): give it a session field by hand")
     init = _own_init(cls)
     if init is None:
         raise _NoClassSession("the class has no __init__ of its own to take a session")
@@ -114,6 +116,29 @@ def _class_session(plan: FilePlan, cls: cst.ClassDef, options: FixOptions) -> st
         )
     )
     return attribute
+
+
+PYDANTIC_MODELS = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.v1.BaseModel"})
+
+
+def _is_pydantic_model(cls: cst.ClassDef, semantic) -> bool:
+    """A base that is pydantic's ``BaseModel``, or the class-level settings
+    only a pydantic model has (``class Config:``, ``model_config = ...``),
+    which show it when the base is the project's own model class: setting
+    ``self._session`` before ``super().__init__()`` raises there."""
+    if any(not semantic.qualified_names(base.value).isdisjoint(PYDANTIC_MODELS) for base in cls.bases):
+        return True
+    for statement in cls.body.body:
+        if isinstance(statement, cst.ClassDef) and statement.name.value == "Config" and cls.bases:
+            return True
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else (
+                    [small.target] if isinstance(small, cst.AnnAssign) else []
+                )
+                if any(isinstance(t, cst.Name) and t.value == "model_config" for t in targets):
+                    return True
+    return False
 
 
 def _own_init(cls: cst.ClassDef) -> Optional[cst.FunctionDef]:
