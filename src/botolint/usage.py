@@ -28,7 +28,7 @@ from typing import FrozenSet, List, Optional, Set
 import libcst as cst
 
 from botolint.objects import string_value
-from botolint.semantic import Binding, BindingKind, SemanticModel, iter_children
+from botolint.semantic import Binding, BindingKind, SemanticModel, dotted_name, iter_children
 
 # Attributes of a client (or resource) that read boto3's models and settings.
 INTROSPECTION_ATTRIBUTES = frozenset({"meta", "_service_model", "exceptions", "can_paginate", "__class__"})
@@ -159,7 +159,7 @@ def installed_factories(semantic: SemanticModel) -> FrozenSet[str]:
     ``boto3.client = fake``. One pass over the module's calls."""
     names: Set[str] = set()
     for call in semantic.call_order:
-        callee = semantic.qualified_names(call.func) or {_dotted(call.func)}
+        callee = semantic.qualified_names(call.func) or {dotted_name(call.func)}
         if not any(n.endswith(PATCHERS) for n in callee if n):
             continue
         if _patches_factory(call, semantic):
@@ -181,15 +181,6 @@ def _patches_factory(call: cst.Call, semantic: SemanticModel) -> bool:
         and "boto3" in semantic.qualified_names(positional[0])
         and string_value(positional[1]) in ("client", "resource")
     )
-
-
-def _dotted(node: cst.CSTNode) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        receiver = _dotted(node.value)
-        return f"{receiver}.{node.attr.value}" if receiver else ""
-    return ""
 
 
 # -- client injection -------------------------------------------------------------
@@ -307,19 +298,20 @@ def _compared_to_none(test: cst.BaseExpression, operator: type) -> Optional[cst.
 
 def _sets(statement: cst.CSTNode, expr: cst.BaseExpression) -> bool:
     """``statement`` is ``expr = ...``."""
-    spelled = _dotted(expr)
-    return isinstance(statement, cst.Assign) and bool(spelled) and any(
-        _dotted(target.target) == spelled for target in statement.targets
+    spelled = dotted_name(expr)
+    return isinstance(statement, cst.Assign) and spelled is not None and any(
+        dotted_name(target.target) == spelled for target in statement.targets
     )
 
 
 def _made_from(call: cst.Call, spelled: str) -> bool:
     """``spelled.client(...)``, or a call given ``profile_name=spelled``."""
     func = call.func
-    if isinstance(func, cst.Attribute) and func.attr.value in ("client", "resource") and _dotted(func.value) == spelled:
-        return True
+    if isinstance(func, cst.Attribute) and func.attr.value in ("client", "resource"):
+        if dotted_name(func.value) == spelled:
+            return True
     return any(
-        arg.keyword is not None and arg.keyword.value in SESSION_CHOOSING_KEYWORDS and _dotted(arg.value) == spelled
+        arg.keyword is not None and arg.keyword.value in SESSION_CHOOSING_KEYWORDS and dotted_name(arg.value) == spelled
         for arg in call.args
     )
 
@@ -327,8 +319,8 @@ def _made_from(call: cst.Call, spelled: str) -> bool:
 def _chooses_session_from(branch: cst.CSTNode, expr: cst.BaseExpression) -> bool:
     """``branch`` makes a session or client from ``expr``:
     ``Session(profile_name=expr)`` or ``expr.client(...)``."""
-    spelled = _dotted(expr)
-    if not spelled:
+    spelled = dotted_name(expr)
+    if spelled is None:
         return False
     pending: List[cst.CSTNode] = [branch]
     while pending:
