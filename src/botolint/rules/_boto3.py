@@ -97,13 +97,17 @@ def constant_strings(expr: cst.BaseExpression, ctx: Context) -> Tuple[str, ...]:
     literal = string_value(expr)
     if literal is not None:
         return (literal,)
-    if not isinstance(expr, cst.Name):
-        return ()
+    values = assigned_values(expr, ctx) if isinstance(expr, cst.Name) else None
+    literals = [string_value(value) for value in values or ()]
+    return () if None in literals else tuple(literals)
+
+
+def assigned_values(name: cst.Name, ctx: Context) -> Optional[List[cst.BaseExpression]]:
+    """What each binding of ``name`` (in the scope it resolves to) assigns;
+    None when one binds it some other way (a parameter, an import, a loop)."""
     values = []
-    for binding in bindings_of(expr, ctx):
-        value = binding.value if binding.kind is BindingKind.ASSIGNMENT and binding.value is not None else None
-        literal = string_value(value) if value is not None else None
-        if literal is None:
-            return ()
-        values.append(literal)
-    return tuple(values)
+    for binding in bindings_of(name, ctx):
+        if binding.kind is not BindingKind.ASSIGNMENT or binding.value is None:
+            return None
+        values.append(binding.value)
+    return values

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import FrozenSet, Optional
+from typing import FrozenSet
 
 import libcst as cst
 
@@ -11,7 +11,7 @@ from botolint.objects import default_session_factory, string_value
 from botolint.usage import installed_factories, is_injection_fallback, makes_requests, replaces_factory
 from botolint.rule import Context, Rule
 from botolint.semantic import BindingKind
-from botolint.rules._boto3 import bindings_of, bound_arguments, boto3_call, constant_strings, credential_arguments
+from botolint.rules._boto3 import assigned_values, bound_arguments, boto3_call, constant_strings, credential_arguments
 from botolint.rules._lambda_env import only_in_lambda
 from botolint.handlers import lambda_handlers
 
@@ -59,16 +59,11 @@ def _unsigned(call: cst.Call, ctx: Context) -> bool:
     config = bound_arguments(boto3).get("config") if boto3 is not None else None
     if config is None:
         return False
-    values = [config.value]
-    if isinstance(config.value, cst.Name):
-        bindings = bindings_of(config.value, ctx)
-        values = [binding.value for binding in bindings if binding.kind is BindingKind.ASSIGNMENT]
-        if not bindings or len(values) != len(bindings):
-            return False
-    return all(_is_unsigned_config(value, ctx) for value in values)
+    values = assigned_values(config.value, ctx) if isinstance(config.value, cst.Name) else [config.value]
+    return bool(values) and all(_is_unsigned_config(value, ctx) for value in values)
 
 
-def _is_unsigned_config(value: Optional[cst.BaseExpression], ctx: Context) -> bool:
+def _is_unsigned_config(value: cst.BaseExpression, ctx: Context) -> bool:
     return (
         isinstance(value, cst.Call)
         and ctx.resolves_to(value.func, *CONFIG_CLASSES)
