@@ -15,7 +15,7 @@ from botolint.fix.model import FilePlan, FunctionFix, SessionParam
 from botolint.fix.options import SECOND_PARAM_NAME, FixOptions
 from botolint.fix.docstrings import document_parameter
 from botolint.fix.names import choose_param_name, first_free, qualified_function_name
-from botolint.fix.parameters import annotation_for, existing_session_param
+from botolint.fix.parameters import annotation_for, existing_session_param, is_instance_method
 from botolint.fixes import SessionParameter
 from botolint.rule import Finding
 from botolint.semantic import ScopeKind
@@ -152,17 +152,11 @@ def held_session(plan: FilePlan, function: cst.FunctionDef) -> Optional[str]:
     """``self._session`` for a method of a class that this fix makes take the
     session in ``__init__``: what the method's calls pass on, rather than a
     parameter of its own. None for other functions (static methods included)."""
-    cls = plan.semantic.scope_of(function).node
-    attribute = plan.class_sessions.get(cls) if isinstance(cls, cst.ClassDef) else None
+    if not is_instance_method(function, plan.semantic) or function.name.value == "__init__":
+        return None
+    attribute = plan.class_sessions.get(plan.semantic.scope_of(function).node)
     self_name = _first_parameter(function)
-    if attribute is None or self_name is None or function.name.value == "__init__":
-        return None
-    if any(isinstance(d.decorator, cst.Name) and d.decorator.value in _NOT_ON_INSTANCES for d in function.decorators):
-        return None
-    return f"{self_name}.{attribute}"
-
-
-_NOT_ON_INSTANCES = ("staticmethod", "classmethod")
+    return f"{self_name}.{attribute}" if attribute is not None and self_name is not None else None
 
 
 def _first_parameter(function: cst.FunctionDef) -> Optional[str]:

@@ -155,6 +155,15 @@ def is_method(function: cst.FunctionDef, semantic: SemanticModel) -> bool:
     return isinstance(semantic.scope_of(function).node, cst.ClassDef)
 
 
+def is_instance_method(function: cst.FunctionDef, semantic: SemanticModel) -> bool:
+    """A method called on an instance: neither a static method nor a class method."""
+    return is_method(function, semantic) and not is_staticmethod(function) and not _is_classmethod(function)
+
+
+def _is_classmethod(function: cst.FunctionDef) -> bool:
+    return any(isinstance(d.decorator, cst.Name) and d.decorator.value == "classmethod" for d in function.decorators)
+
+
 
 def injection_parameters(function: cst.FunctionDef, semantic: SemanticModel) -> set:
     """Parameters through which callers give the function a client or

@@ -19,11 +19,10 @@ from botolint.fix.calls import (
 )
 from botolint.fix.class_session import plan_class_session
 from botolint.fix.docstrings import document_parameter
-from botolint.fix.parameters import annotation_for, existing_session_param, is_method
+from botolint.fix.parameters import annotation_for, existing_session_param, is_instance_method
 from botolint.fix.profile_option import calls_after
 from botolint.fix.names import choose_param_name, first_free, qualified_function_name
 from botolint.fixes import SessionParameter
-from botolint.objects import is_staticmethod
 from botolint.rule import Finding
 from botolint.semantic import BindingKind, SemanticModel, names_in_expression
 from botolint.statements import is_docstring
@@ -75,7 +74,7 @@ def _plan_function(plan: FilePlan, function: cst.FunctionDef, findings: List[Fin
             # A closure handed out (``return upload``) reads its function's session.
             _plan_function(plan, semantic.scope_of(function).owner, findings, options)
             return
-        if blocked is not None or (_is_instance_method(function, semantic) and function.name.value != "__init__"):
+        if blocked is not None or (is_instance_method(function, semantic) and function.name.value != "__init__"):
             _plan_without_parameter(plan, function, findings, options, blocked)
             return
     fallbacks = [
@@ -171,7 +170,7 @@ def _plan_without_parameter(
     # Worker-thread calls never take a session from elsewhere (AWS201): a Session of their own.
     on_workers = [f for f in findings if f.fix.fallback == "new-session"]
     others = [f for f in findings if f.fix.fallback != "new-session"]
-    if others and kind == CLASS_FIX and _is_instance_method(function, plan.semantic):
+    if others and kind == CLASS_FIX and is_instance_method(function, plan.semantic):
         reason = plan_class_session(plan, function, others, options)
         if reason is None:
             others = []
@@ -211,14 +210,6 @@ def _use_profile_session(
         else:
             remaining.append(finding)
     return remaining
-
-
-def _is_instance_method(function: cst.FunctionDef, semantic: SemanticModel) -> bool:
-    return is_method(function, semantic) and not is_staticmethod(function) and not _is_classmethod(function)
-
-
-def _is_classmethod(function: cst.FunctionDef) -> bool:
-    return any(isinstance(d.decorator, cst.Name) and d.decorator.value == "classmethod" for d in function.decorators)
 
 
 def _local_session(plan: FilePlan, function: cst.FunctionDef, findings: List[Finding]) -> Optional[str]:
