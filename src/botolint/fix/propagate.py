@@ -371,14 +371,14 @@ def _session_to_pass(project: Project, plan: FilePlan, call: cst.Call) -> Option
     caller = scope.enclosing_function
     if caller is None or caller.kind is not ScopeKind.FUNCTION:
         return None
-    held = held_session(plan, caller.node) if caller.node not in plan.sessions else None
-    if caller.node not in plan.sessions and held is None:
+    own = plan.sessions.get(caller.node)
+    carried = own.name if own is not None else held_session(plan, caller.node)
+    if carried is None:
         return None
     if runs_on_workers(plan, caller.node):
         # A session handed along inside worker code would be shared with
         # whoever passed it (AWS201): worker code makes its own.
         return None
-    carried = held if held is not None else plan.sessions[caller.node].name
     root = carried.partition(".")[0]
     if any(binding.scope is not caller for binding in scope.lookup(root)):
         return None  # shadowed where the call is (a comprehension variable, say)
