@@ -88,12 +88,8 @@ def _explode_hugged_arguments(statement, small, module: cst.Module):
     if items is None:
         return statement
     step = module.default_indent
-    try:
-        parsed = cst.parse_expression("f(\n" + "".join(f"{step}{item},\n" for item in items) + ")")
-    except cst.ParserSyntaxError:
-        return statement
-    wrapped = call.with_changes(args=parsed.args, whitespace_before_args=parsed.whitespace_before_args)
-    return statement.with_changes(body=[small.deep_replace(call, wrapped)])
+    text = "f(\n" + "".join(f"{step}{item},\n" for item in items) + ")"
+    return _with_arguments(statement, small, call, text) or statement
 
 
 def _split_arguments(statement, small, call: cst.Call, module: cst.Module, indent: str, limit: int):
@@ -109,6 +105,12 @@ def _split_arguments(statement, small, call: cst.Call, module: cst.Module, inden
         text = "f(\n" + "".join(f"{step}{line}\n" for line in chain) + ")"  # one long argument: split it
     else:
         text = "f(\n" + "".join(f"{step}{item},\n" for item in items) + ")"
+    return _with_arguments(statement, small, call, text)
+
+
+def _with_arguments(statement, small, call: cst.Call, text: str):
+    """``statement`` with ``call``'s arguments laid out as in ``text`` (a call
+    of ``f``), or None when ``text`` does not parse."""
     try:
         parsed = cst.parse_expression(text)
     except cst.ParserSyntaxError:
