@@ -14,7 +14,9 @@ import pytest
 from botolint import runner
 from botolint.cache import Cache
 from botolint.config import load_config
+from botolint.kinds import ObjectKind, kinds_in
 from botolint.project import reach
+from botolint.project.facts import ARGUMENT_HOPS
 from botolint.project.projects import Projects
 from botolint.rule import all_rules
 from fixture_support import ROOT
@@ -167,3 +169,57 @@ def test_a_test_module_that_leads_into_too_much_of_the_project_is_parsed_instead
     read, found = _summarised_checking_helpers(monkeypatch)
     assert found == [(5, "AWS203")]
     assert "tests/test_balance.py" in read
+
+
+SHIPPING = {
+    "shipping/__init__.py": "",
+    "shipping/processor.py": "class Processor:\n    def __init__(self, session):\n        self.session = session\n",
+    "shipping/cli.py": (
+        "import boto3\n\nfrom shipping.processor import Processor\n\n\n"
+        "def main():\n    Processor(boto3.Session())\n\n\n"
+        "def replay(config):\n    Processor(config.session)\n"
+    ),
+    "shipping/admin.py": (
+        "import boto3\n\nfrom shipping.processor import Processor\n\n\n"
+        "def rerun():\n    Processor(boto3.Session(profile_name='ops'))\n"
+    ),
+}
+
+
+def _session_passed_to_processor(tmp_path: Path, monkeypatch, files: dict) -> tuple:
+    """What the callers of ``Processor`` pass for its session, asked once
+    ``processor.py`` and ``cli.py`` are summarised (the run's modules), and
+    which other modules answering it read."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'shipping'\n")
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    read: list = []
+    summary_of = Projects._summary
+
+    def recording(self, path):
+        read.append(path.relative_to(tmp_path).as_posix())
+        return summary_of(self, path)
+
+    monkeypatch.setattr(Projects, "_summary", recording)
+    project = Projects(load_config(tmp_path), None).of(tmp_path / "shipping" / "cli.py")
+    for module in ("shipping.processor", "shipping.cli"):
+        project.summary(module)
+    read.clear()
+    facts = project.facts(["shipping.cli", "shipping.processor"])
+    passed = facts.passed_for(("shipping.processor", "Processor.__init__"), 1, ARGUMENT_HOPS)
+    return kinds_in(passed), read
+
+
+def test_a_caller_already_read_that_passes_something_unknown_settles_what_is_passed(tmp_path: Path, monkeypatch):
+    kinds, read = _session_passed_to_processor(tmp_path, monkeypatch, SHIPPING)
+    assert kinds == frozenset()  # replay passes an attribute of its parameter: not known
+    assert "shipping/admin.py" not in read
+
+
+def test_a_caller_not_read_yet_is_read_when_the_others_pass_what_is_known(tmp_path: Path, monkeypatch):
+    # The twin: without replay, what admin.py passes decides, so it is read.
+    files = dict(SHIPPING, **{"shipping/cli.py": SHIPPING["shipping/cli.py"].partition("\n\n\ndef replay")[0] + "\n"})
+    kinds, read = _session_passed_to_processor(tmp_path, monkeypatch, files)
+    assert kinds == frozenset({ObjectKind.SESSION})
+    assert "shipping/admin.py" in read

@@ -20,7 +20,7 @@ dynamic dispatch, a module that does not parse), nothing is concluded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 from botolint.kinds import (
     NO_ATOMS, Atom, Atoms, ObjectKind, Ref, Worker, attribute_result, call_result, item_result, kinds_in, pool_worker,
@@ -90,7 +90,8 @@ class Facts:
         self._subclasses: Dict[Tuple[str, str], List[Tuple[str, str]]] = {}
         self._subclasses_unknown: Set[Tuple[str, str]] = set()
         self._passed: Dict[Tuple[FunctionKey, int, int], Atoms] = {}
-        self._callers: Dict[FunctionKey, List[Tuple[str, CallSummary]]] = {}
+        self._callers: Dict[FunctionKey, List[str]] = {}
+        self._calls_in: Dict[Tuple[str, FunctionKey], List[CallSummary]] = {}
         self._profile_options: Dict[FunctionKey, bool] = {}
         for module in modules:
             self._spawns_of(module)
@@ -410,16 +411,26 @@ class Facts:
         result = self._passed[(key, index, hops)] = frozenset(found)
         return result
 
-    def callers(self, key: FunctionKey) -> List[Tuple[str, CallSummary]]:
+    def callers(self, key: FunctionKey) -> Iterator[Tuple[str, CallSummary]]:
         """The calls of the function in the project, with the module of each.
         Only modules whose imports name it (or its class, or its module) and
-        whose text calls it by name are read."""
+        whose text calls it by name are read, those already summarised first:
+        ``passed_for`` stops at the first call that passes something unknown,
+        often before a module has to be parsed."""
+        for candidate in self._caller_modules(key):
+            found = self._calls_in.get((candidate, key))
+            if found is None:
+                found = self._calls_in[(candidate, key)] = self._calls_of(candidate, key)
+            for call in found:
+                yield candidate, call
+
+    def _caller_modules(self, key: FunctionKey) -> List[str]:
         if key in self._callers:
             return self._callers[key]
         module, function_id = key
-        outer, name = function_id.partition(".")[0], function_id.rpartition(".")[2]
-        called = outer if name == "__init__" else name  # a constructor is called by its class's name
-        if name == "__init__" and self._may_be_subclassed(module, function_id.rpartition(".")[0]):
+        outer, (owner, _, name) = function_id.partition(".")[0], function_id.rpartition(".")
+        called = _called_name(function_id)
+        if name == "__init__" and self._may_be_subclassed(module, owner):
             # A subclass is constructed under its own name, or passes its
             # ``super().__init__`` what it likes: not every caller is known.
             self._callers[key] = []
@@ -431,25 +442,27 @@ class Facts:
             if self._imports_any(importer, wanted) and self.project.may_call(importer, called)
         ]
         if len(candidates) > MAX_MODULES_READ:
-            self._callers[key] = []  # called all over the project: what it is passed is not established
+            candidates = []  # called all over the project: what it is passed is not established
+        candidates.sort(key=lambda candidate: not self.project.summarised(candidate))
+        self._callers[key] = candidates
+        return candidates
+
+    def _calls_of(self, candidate: str, key: FunctionKey) -> List[CallSummary]:
+        """The calls of the function in module ``candidate``."""
+        summary = self.project.summary(candidate)
+        if summary is None:
             return []
-        found: List[Tuple[str, CallSummary]] = []
-        for candidate in candidates:
-            summary = self.project.summary(candidate)
-            if summary is None:
-                continue
-            # ``from pkg.mod import Processor as P``: a call of ``P`` may be one of it too.
-            names = {called} | {
-                alias for alias, written in import_aliases(summary).items() if written.rpartition(".")[2] == called
-            }
-            for function in summary.functions.values():
-                calls = [
-                    call for call in function.calls
-                    if _last_name(call.callee) in names and key in self.call_targets(candidate, call.callee)
-                ]
-                found += [(candidate, call) for call in calls]
-        self._callers[key] = found
-        return found
+        called = _called_name(key[1])
+        # ``from pkg.mod import Processor as P``: a call of ``P`` may be one of it too.
+        names = {called} | {
+            alias for alias, written in import_aliases(summary).items() if written.rpartition(".")[2] == called
+        }
+        return [
+            call
+            for function in summary.functions.values()
+            for call in function.calls
+            if _last_name(call.callee) in names and key in self.call_targets(candidate, call.callee)
+        ]
 
     def _call_result(self, module: str, ref: Ref, depth: int) -> Atoms:
         found: Set[Atom] = set()
@@ -732,6 +745,12 @@ def _argument_for(call: CallSummary, callee: FunctionSummary, index: int) -> Ato
     if index - bound in call.arguments:
         return call.arguments[index - bound]
     return call.keyword_arguments.get(callee.params[index], NO_ATOMS)
+
+
+def _called_name(function_id: str) -> str:
+    """The name a call of the function uses: a constructor is called by its class's name."""
+    name = function_id.rpartition(".")[2]
+    return function_id.partition(".")[0] if name == "__init__" else name
 
 
 def _last_name(ref: Ref) -> str:
