@@ -143,13 +143,13 @@ IMPORTERS = ROOT / "fixtures" / "projects" / "test_importers"
 def _summarised_checking_helpers(monkeypatch) -> tuple:
     """What checking tests/helpers.py alone (no cache) summarises, and finds."""
     read: list = []
-    summary_of = Projects._summary
+    summary_of = Projects.summarise
 
     def recording(self, path):
         read.append(path.relative_to(IMPORTERS).as_posix())
         return summary_of(self, path)
 
-    monkeypatch.setattr(Projects, "_summary", recording)
+    monkeypatch.setattr(Projects, "summarise", recording)
     helpers = IMPORTERS / "tests" / "helpers.py"
     reports = runner.check_paths([helpers], load_config(IMPORTERS), all_rules(), cache=None, jobs=1)
     found = [(f.line, f.code) for report in reports for f in report.findings]
@@ -195,13 +195,13 @@ def _session_passed_to_processor(tmp_path: Path, monkeypatch, files: dict) -> tu
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     read: list = []
-    summary_of = Projects._summary
+    summary_of = Projects.summarise
 
     def recording(self, path):
         read.append(path.relative_to(tmp_path).as_posix())
         return summary_of(self, path)
 
-    monkeypatch.setattr(Projects, "_summary", recording)
+    monkeypatch.setattr(Projects, "summarise", recording)
     project = Projects(load_config(tmp_path), None).of(tmp_path / "shipping" / "cli.py")
     for module in ("shipping.processor", "shipping.cli"):
         project.summary(module)

@@ -85,7 +85,8 @@ def check_paths(
         # findings depend on are checked once every module is summarised.
         everything = itertools.chain(found, to_parse)
         if workers > 1:
-            first = _analyze_all(everything, config, rules, cache, workers)
+            results = _in_workers(_tasks(everything, projects), config, rules, cache, workers)
+            first = _reports_keeping_summaries(results, projects)
         else:
             first = (
                 analyze_for_report(path, config, rules, cache, projects.alone(path), reach=False)
@@ -199,7 +200,7 @@ def _settle(
         if id(project) not in facts:
             relevant = project.relevant(modules.get(id(project), []))
             # The modules that can reach the run's are read first of all: most of what is read here.
-            project.summarise_ahead(relevant, lambda paths: _forked_map(_summarise_in_worker, paths, jobs, projects))
+            project.summarise_ahead(relevant, lambda paths: _forked_map(_summarise_in_fork, paths, jobs, projects))
             facts[id(project)] = project.facts(relevant)
         return facts[id(project)]
 
@@ -261,33 +262,75 @@ def _worker_count(jobs: int, files: int) -> int:
     return max(1, min(wanted, files // MIN_FILES_PER_WORKER))
 
 
-def _analyze_all(
-    paths: Iterable[Path], config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache], workers: int
+@dataclass(frozen=True)
+class _Summarised:
+    """A module a worker process summarised ahead of the settle step."""
+
+    path: str
+    summary: Optional[ModuleSummary]
+
+
+def _tasks(paths: Iterable[Path], projects: Projects) -> Iterator[Tuple[Callable, Path]]:
+    """Each file to analyze; then, once every file of the run is known, the
+    modules that can reach them, which the settle step reads: the workers
+    summarise them while the last files are analyzed, instead of the settle
+    step after them. Which modules can reach the run's is worked out here
+    again once every file is summarised (a module's base classes count then)."""
+    handed: Dict[int, Tuple[Project, List[str]]] = {}
+    for path in paths:
+        project = projects.of(path)
+        handed.setdefault(id(project), (project, []))[1].append(project.module_name(path))
+        yield _analyze_in_worker, path
+    for project, modules in handed.values():
+        checked = set(modules)
+        reaching = [module for module in project.relevant(modules) if module not in checked]
+        for _, path in project.unsummarised(reaching):
+            yield _summarise_in_worker, path
+
+
+def _reports_keeping_summaries(
+    results: Iterator[Union[FileReport, _Summarised]], projects: Projects
 ) -> Iterator[FileReport]:
-    # map hands out chunks as ``paths`` yields them and yields results in order
+    """The reports, each module summarised ahead added to its project as it comes."""
+    for result in results:
+        if isinstance(result, _Summarised):
+            path = Path(result.path)
+            project = projects.of(path)
+            project.add(project.module_name(path), path, result.summary)
+        else:
+            yield result
+
+
+def _in_workers(
+    tasks: Iterable[Tuple[Callable, Path]], config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache],
+    workers: int,
+) -> Iterator[Union[FileReport, _Summarised]]:
+    # map hands out chunks as ``tasks`` yields them and yields results in order
     # as they arrive. A worker that dies (a native crash) breaks the pool: the
     # first file without a result is then analyzed alone, to blame it or clear
-    # it, and a new pool takes the rest, so one bad file never hangs or ends the run.
-    source = iter(paths)
-    handed: List[Path] = []  # handed to the current pool, in order
+    # it, and a new pool takes the rest, so one bad file never hangs or ends the
+    # run (a module to summarise ahead is left to the settle step instead).
+    source = iter(tasks)
+    handed: List[Tuple[Callable, Path]] = []  # handed to the current pool, in order
 
-    def hand_over(remaining: Iterator[Path]) -> Iterator[Path]:
-        for path in remaining:
-            handed.append(path)
-            yield path
+    def hand_over(remaining: Iterator[Tuple[Callable, Path]]) -> Iterator[Tuple[Callable, Path]]:
+        for task in remaining:
+            handed.append(task)
+            yield task
 
     while True:
         done = 0
         try:
             with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config, rules, cache)) as pool:
-                for report in pool.map(_analyze_in_worker, hand_over(source), chunksize=CHUNK_SIZE):
-                    yield report
+                for result in pool.map(_run_in_worker, hand_over(source), chunksize=CHUNK_SIZE):
+                    yield result
                     done += 1
             return
         except BrokenProcessPool:
-            suspect, unanswered = handed[done], handed[done + 1 :]
+            (function, suspect), unanswered = handed[done], handed[done + 1 :]
             handed.clear()
-            yield _analyze_alone(suspect, config, rules, cache)
+            if function is _analyze_in_worker:
+                yield _analyze_alone(suspect, config, rules, cache)
             source = itertools.chain(unanswered, source)
 
 
@@ -346,9 +389,19 @@ def _init_worker(config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[
     _worker_state = (config, rules, cache, Projects(config, cache, load=False))
 
 
+def _run_in_worker(task: Tuple[Callable, Path]) -> Union[FileReport, _Summarised]:
+    function, path = task
+    return function(path)
+
+
 def _analyze_in_worker(path: Path) -> FileReport:
     config, rules, cache, projects = _worker_state
     return analyze_for_report(path, config, rules, cache, projects.of(path), reach=False)
+
+
+def _summarise_in_worker(path: Path) -> _Summarised:
+    projects = _worker_state[3]
+    return _Summarised(str(path), projects.summarise(path))
 
 
 def _analyze_again_in_worker(path: Path) -> FileReport:
@@ -357,5 +410,5 @@ def _analyze_again_in_worker(path: Path) -> FileReport:
     return analyze_for_report(path, config, rules, cache, project, facts=facts[id(project)])
 
 
-def _summarise_in_worker(path: Path) -> Optional[ModuleSummary]:
+def _summarise_in_fork(path: Path) -> Optional[ModuleSummary]:
     return _forked_state.of(path).summarise_file(path)

@@ -15,7 +15,7 @@ import re
 from collections import OrderedDict
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Union
+from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 from botolint.config import DEFAULT_MAX_FILE_SIZE
 from botolint.project.reach import Code, Reach
@@ -403,15 +403,21 @@ class Project:
     ) -> None:
         """Summarise, all at once with ``summarise`` (in worker processes), those
         of ``modules`` whose summary asking would read or make one at a time."""
-        if self._loader is None or self.layout is None:
+        if self._loader is None:
             return
-        missing = [
-            (module, path) for module in modules if module not in self._summaries
-            for path in [self.layout.path_of(module)] if path is not None
-        ]
+        missing = self.unsummarised(modules)
         if missing:
             for (module, path), summary in zip(missing, summarise([path for _, path in missing])):
                 self.add(module, path, summary)
+
+    def unsummarised(self, modules: Iterable[str]) -> List[Tuple[str, Path]]:
+        """Those of ``modules`` whose summary is not known yet, with their files."""
+        if self.layout is None:
+            return []
+        return [
+            (module, path) for module in modules if module not in self._summaries
+            for path in [self.layout.path_of(module)] if path is not None
+        ]
 
     def summarise_file(self, path: Path) -> Optional[ModuleSummary]:
         """The summary of the project's file at ``path``, as ``summary`` reads or makes it."""

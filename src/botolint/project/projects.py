@@ -50,7 +50,7 @@ class Projects:
         layout = self._layout(path.parent)
         project = self._by_root.get(layout.root)
         if project is None:
-            loader = self._summary if self.load else None
+            loader = self.summarise if self.load else None
             store = IndexStore(self.cache, layout.root) if self.cache is not None else None
             index = ProjectIndex(layout, self.config.max_file_size, store)
             project = self._by_root[layout.root] = Project(
@@ -68,7 +68,8 @@ class Projects:
     def all(self) -> List[Project]:
         return list(self._by_root.values())
 
-    def _summary(self, path: Path) -> Optional[ModuleSummary]:
+    def summarise(self, path: Path) -> Optional[ModuleSummary]:
+        """The summary of a project file: from the cache, else made now (and kept there)."""
         try:
             data = read_source(path, self.config.max_file_size)
         except SourceError:
