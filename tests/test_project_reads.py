@@ -118,7 +118,11 @@ def test_a_base_class_bound_another_way_too_is_read(tmp_path: Path):
         ("class Mixin:\n    def other(self):\n        pass\n", True),
         ("class Mixin(object):\n    x = 1\n", True),
         ("class Mixin():\n    pass\n", True),
+        ("class Mixin:\n    def other(self):\n        return self.wanted(1) + self.wanted (2)\n", True),  # calls it
         ("class Mixin:\n    def wanted(self):\n        pass\n", False),  # defines it
+        ("class Mixin:\n    def other(self):\n        return self.wanted(1)\n\n    wanted = f\n", False),
+        ("class Mixin:\n    def other(self):\n        return self.wanted\n", False),  # reads it: may be set elsewhere
+        ("class Mixin:\n    def other(self):\n        self.wanted: int = 1\n        self.wanted(1)\n", False),
         ("class Mixin:\n    def other(self):\n        self.wanted = 1\n", False),  # assigns it
         ("class Mixin(Base):\n    pass\n", False),  # may inherit it
         ("class Mixin(metaclass=Meta):\n    pass\n", False),  # a metaclass may add it

@@ -195,9 +195,13 @@ def _class_may_define_abstract_methods(source: bytes, class_id: str) -> bool:
 def _only_a_class_without(source: bytes, name: str, member: str) -> bool:
     """Whether the text shows that ``name`` is a class with no member named
     ``member``: every use of ``name`` is a class statement without bases (so
-    nothing is inherited and nothing else binds the name), and the text never
-    spells ``member`` (every method and attribute a summary knows is spelled)."""
-    if member.encode() in source:
+    nothing is inherited and nothing else binds the name), and the text spells
+    ``member`` only to call it as an attribute (``self.member(...)``): every
+    method and attribute a summary knows is spelled otherwise, in a ``def`` or
+    an assignment. A mixin calls what the class it is mixed into defines."""
+    spelled_member = re.escape(member.encode())
+    spellings = len(re.findall(rb"(?<!\w)%s(?!\w)" % spelled_member, source))
+    if spellings != len(re.findall(rb"(?<=\.)%s[ \t]*\(" % spelled_member, source)):
         return False
     spelled = re.escape(name.encode())
     uses = len(re.findall(rb"\b%s\b" % spelled, source))
