@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import multiprocessing
 import os
 import shutil
@@ -284,3 +285,33 @@ def test_files_that_say_boto3_go_to_the_workers_before_the_project_is_asked_abou
     events.clear()
     assert run(capsys, "-j2", "corpus") == serial
     assert events[0] == "pool started" and "project asked" in events
+
+
+_analyze_in_worker = runner._analyze_in_worker
+
+
+def _noting_the_collector(path):
+    with open(os.environ["COLLECTOR_NOTES"], "a") as notes:
+        notes.write(f"{gc.isenabled()}\n")
+    return _analyze_in_worker(path)
+
+
+def test_results_are_gathered_without_collecting_while_the_workers_collect(corpus, capsys, monkeypatch, tmp_path):
+    # Unpickling the workers' results with the collector on costs ten times the unpickling (see collection.py).
+    notes = tmp_path / "notes"
+    monkeypatch.setenv("COLLECTOR_NOTES", str(notes))
+    monkeypatch.setattr(runner, "_analyze_in_worker", _noting_the_collector)
+    gathering = []
+    real_gathering = runner._reports_keeping_summaries
+
+    def noting_the_gathering(results, projects):
+        for report in real_gathering(results, projects):
+            gathering.append(gc.isenabled())
+            yield report
+
+    monkeypatch.setattr(runner, "_reports_keeping_summaries", noting_the_gathering)
+    serial = run(capsys, "-j1", "corpus")
+    assert run(capsys, "-j2", "corpus") == serial
+    assert set(notes.read_text().split()) == {"True"}  # each worker collects its own garbage
+    assert gathering and not any(gathering)
+    assert gc.isenabled()  # and this process collects again once they are gathered

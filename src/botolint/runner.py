@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Type, Union
 
 from botolint.cache import Cache, CachedResult
-from botolint.collection import collecting_once
+from botolint.collection import collecting_once, gathering_without_collecting
 from botolint.config import Config
 from botolint.project.facts import Facts
 from botolint.project.projects import Projects, all_still_valid
@@ -318,20 +318,21 @@ def _in_workers(
             handed.append(task)
             yield task
 
-    while True:
-        done = 0
-        try:
-            with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config, rules, cache)) as pool:
-                for result in pool.map(_run_in_worker, hand_over(source), chunksize=CHUNK_SIZE):
-                    yield result
-                    done += 1
-            return
-        except BrokenProcessPool:
-            (function, suspect), unanswered = handed[done], handed[done + 1 :]
-            handed.clear()
-            if function is _analyze_in_worker:
-                yield _analyze_alone(suspect, config, rules, cache)
-            source = itertools.chain(unanswered, source)
+    with gathering_without_collecting():
+        while True:
+            done = 0
+            try:
+                with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config, rules, cache)) as pool:
+                    for result in pool.map(_run_in_worker, hand_over(source), chunksize=CHUNK_SIZE):
+                        yield result
+                        done += 1
+                return
+            except BrokenProcessPool:
+                (function, suspect), unanswered = handed[done], handed[done + 1 :]
+                handed.clear()
+                if function is _analyze_in_worker:
+                    yield _analyze_alone(suspect, config, rules, cache)
+                source = itertools.chain(unanswered, source)
 
 
 def _analyze_alone(path: Path, config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache]) -> FileReport:
@@ -384,6 +385,7 @@ _forked_state = None  # what the processes of ``_forked_map`` inherit
 
 def _init_worker(config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache]) -> None:
     global _worker_state
+    gc.enable()  # forked while the main process gathers results without collecting
     # A worker knows its own modules only (nothing else is parsed there): the
     # main process checks the answers once every module is summarised.
     _worker_state = (config, rules, cache, Projects(config, cache, load=False))
