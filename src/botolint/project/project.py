@@ -460,9 +460,10 @@ class Project:
         # A call of a base class's abstract method runs the module's override:
         # what imports the base can reach the module too.
         todo = list(dict.fromkeys([*found, *(base for module in found for base in self._base_modules(module))]))
+        given = set(found)
         while todo:
             for importer in self.importers(todo.pop()):
-                if importer not in reaching and importer not in found:
+                if importer not in reaching and importer not in given:
                     reaching.add(importer)
                     todo.append(importer)
         checked = list(found)
