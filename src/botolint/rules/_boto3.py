@@ -31,7 +31,19 @@ class Boto3Call:
 def boto3_call(node: cst.Call, ctx: Context) -> Optional[Boto3Call]:
     """The boto3 factory ``node`` calls: ``boto3.Session(...)``,
     ``boto3.client/resource(...)``, or ``client/resource`` on an expression that
-    is a boto3 Session or the boto3 module (``(session or boto3).client(...)``)."""
+    is a boto3 Session or the boto3 module (``(session or boto3).client(...)``).
+    Worked out once per call, however many rules ask."""
+    known = ctx.memo(_boto3_calls)
+    if node not in known:
+        known[node] = _boto3_call(node, ctx)
+    return known[node]
+
+
+def _boto3_calls(ctx: Context) -> Dict[cst.Call, Optional[Boto3Call]]:
+    return {}
+
+
+def _boto3_call(node: cst.Call, ctx: Context) -> Optional[Boto3Call]:
     if ctx.resolves_to(node.func, SESSION_CLASS):
         return Boto3Call("session", SESSION_CLASS, node)
     kind = default_session_factory(node, ctx.semantic)
