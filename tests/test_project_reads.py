@@ -144,16 +144,22 @@ def test_what_the_text_shows_of_a_class_member(tmp_path: Path, text: str, lacks:
 IMPORTERS = ROOT / "fixtures" / "projects" / "test_importers"
 
 
-def _summarised_checking_helpers(monkeypatch) -> tuple:
-    """What checking tests/helpers.py alone (no cache) summarises, and finds."""
+def _recording_summaries(monkeypatch, root: Path) -> list:
+    """The files (relative to ``root``) that the project layer summarises from now on, as it reads them."""
     read: list = []
     summary_of = Projects.summarise
 
     def recording(self, path):
-        read.append(path.relative_to(IMPORTERS).as_posix())
+        read.append(path.relative_to(root).as_posix())
         return summary_of(self, path)
 
     monkeypatch.setattr(Projects, "summarise", recording)
+    return read
+
+
+def _summarised_checking_helpers(monkeypatch) -> tuple:
+    """What checking tests/helpers.py alone (no cache) summarises, and finds."""
+    read = _recording_summaries(monkeypatch, IMPORTERS)
     helpers = IMPORTERS / "tests" / "helpers.py"
     reports = runner.check_paths([helpers], load_config(IMPORTERS), all_rules(), cache=None, jobs=1)
     found = [(f.line, f.code) for report in reports for f in report.findings]
@@ -198,14 +204,7 @@ def _session_passed_to_processor(tmp_path: Path, monkeypatch, files: dict) -> tu
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
-    read: list = []
-    summary_of = Projects.summarise
-
-    def recording(self, path):
-        read.append(path.relative_to(tmp_path).as_posix())
-        return summary_of(self, path)
-
-    monkeypatch.setattr(Projects, "summarise", recording)
+    read = _recording_summaries(monkeypatch, tmp_path)
     project = Projects(load_config(tmp_path), None).of(tmp_path / "shipping" / "cli.py")
     for module in ("shipping.processor", "shipping.cli"):
         project.summary(module)

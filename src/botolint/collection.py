@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
+from typing import Callable
 
 
 @contextmanager
@@ -17,15 +18,8 @@ def collecting_once():
     leaves the tree to reference counting, and the collection little to do;
     one that is not is cyclic garbage (its scopes and bindings), freed here.
     Memory still peaks at one file's worth."""
-    if not gc.isenabled():
+    with _paused(lambda: gc.collect(0)):
         yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect(0)
 
 
 @contextmanager
@@ -38,6 +32,14 @@ def gathering_without_collecting():
     unpickling itself, and 7% of the run). They are plain data, without
     cycles to free. A process forked meanwhile inherits the pause, and
     enables the collector itself (``runner._init_worker``)."""
+    with _paused(gc.freeze):
+        yield
+
+
+@contextmanager
+def _paused(on_resuming: Callable[[], object]):
+    """Pause the collector, and call ``on_resuming`` before it resumes; left
+    as it is where it was off (an outer pause is in charge)."""
     if not gc.isenabled():
         yield
         return
@@ -45,5 +47,5 @@ def gathering_without_collecting():
     try:
         yield
     finally:
-        gc.freeze()
+        on_resuming()
         gc.enable()
