@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import multiprocessing
 import os
@@ -203,20 +204,34 @@ def test_without_fork_the_modules_that_reach_them_are_summarised_here(spawners, 
 
 
 _TEST_PROCESS = os.getpid()
-_analyze_again_in_worker = runner._analyze_again_in_worker
+_IN_WORKERS = {name: getattr(runner, name) for name in ("_analyze_again_in_worker", "_summarise_in_worker")}
 
 
-def _dies_in_a_forked_worker(path):
+def _dies_in_a_worker(name, path):
+    """``runner.<name>(path)`` here; a worker process it ends, as a native crash would."""
     if os.getpid() != _TEST_PROCESS:
-        os._exit(3)  # as a native crash would end it
-    return _analyze_again_in_worker(path)
+        os._exit(3)
+    return _IN_WORKERS[name](path)
 
 
 def test_a_forked_worker_that_dies_leaves_the_files_to_this_process(tasks_on_threads, capsys, pools, monkeypatch):
     serial = run(capsys, "-j1", "fleet")
-    monkeypatch.setattr(runner, "_analyze_again_in_worker", _dies_in_a_forked_worker)
+    dying = functools.partial(_dies_in_a_worker, "_analyze_again_in_worker")
+    monkeypatch.setattr(runner, "_analyze_again_in_worker", dying)
     assert run(capsys, "-j2", "fleet") == serial
     assert pools == [2, 2]
+
+
+def test_a_worker_that_dies_summarising_ahead_leaves_the_module_to_the_settle_step(
+    spawners, capsys, pools, monkeypatch
+):
+    serial = run(capsys, "-j1", "fleet")
+    pools.clear()
+    monkeypatch.setattr(runner, "MIN_FILES_PER_WORKER", 1)
+    monkeypatch.setattr(runner, "_summarise_in_worker", functools.partial(_dies_in_a_worker, "_summarise_in_worker"))
+    assert run(capsys, "-j2", "fleet") == serial
+    # The analyses' pool, broken by the first module to summarise ahead, then one more for each of the rest.
+    assert len(pools) > 2
 
 
 def test_workers_start_while_the_first_pass_reads_the_rest(corpus, capsys, monkeypatch):

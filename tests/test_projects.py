@@ -5,7 +5,6 @@ with worker processes, and flake8 (whole and file by file) must all agree."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections import Counter
@@ -109,30 +108,3 @@ def test_a_finding_that_depends_on_another_module_says_where():
     assert "(index_all -> index -> _table)" in messages[("src/shop/aws.py", 30)]
     assert "started at src/shop/parallel.py:22 (in_background -> email)" in messages[("src/shop/reports.py", 9)]
 
-
-_TEST_PROCESS = os.getpid()
-_summarise_in_worker = runner._summarise_in_worker
-
-
-def _dies_summarising(path):
-    if os.getpid() != _TEST_PROCESS:
-        os._exit(3)  # as a native crash would end it
-    return _summarise_in_worker(path)
-
-
-def test_a_worker_that_dies_summarising_ahead_leaves_the_module_to_the_settle_step(monkeypatch):
-    project = ROOT / "fixtures" / "projects" / "class_hierarchy"
-    monkeypatch.setattr(runner, "MIN_FILES_PER_WORKER", 1)
-    summarised_ahead = []
-    real_tasks = runner._tasks
-
-    def tasks(paths, projects):
-        for function, path in real_tasks(paths, projects):
-            if function is _dies_summarising:
-                summarised_ahead.append(path)
-            yield function, path
-
-    monkeypatch.setattr(runner, "_summarise_in_worker", _dies_summarising)
-    monkeypatch.setattr(runner, "_tasks", tasks)
-    assert _checked(project, [project], jobs=2) == _expected(project)
-    assert summarised_ahead  # the fixture has modules to summarise ahead: the crash was met
