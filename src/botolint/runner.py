@@ -413,4 +413,4 @@ def _analyze_again_in_worker(path: Path) -> FileReport:
 
 
 def _summarise_in_fork(path: Path) -> Optional[ModuleSummary]:
-    return _forked_state.of(path).summarise_file(path)
+    return _forked_state.summarise(path)

@@ -423,10 +423,6 @@ class Project:
             for path in [self.layout.path_of(module)] if path is not None
         ]
 
-    def summarise_file(self, path: Path) -> Optional[ModuleSummary]:
-        """The summary of the project's file at ``path``, as ``summary`` reads or makes it."""
-        return self._loader(path) if self._loader is not None else None
-
     def absolute(self, module: str, dotted: str) -> Optional[str]:
         return absolute_module(module, self._is_package(module), dotted)
 
