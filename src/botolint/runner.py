@@ -274,8 +274,8 @@ def _tasks(paths: Iterable[Path], projects: Projects) -> Iterator[Tuple[Callable
     """Each file to analyze; then, once every file of the run is known, the
     modules that can reach them, which the settle step reads: the workers
     summarise them while the last files are analyzed, instead of the settle
-    step after them. Which modules can reach the run's is worked out here
-    again once every file is summarised (a module's base classes count then)."""
+    step after them. The settle step works out again which modules can reach
+    the run's, once every file is summarised (a module's base classes count then)."""
     handed: Dict[int, Tuple[Project, List[str]]] = {}
     for path in paths:
         project = projects.of(path)
@@ -386,8 +386,9 @@ _forked_state = None  # what the processes of ``_forked_map`` inherit
 def _init_worker(config: Config, rules: Tuple[Type[Rule], ...], cache: Optional[Cache]) -> None:
     global _worker_state
     gc.enable()  # forked while the main process gathers results without collecting
-    # A worker knows its own modules only (nothing else is parsed there): the
-    # main process checks the answers once every module is summarised.
+    # A worker's analysis knows its own module only (others are parsed there
+    # only to be summarised ahead and sent back): the main process checks the
+    # answers once every module is summarised.
     _worker_state = (config, rules, cache, Projects(config, cache, load=False))
 
 
