@@ -144,6 +144,8 @@ def _answer_without_parsing(
         data = read_source(path, config.max_file_size)
     except SourceError as error:
         return FileReport(str(path), error=str(error))
+    if not ask_the_project:
+        projects.of(path).index.note(path, data)
     if not may_have_findings(data):
         if not ask_the_project:
             return _ASK_THE_PROJECT

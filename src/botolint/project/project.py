@@ -11,6 +11,7 @@ defines a Lambda handler (or imports a module that can: a wrapper such as
 
 from __future__ import annotations
 
+import os
 import re
 from collections import OrderedDict
 from functools import partial
@@ -225,9 +226,17 @@ class ProjectIndex:
         # size and mtime did not change is not read again.
         self.store = store
         self._read: Dict[str, Optional[_IndexEntry]] = {}
+        # What the run has read already, by absolute path: not read again for its entry.
+        self._noted: Dict[str, Tuple[FrozenSet[str], tuple]] = {}
         self._complete = False
         self._known: Dict[str, _IndexEntry] = {}  # every readable module, once complete
         self._importers: Optional[Dict[str, Set[str]]] = None
+
+    def note(self, path: Path, data: bytes) -> None:
+        """What a run read of one of the project's files, for its entry: the
+        entry is then made from this text, not from reading the file again."""
+        if not self._complete:
+            self._noted[os.path.abspath(path)] = (frozenset(imported_names(data)), _text_facts(data))
 
     def entry(self, module: str) -> Optional[_IndexEntry]:
         """The entry of ``module``, reading only its file."""
@@ -259,6 +268,7 @@ class ProjectIndex:
                     stamps = self._tree_stamps(looked_at) if walked else self.store.stamps()
                     self.store.save(kept, modules, stamps)
             self._complete = True
+            self._noted.clear()
             self._known = {module: entry for module, entry in self._read.items() if entry is not None}
         return self._known
 
@@ -317,6 +327,9 @@ class ProjectIndex:
         return entry
 
     def _entry_at(self, path: Path) -> Optional[_IndexEntry]:
+        noted = self._noted.pop(os.path.abspath(path), None) if self._noted else None
+        if noted is not None:
+            return _IndexEntry(path, *noted)
         data = self._text_at(path)
         if data is None:
             return None
