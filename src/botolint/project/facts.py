@@ -689,10 +689,12 @@ class Facts:
         modules import (tests aside), however many imports away: its
         module-level code runs once per execution environment. Modules that
         import each other are Lambda modules when every module importing any
-        of them, from outside, is one (a package and its submodules)."""
+        of them, from outside, is one (a package and its submodules). A test
+        module is not: the test runner runs it (and its imports are not read)."""
         known = self._lambda_modules.get(module)
         if known is None:
-            known = self._lambda_modules[module] = self._only_run_by_handlers(module)
+            known = not self.project.is_test_module(module) and self._only_run_by_handlers(module)
+            self._lambda_modules[module] = known
         return known
 
     def _only_run_by_handlers(self, module: str) -> bool:
