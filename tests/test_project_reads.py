@@ -14,9 +14,11 @@ import pytest
 from botolint import runner
 from botolint.cache import Cache
 from botolint.config import load_config
+from botolint.discovery import iter_python_files
 from botolint.kinds import ObjectKind, kinds_in
 from botolint.project import reach
 from botolint.project.facts import ARGUMENT_HOPS
+from botolint.project.project import ProjectIndex
 from botolint.project.projects import Projects
 from botolint.rule import all_rules
 from fixture_support import ROOT
@@ -226,3 +228,60 @@ def test_a_caller_not_read_yet_is_read_when_the_others_pass_what_is_known(tmp_pa
     kinds, read = _session_passed_to_processor(tmp_path, monkeypatch, files)
     assert kinds == frozenset({ObjectKind.SESSION})
     assert "shipping/admin.py" in read
+
+
+def _index_reads_in_first_pass(tmp_path: Path, monkeypatch, checked: Path) -> list:
+    """The files the project index reads itself while the first pass of a
+    check of ``checked`` decides which files need parsing."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'shipping'\n")
+    for name, text in SHIPPING.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "shipping" / "report.py").write_text("from shipping.processor import Processor\n")
+    read: list = []
+    text_at = ProjectIndex._text_at
+    monkeypatch.setattr(ProjectIndex, "_text_at", lambda self, path: read.append(path.name) or text_at(self, path))
+    config = load_config(tmp_path)
+    files = list(iter_python_files([checked], config.exclude))
+    parsed = list(runner._first_pass(files, config, None, Projects(config, None), []))
+    assert sorted(path.name for path in parsed) == ["admin.py", "cli.py"]
+    return read
+
+
+def test_the_index_does_not_read_again_what_the_first_pass_read(tmp_path: Path, monkeypatch):
+    assert _index_reads_in_first_pass(tmp_path, monkeypatch, tmp_path) == []
+
+
+def test_the_index_reads_the_project_files_that_the_run_does_not(tmp_path: Path, monkeypatch):
+    # The twin: checking only the package's modules but one, the index reads that one itself.
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "nightly.py").write_text("from shipping.cli import main\n\nmain()\n")
+    read = _index_reads_in_first_pass(tmp_path, monkeypatch, tmp_path / "shipping")
+    assert set(read) == {"nightly.py"}  # for its imports, then for the rest of what its text says
+
+
+def _lambda_module_and_importers_asked(tmp_path: Path, monkeypatch, module: str) -> tuple:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'orders'\n")
+    files = {
+        "orders/__init__.py": "",
+        "orders/handler.py": "from orders.store import save\n\n\ndef handler(event, context):\n    save(event)\n",
+        "orders/store.py": "import boto3\n\n\ndef save(item):\n    boto3.client('s3').put_object(Body=item)\n",
+        "tests/test_store.py": "from orders.store import save\n\n\ndef test_save():\n    save('x')\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    asked: list = []
+    importers = ProjectIndex.importers
+    monkeypatch.setattr(ProjectIndex, "importers", lambda self, name: asked.append(name) or importers(self, name))
+    project = Projects(load_config(tmp_path), None).of(tmp_path / "orders" / "store.py")
+    return project.facts([module]).lambda_module(module), asked
+
+
+def test_a_test_module_is_no_lambda_module_and_its_importers_are_not_looked_up(tmp_path: Path, monkeypatch):
+    assert _lambda_module_and_importers_asked(tmp_path, monkeypatch, "tests.test_store") == (False, [])
+
+
+def test_a_module_only_handlers_import_is_a_lambda_module(tmp_path: Path, monkeypatch):
+    # The twin: the product module it tests is found by its importers (the test among them does not count).
+    assert _lambda_module_and_importers_asked(tmp_path, monkeypatch, "orders.store") == (True, ["orders.store"])
