@@ -19,9 +19,13 @@ def project_root(directory: Path) -> Path:
     """The nearest directory at or above ``directory`` with a project marker;
     ``directory`` itself when there is none."""
     for candidate in (directory, *directory.parents):
-        if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
+        if has_project_marker(candidate):
             return candidate
     return directory
+
+
+def has_project_marker(directory: Path) -> bool:
+    return any((directory / marker).exists() for marker in PROJECT_MARKERS)
 
 
 class Layout:

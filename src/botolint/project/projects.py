@@ -7,6 +7,7 @@ A warm run that answers every file from the cache never loads them.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
@@ -15,7 +16,7 @@ from botolint.config import Config
 from botolint.discovery import Excludes
 from botolint.lambda_names import handler_names
 from botolint.project.index_store import IndexStore
-from botolint.project.layout import Layout
+from botolint.project.layout import Layout, has_project_marker
 from botolint.project.project import Project, ProjectIndex
 from botolint.project.summary import ModuleSummary
 from botolint.project.view import ProjectView
@@ -35,16 +36,31 @@ class Projects:
         self.load = load
         self._by_root: Dict[Path, Project] = {}
         self._layouts: Dict[Path, Layout] = {}
+        self._marked_roots: Dict[Path, bool] = {}
 
     def _layout(self, directory: Path) -> Layout:
         layout = self._layouts.get(directory)
         if layout is None:
-            excludes = self.config.exclude if isinstance(self.config.exclude, Excludes) else None
-            layout = self._layouts[directory] = Layout.of(directory, source_roots(self.config), excludes)
-            known = self._by_root.get(layout.root)
-            if known is not None:
-                layout = self._layouts[directory] = known.layout
+            layout = self._layouts[directory] = self._layout_above(directory) or self._new_layout(directory)
         return layout
+
+    def _layout_above(self, directory: Path) -> Optional[Layout]:
+        """The layout of the directory above, when ``directory`` is in the same
+        project: no marker of its own, no link, under a root that has one. A
+        few checks instead of finding the root again from the real path."""
+        parent = directory.parent
+        if parent == directory or has_project_marker(directory) or os.path.islink(directory):
+            return None
+        layout = self._layout(parent)
+        if layout.root not in self._marked_roots:
+            self._marked_roots[layout.root] = has_project_marker(layout.root)
+        return layout if self._marked_roots[layout.root] else None
+
+    def _new_layout(self, directory: Path) -> Layout:
+        excludes = self.config.exclude if isinstance(self.config.exclude, Excludes) else None
+        layout = Layout.of(directory, source_roots(self.config), excludes)
+        known = self._by_root.get(layout.root)
+        return known.layout if known is not None else layout
 
     def of(self, path: Path) -> Project:
         layout = self._layout(path.parent)
