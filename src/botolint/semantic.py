@@ -280,6 +280,11 @@ class SemanticModel:
 
     # -- queries -------------------------------------------------------------
 
+    @property
+    def store_targets(self) -> FrozenSet[cst.CSTNode]:
+        """The attribute and subscript targets of assignment statements."""
+        return frozenset(self._store_targets)
+
     def scope_of(self, node: cst.CSTNode) -> Scope:
         return self.scope_by_node[node]
 

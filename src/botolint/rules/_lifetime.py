@@ -19,9 +19,24 @@ def made_once(call: cst.Call, owner: Optional[cst.CSTNode], ctx: Context) -> boo
     """Whether ``call`` runs once and its result is kept: in a memoized
     function, as the lazy initialisation of a global, attribute or entry, or
     in the code that such an initialisation guards."""
-    if isinstance(owner, cst.FunctionDef) and any(_memoizes(decorator, ctx) for decorator in owner.decorators):
-        return True
+    if isinstance(owner, cst.FunctionDef):
+        if any(_memoizes(decorator, ctx) for decorator in owner.decorators):
+            return True
+        if owner not in ctx.memo(_functions_that_keep):
+            return False  # nothing its code assigns outlives the call: nothing is initialised lazily
     return _initialises_lazily(call, owner, ctx) or _in_lazy_initialisation(call, owner, ctx)
+
+
+def _functions_that_keep(ctx: Context) -> Set[cst.CSTNode]:
+    """The functions whose own code assigns an attribute or an entry, or
+    declares a global or nonlocal name: only these can keep what a call makes
+    (most functions do none of it, and their calls need no closer look)."""
+    semantic = ctx.semantic
+    found = {scope.owner for scope in map(semantic.scope_by_node.get, semantic.store_targets) if scope is not None}
+    found.update(
+        node for node, scope in semantic.scope_created_by.items() if scope.global_names or scope.nonlocal_names
+    )
+    return found
 
 
 def _initialises_lazily(call: cst.Call, owner: Optional[cst.CSTNode], ctx: Context) -> bool:
