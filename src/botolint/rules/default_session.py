@@ -256,7 +256,8 @@ class DefaultSessionClient(_InFunction):
     makes a request is reported.
 
     Not in a Lambda module: one that defines a handler, or that only Lambda
-    modules import, however many imports away (AWS103 says more). Lambda code
+    modules import, however many imports away (AWS103 says more; a test
+    module never is one: the test runner runs it). Lambda code
     runs with the function's execution role, nobody calls it with a session
     of their choice, and a client made once there (at init, in a lazy
     initialisation, in a cache object the handler keeps) is what AWS301
