@@ -18,6 +18,8 @@ from botolint.discovery import iter_python_files
 from botolint.kinds import ObjectKind, kinds_in
 from botolint.project import reach
 from botolint.project.facts import ARGUMENT_HOPS
+from botolint.project import project as project_module
+from botolint.project.imports import imported_names
 from botolint.project.project import ProjectIndex
 from botolint.project.projects import Projects
 from botolint.rule import all_rules
@@ -285,3 +287,28 @@ def test_a_test_module_is_no_lambda_module_and_its_importers_are_not_looked_up(t
 def test_a_module_only_handlers_import_is_a_lambda_module(tmp_path: Path, monkeypatch):
     # The twin: the product module it tests is found by its importers (the test among them does not count).
     assert _lambda_module_and_importers_asked(tmp_path, monkeypatch, "orders.store") == (True, ["orders.store"])
+
+
+def _imports_scanned_per_run(tmp_path: Path, monkeypatch, runs: int) -> list:
+    """How many files' imports each of ``runs`` checks of the shipping project
+    (one cache) reads from their text."""
+    project = tmp_path / "project"
+    for name, text in SHIPPING.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text)
+    (project / "pyproject.toml").write_text("[project]\nname = 'shipping'\n")
+    scanned: list = []
+    monkeypatch.setattr(project_module, "imported_names", lambda data: scanned.append(1) or imported_names(data))
+    counts = []
+    for _ in range(runs):
+        cache = Cache(tmp_path / "cache", "test")
+        list(runner.check_paths([project], load_config(project), all_rules(), cache=cache, jobs=1))
+        counts.append(len(scanned))
+        scanned.clear()
+    return counts
+
+
+def test_a_warm_run_takes_the_index_from_the_cache(tmp_path: Path, monkeypatch):
+    cold, warm = _imports_scanned_per_run(tmp_path, monkeypatch, runs=2)
+    assert cold == len(SHIPPING) + 2  # each file's for the index, then the two that never say boto3
+    assert warm == 2  # only those two again: whether they can use what other modules make

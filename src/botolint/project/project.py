@@ -228,14 +228,21 @@ class ProjectIndex:
         self._read: Dict[str, Optional[_IndexEntry]] = {}
         # What the run has read already, by absolute path: not read again for its entry.
         self._noted: Dict[str, Tuple[FrozenSet[str], tuple]] = {}
+        self._kept_entries: Optional[bool] = None  # whether the store has an earlier run's entries
         self._complete = False
         self._known: Dict[str, _IndexEntry] = {}  # every readable module, once complete
         self._importers: Optional[Dict[str, Set[str]]] = None
 
     def note(self, path: Path, data: bytes) -> None:
         """What a run read of one of the project's files, for its entry: the
-        entry is then made from this text, not from reading the file again."""
-        if not self._complete:
+        entry is then made from this text, not from reading the file again.
+        Not where an earlier run kept entries: those of unchanged files are
+        reused without reading them at all."""
+        if self._complete:
+            return
+        if self._kept_entries is None:
+            self._kept_entries = self.store is not None and bool(self.store.load())
+        if not self._kept_entries:
             self._noted[os.path.abspath(path)] = (frozenset(imported_names(data)), _text_facts(data))
 
     def entry(self, module: str) -> Optional[_IndexEntry]:
