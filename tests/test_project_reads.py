@@ -15,6 +15,7 @@ from botolint import runner
 from botolint.cache import Cache
 from botolint.config import load_config
 from botolint.discovery import iter_python_files
+from botolint.engine import analyze_source
 from botolint.kinds import ObjectKind, kinds_in
 from botolint.project import reach
 from botolint.project.facts import ARGUMENT_HOPS
@@ -22,6 +23,7 @@ from botolint.project import project as project_module
 from botolint.project.imports import imported_names
 from botolint.project.project import ProjectIndex
 from botolint.project.projects import Projects
+from botolint.project.summary import decode
 from botolint.rule import all_rules
 from fixture_support import ROOT
 
@@ -312,3 +314,27 @@ def test_a_warm_run_takes_the_index_from_the_cache(tmp_path: Path, monkeypatch):
     cold, warm = _imports_scanned_per_run(tmp_path, monkeypatch, runs=2)
     assert cold == len(SHIPPING) + 2  # each file's for the index, then the two that never say boto3
     assert warm == 2  # only those two again: whether they can use what other modules make
+
+
+CLIENT_PER_CALL = "import boto3\n\n\ndef fetch(key):\n    return boto3.client('s3').get_object(Bucket='b', Key=key)\n"
+
+
+def _questions_asked(tmp_path: Path, name: str) -> set:
+    """The kinds of project question that analyzing ``name`` (a module making a client on each call) asks."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'orders'\n")
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(CLIENT_PER_CALL)
+    config = load_config(tmp_path)
+    project = Projects(config, None).of(path)
+    analysis = analyze_source(path.read_bytes(), str(path), config=config, project=project, reach=False)
+    return {decode(question)[0] for question, _ in analysis.dependencies}
+
+
+def test_a_test_module_asks_nobody_whether_it_is_lambda_code(tmp_path: Path):
+    assert not {"invocations", "lambda_module"} & _questions_asked(tmp_path, "tests/test_fetch.py")
+
+
+def test_a_product_module_asks_whether_it_is_lambda_code(tmp_path: Path):
+    # The twin: the same code in the product is Lambda code if only handlers run it, which the project answers.
+    assert {"invocations", "lambda_module"} <= _questions_asked(tmp_path, "orders/fetch.py")

@@ -52,7 +52,11 @@ class ProjectView:
         return tuple(_origin(item) for item in self._ask(("workers", self._id(function))))
 
     def invocations(self, function: cst.CSTNode) -> Tuple[Invocation, ...]:
-        """The Lambda handlers whose every invocation runs the function's code."""
+        """The Lambda handlers whose every invocation runs the function's code:
+        none for a test module's (the test runner runs it, as it is never a
+        Lambda module), and nobody else is asked."""
+        if self.facts.project.is_test_module(self.module):
+            return ()
         return tuple(Invocation(*item) for item in self._ask(("invocations", self._id(function))))
 
     def worker_functions(self) -> List[cst.CSTNode]:
@@ -74,7 +78,8 @@ class ProjectView:
         return self._ask(("assigned_by_subclasses", self._id(cls), attribute))
 
     def lambda_module(self) -> bool:
-        return self._ask(("lambda_module",))
+        """Whether the module is Lambda code (a test module never is: nobody else is asked)."""
+        return not self.facts.project.is_test_module(self.module) and self._ask(("lambda_module",))
 
     def may_declare_profile_option(self, ref: Ref) -> bool:
         """Whether calling ``ref`` (a decorator, a helper given the parser) may
