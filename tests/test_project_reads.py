@@ -30,6 +30,16 @@ from fixture_support import ROOT
 PROJECT = ROOT / "fixtures" / "projects" / "generated_parser"
 
 
+def _write_project(root: Path, name: str, files: dict) -> Path:
+    """A project named ``name`` at ``root`` (a ``pyproject.toml``) with ``files``, by relative path."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text(f"[project]\nname = '{name}'\n")
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text)
+    return root
+
+
 def _check_with_cache(tmp_path: Path):
     project = tmp_path / "project"
     shutil.copytree(PROJECT, project)
@@ -138,11 +148,7 @@ def test_a_base_class_bound_another_way_too_is_read(tmp_path: Path):
     ],
 )
 def test_what_the_text_shows_of_a_class_member(tmp_path: Path, text: str, lacks: bool):
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
-    (tmp_path / "p").mkdir()
-    (tmp_path / "p" / "__init__.py").write_text("")
-    module = tmp_path / "p" / "mixins.py"
-    module.write_text(text)
+    module = _write_project(tmp_path, "p", {"p/__init__.py": "", "p/mixins.py": text}) / "p" / "mixins.py"
     project = Projects(load_config(tmp_path), None).of(module)
     assert project.lacks_member("p.mixins", "Mixin", "wanted") is lacks
 
@@ -206,10 +212,7 @@ def _session_passed_to_processor(tmp_path: Path, monkeypatch, files: dict) -> tu
     """What the callers of ``Processor`` pass for its session, asked once
     ``processor.py`` and ``cli.py`` are summarised (the run's modules), and
     which other modules answering it read."""
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'shipping'\n")
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
+    _write_project(tmp_path, "shipping", files)
     read = _recording_summaries(monkeypatch, tmp_path)
     project = Projects(load_config(tmp_path), None).of(tmp_path / "shipping" / "cli.py")
     for module in ("shipping.processor", "shipping.cli"):
@@ -237,11 +240,8 @@ def test_a_caller_not_read_yet_is_read_when_the_others_pass_what_is_known(tmp_pa
 def _index_reads_in_first_pass(tmp_path: Path, monkeypatch, checked: Path) -> list:
     """The files the project index reads itself while the first pass of a
     check of ``checked`` decides which files need parsing."""
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'shipping'\n")
-    for name, text in SHIPPING.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
-    (tmp_path / "shipping" / "report.py").write_text("from shipping.processor import Processor\n")
+    report = "from shipping.processor import Processor\n"
+    _write_project(tmp_path, "shipping", {**SHIPPING, "shipping/report.py": report})
     read: list = []
     text_at = ProjectIndex._text_at
     monkeypatch.setattr(ProjectIndex, "_text_at", lambda self, path: read.append(path.name) or text_at(self, path))
@@ -265,16 +265,12 @@ def test_the_index_reads_the_project_files_that_the_run_does_not(tmp_path: Path,
 
 
 def _lambda_module_and_importers_asked(tmp_path: Path, monkeypatch, module: str) -> tuple:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'orders'\n")
-    files = {
+    _write_project(tmp_path, "orders", {
         "orders/__init__.py": "",
         "orders/handler.py": "from orders.store import save\n\n\ndef handler(event, context):\n    save(event)\n",
         "orders/store.py": "import boto3\n\n\ndef save(item):\n    boto3.client('s3').put_object(Body=item)\n",
         "tests/test_store.py": "from orders.store import save\n\n\ndef test_save():\n    save('x')\n",
-    }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
+    })
     asked: list = []
     importers = ProjectIndex.importers
     monkeypatch.setattr(ProjectIndex, "importers", lambda self, name: asked.append(name) or importers(self, name))
@@ -294,11 +290,7 @@ def test_a_module_only_handlers_import_is_a_lambda_module(tmp_path: Path, monkey
 def _imports_scanned_per_run(tmp_path: Path, monkeypatch, runs: int) -> list:
     """How many files' imports each of ``runs`` checks of the shipping project
     (one cache) reads from their text."""
-    project = tmp_path / "project"
-    for name, text in SHIPPING.items():
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_text(text)
-    (project / "pyproject.toml").write_text("[project]\nname = 'shipping'\n")
+    project = _write_project(tmp_path / "project", "shipping", SHIPPING)
     scanned: list = []
     monkeypatch.setattr(project_module, "imported_names", lambda data: scanned.append(1) or imported_names(data))
     counts = []
@@ -321,10 +313,7 @@ CLIENT_PER_CALL = "import boto3\n\n\ndef fetch(key):\n    return boto3.client('s
 
 def _questions_asked(tmp_path: Path, name: str) -> set:
     """The kinds of project question that analyzing ``name`` (a module making a client on each call) asks."""
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'orders'\n")
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(CLIENT_PER_CALL)
+    path = _write_project(tmp_path, "orders", {name: CLIENT_PER_CALL}) / name
     config = load_config(tmp_path)
     project = Projects(config, None).of(path)
     analysis = analyze_source(path.read_bytes(), str(path), config=config, project=project, reach=False)
