@@ -55,7 +55,7 @@ class ProjectView:
         """The Lambda handlers whose every invocation runs the function's code:
         none for a test module's (the test runner runs it, as it is never a
         Lambda module), and nobody else is asked."""
-        if self.facts.project.is_test_module(self.module):
+        if self._in_test_module():
             return ()
         return tuple(Invocation(*item) for item in self._ask(("invocations", self._id(function))))
 
@@ -79,7 +79,7 @@ class ProjectView:
 
     def lambda_module(self) -> bool:
         """Whether the module is Lambda code (a test module never is: nobody else is asked)."""
-        return not self.facts.project.is_test_module(self.module) and self._ask(("lambda_module",))
+        return not self._in_test_module() and self._ask(("lambda_module",))
 
     def may_declare_profile_option(self, ref: Ref) -> bool:
         """Whether calling ``ref`` (a decorator, a helper given the parser) may
@@ -141,6 +141,12 @@ class ProjectView:
         if kind == "profile_option":
             return facts.may_declare_profile_option(self.module, tuple(question[1]))
         raise ValueError(f"unknown question {question!r}")
+
+    def _in_test_module(self) -> bool:
+        """A test module's code is never Lambda code (the test runner runs it):
+        what would depend on that needs no question (``Facts.lambda_module``
+        answers the same, for answers recorded before)."""
+        return self.facts.project.is_test_module(self.module)
 
     def _id(self, function: cst.CSTNode) -> str:
         return self.semantic.definition_id(function)
